@@ -22,7 +22,7 @@
 #define LAYOUT_MIN_ARCMIN 20.0
 /* Cap height / font pixel size of the shipped font (Be Vietnam Pro);
  * test_text checks this against the font itself. */
-#define LAYOUT_CAP_HEIGHT_RATIO 0.70
+#define LAYOUT_CAP_HEIGHT_RATIO 0.74
 
 struct rect {
     int x, y, w, h;

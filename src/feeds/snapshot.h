@@ -1,0 +1,51 @@
+/*
+ * snapshot: one source's data as received, immutable once created and
+ * reference counted, so the feed thread can publish it while the render
+ * thread still paints from the previous one.  ref/unref from any thread;
+ * everything else reads only.
+ */
+#ifndef OPSWALL_SNAPSHOT_H
+#define OPSWALL_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "layout/layout.h"
+
+enum source_state {
+    SOURCE_STATE_NO_DATA, /* nothing ever arrived */
+    SOURCE_STATE_OK,
+    SOURCE_STATE_LATE,    /* a poll is overdue */
+    SOURCE_STATE_STALE,   /* data older than stale_after */
+    SOURCE_STATE_ERROR,   /* the last attempt failed */
+};
+
+struct snapshot {
+    int refs;             /* atomic; use ref/unref */
+    uint64_t generation;  /* increases with every publication of a source */
+    cJSON *root;          /* NULL when no data ever arrived */
+    int64_t fetched_ms;   /* when the data was received */
+    int64_t as_of_ms;     /* the data's own time, else fetched_ms */
+    int64_t attempt_ms;   /* when the last attempt ended */
+    char *error;          /* why the last attempt failed, or NULL */
+};
+
+/* Takes ownership of root (may be NULL) and copies error. */
+struct snapshot *snapshot_create(cJSON *root, uint64_t generation,
+                                 int64_t fetched_ms, int64_t as_of_ms,
+                                 int64_t attempt_ms, const char *error);
+struct snapshot *snapshot_ref(struct snapshot *s);
+void snapshot_unref(struct snapshot *s);
+
+/* The state of a source whose latest snapshot is s (NULL: never tried). */
+enum source_state snapshot_state(const struct snapshot *s,
+                                 const struct layout_source *src,
+                                 int64_t now_ms);
+const char *snapshot_state_name(enum source_state st);
+
+/* RFC 6901: the value at pointer in root, or NULL. "" is root itself. */
+const cJSON *jsonptr_get(const cJSON *root, const char *pointer);
+
+#endif

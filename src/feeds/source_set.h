@@ -1,0 +1,27 @@
+/*
+ * source_set: the latest snapshot of every source of a layout, indexed as
+ * the layout's sources are.  File sources are read here; HTTP sources are
+ * fetched by the feed engine (issue #3) and until then have no data and
+ * say so.  Render thread only.
+ */
+#ifndef OPSWALL_SOURCE_SET_H
+#define OPSWALL_SOURCE_SET_H
+
+#include <stdint.h>
+
+#include "feeds/snapshot.h"
+#include "layout/layout.h"
+
+struct source_set;
+
+struct source_set *source_set_create(const struct layout *layout);
+void source_set_destroy(struct source_set *set);
+/* (Re)reads every file source, stamping the data with now_ms. */
+void source_set_load_files(struct source_set *set, int64_t now_ms);
+/* Replaces one source's snapshot (takes the reference). */
+void source_set_publish(struct source_set *set, size_t index,
+                        struct snapshot *snap);
+struct snapshot *const *source_set_snapshots(const struct source_set *set);
+size_t source_set_count(const struct source_set *set);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * gl: shader and texture helpers.  Shaders are read from the shaders/
+ * directory at start-up; a missing or broken shader stops the program with
+ * the compiler's log (fail at start-up).
+ */
+#define LOG_MODULE "gl"
+#include "render/gl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/log.h"
+#include "base/xalloc.h"
+
+static char *
+read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return NULL;
+    }
+    char *buf = xmalloc(65536);
+    size_t n = fread(buf, 1, 65535, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+static GLuint
+compile(GLenum type, const char *path)
+{
+    char *src = read_file(path);
+    if (!src) {
+        LOG_ERR("cannot read shader %s", path);
+        return 0;
+    }
+    GLuint sh = glCreateShader(type);
+    const char *srcs[] = {src};
+    glShaderSource(sh, 1, srcs, NULL);
+    glCompileShader(sh);
+    free(src);
+    GLint ok = 0;
+    glGetShaderiv(sh, GL_COMPILE_STATUS, &ok);
+    if (!ok) {
+        char log[2048];
+        glGetShaderInfoLog(sh, sizeof(log), NULL, log);
+        LOG_ERR("shader %s: %s", path, log);
+        glDeleteShader(sh);
+        return 0;
+    }
+    return sh;
+}
+
+GLuint
+gl_program_load(const char *dir, const char *name)
+{
+    char *vp = xasprintf("%s/%s.vert", dir, name);
+    char *fp = xasprintf("%s/%s.frag", dir, name);
+    GLuint vs = compile(GL_VERTEX_SHADER, vp);
+    GLuint fs = vs ? compile(GL_FRAGMENT_SHADER, fp) : 0;
+    GLuint prog = 0;
+    if (vs && fs) {
+        prog = glCreateProgram();
+        glAttachShader(prog, vs);
+        glAttachShader(prog, fs);
+        glLinkProgram(prog);
+        GLint ok = 0;
+        glGetProgramiv(prog, GL_LINK_STATUS, &ok);
+        if (!ok) {
+            char log[2048];
+            glGetProgramInfoLog(prog, sizeof(log), NULL, log);
+            LOG_ERR("program %s: %s", name, log);
+            glDeleteProgram(prog);
+            prog = 0;
+        }
+    }
+    if (vs) {
+        glDeleteShader(vs);
+    }
+    if (fs) {
+        glDeleteShader(fs);
+    }
+    free(vp);
+    free(fp);
+    return prog;
+}
+
+GLuint
+gl_texture_create(int w, int h, bool linear)
+{
+    GLuint tex;
+    glGenTextures(1, &tex);
+    glBindTexture(GL_TEXTURE_2D, tex);
+    GLint filter = linear ? GL_LINEAR : GL_NEAREST;
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glTexStorage2D(GL_TEXTURE_2D, 1, GL_RGBA8, w, h);
+    return tex;
+}
+
+void
+gl_texture_upload(GLuint tex, cairo_surface_t *surface)
+{
+    cairo_surface_flush(surface);
+    int w = cairo_image_surface_get_width(surface);
+    int h = cairo_image_surface_get_height(surface);
+    int stride = cairo_image_surface_get_stride(surface);
+    glBindTexture(GL_TEXTURE_2D, tex);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, stride / 4);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE,
+                    cairo_image_surface_get_data(surface));
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+}
+
+bool
+gl_check(const char *where)
+{
+    bool ok = true;
+    for (GLenum e = glGetError(); e != GL_NO_ERROR; e = glGetError()) {
+        LOG_ERR("GL error 0x%04X in %s", e, where);
+        ok = false;
+    }
+    return ok;
+}

@@ -1,0 +1,22 @@
+/*
+ * gl: small OpenGL ES 3.0 helpers: shader programs from files, textures
+ * from Cairo surfaces.  Render thread only, with a current context.
+ */
+#ifndef OPSWALL_GL_H
+#define OPSWALL_GL_H
+
+#include <stdbool.h>
+
+#include <GLES3/gl3.h>
+#include <cairo.h>
+
+/* Compiles dir/name.vert + dir/name.frag; 0 (reason logged) on failure. */
+GLuint gl_program_load(const char *dir, const char *name);
+/* An RGBA8 texture of w x h, uninitialised; linear or nearest filtering. */
+GLuint gl_texture_create(int w, int h, bool linear);
+/* Uploads a whole ARGB32 Cairo surface of the texture's size. */
+void gl_texture_upload(GLuint tex, cairo_surface_t *surface);
+/* Logs and clears pending GL errors; returns false if there were any. */
+bool gl_check(const char *where);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * output: SDL2 window + GL ES 3.0 context.  We ask for an ES context so
+ * the same code runs on desktop drivers, on EGL without a display (SDL's
+ * offscreen driver, used by tests on Mesa's llvmpipe) and on embedded GPUs.
+ */
+#define LOG_MODULE "output"
+#include "render/output.h"
+
+#include <stdlib.h>
+
+#include <SDL2/SDL.h>
+#include <GLES3/gl3.h>
+
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "render/gl.h"
+
+struct output {
+    enum output_mode mode;
+    SDL_Window *window;
+    SDL_GLContext ctx;
+};
+
+struct output *
+output_create(enum output_mode mode, int display, int w, int h,
+              const char *title)
+{
+    if (mode == OUTPUT_OFFSCREEN) {
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    }
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+        LOG_ERR("cannot start SDL video: %s%s", SDL_GetError(),
+                mode == OUTPUT_OFFSCREEN ? "" : " (no display? try "
+                "`opswall render` or --offscreen)");
+        return NULL;
+    }
+    struct output *out = xcalloc(1, sizeof(*out));
+    out->mode = mode;
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK,
+                        SDL_GL_CONTEXT_PROFILE_ES);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    Uint32 flags = SDL_WINDOW_OPENGL;
+    int x = SDL_WINDOWPOS_CENTERED_DISPLAY(display);
+    int y = SDL_WINDOWPOS_CENTERED_DISPLAY(display);
+    if (mode == OUTPUT_FULLSCREEN) {
+        SDL_Rect b;
+        if (SDL_GetDisplayBounds(display, &b) != 0) {
+            LOG_ERR("display %d: %s", display, SDL_GetError());
+            output_destroy(out);
+            return NULL;
+        }
+        x = b.x;
+        y = b.y;
+        w = b.w;
+        h = b.h;
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    } else if (mode == OUTPUT_OFFSCREEN) {
+        flags |= SDL_WINDOW_HIDDEN;
+    }
+    out->window = SDL_CreateWindow(title, x, y, w, h, flags);
+    if (!out->window) {
+        LOG_ERR("cannot create window: %s", SDL_GetError());
+        output_destroy(out);
+        return NULL;
+    }
+    out->ctx = SDL_GL_CreateContext(out->window);
+    if (!out->ctx) {
+        LOG_ERR("cannot create an OpenGL ES 3.0 context: %s", SDL_GetError());
+        output_destroy(out);
+        return NULL;
+    }
+    /* Vsync paces animation on real outputs; offscreen has none. */
+    if (mode != OUTPUT_OFFSCREEN && SDL_GL_SetSwapInterval(1) != 0) {
+        LOG_WARN("no vsync: %s", SDL_GetError());
+    }
+    if (mode == OUTPUT_FULLSCREEN) {
+        SDL_ShowCursor(SDL_DISABLE);
+    }
+    LOG_INFO("%s, %s (%s driver)", (const char *)glGetString(GL_VERSION),
+             (const char *)glGetString(GL_RENDERER),
+             SDL_GetCurrentVideoDriver());
+    return out;
+}
+
+void
+output_destroy(struct output *out)
+{
+    if (!out) {
+        return;
+    }
+    if (out->ctx) {
+        SDL_GL_DeleteContext(out->ctx);
+    }
+    if (out->window) {
+        SDL_DestroyWindow(out->window);
+    }
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    free(out);
+}
+
+bool
+output_is_offscreen(const struct output *out)
+{
+    return out->mode == OUTPUT_OFFSCREEN;
+}
+
+void
+output_present(struct output *out, const struct wall *wall,
+               const struct layout *layout, double scale)
+{
+    int ww, wh;
+    SDL_GL_GetDrawableSize(out->window, &ww, &wh);
+    const struct layout_wall *lw = &layout->wall;
+    /* The window shows the displays edge to edge; fit it if its size
+     * differs from the wall's (a preview window, a smaller screen). */
+    double out_w = lw->columns * lw->width * scale;
+    double out_h = lw->rows * lw->height * scale;
+    double fit = (double)ww / out_w < (double)wh / out_h ? (double)ww / out_w
+                                                         : (double)wh / out_h;
+    int fb_h = wall_height(wall);
+    struct rect reg = wall_region(wall);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, wall_framebuffer(wall));
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+    glViewport(0, 0, ww, wh);
+    glClearColor(0, 0, 0, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    for (int r = 0; r < lw->rows; r++) {
+        for (int c = 0; c < lw->columns; c++) {
+            /* Source: the display's canvas pixels, relative to the region. */
+            double sx = (c * (lw->width + lw->mullion_x) - reg.x) * scale;
+            double sy = (r * (lw->height + lw->mullion_y) - reg.y) * scale;
+            double sw = lw->width * scale, sh = lw->height * scale;
+            double dx = c * lw->width * scale * fit;
+            double dy = r * lw->height * scale * fit;
+            double dw = sw * fit, dh = sh * fit;
+            int isx0 = (int)(sx + 0.5), isx1 = (int)(sx + sw + 0.5);
+            int isy0 = (int)(sy + 0.5), isy1 = (int)(sy + sh + 0.5);
+            int idx0 = (int)(dx + 0.5), idx1 = (int)(dx + dw + 0.5);
+            int idy0 = (int)(dy + 0.5), idy1 = (int)(dy + dh + 0.5);
+            glBlitFramebuffer(isx0, fb_h - isy1, isx1, fb_h - isy0, idx0,
+                              wh - idy1, idx1, wh - idy0, GL_COLOR_BUFFER_BIT,
+                              fit == 1.0 ? GL_NEAREST : GL_LINEAR);
+        }
+    }
+    gl_check("present");
+    SDL_GL_SwapWindow(out->window);
+}

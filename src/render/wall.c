@@ -1,0 +1,529 @@
+/*
+ * wall: widgets -> Cairo surfaces -> textures -> framebuffer, with damage.
+ *
+ * Damage rectangles collect per update (one per repainted or animated
+ * widget); more than MAX_DAMAGE collapse into their bounding box.  Each
+ * damaged rectangle is cleared and every widget that overlaps it is drawn
+ * again from its texture, under a scissor, so overlapping and animated
+ * widgets stay correct without repainting their Cairo surfaces.
+ */
+#define LOG_MODULE "wall"
+#include "render/wall.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "render/gl.h"
+
+#define MAX_DAMAGE 32
+
+struct wall_widget {
+    const struct layout_widget *lw;
+    const struct widget_class *cls;
+    void *self;
+    struct rect rect; /* framebuffer pixels */
+    cairo_surface_t *surface;
+    GLuint tex;
+    uint64_t stamp;
+    bool painted;
+    GLuint aux_tex;
+    int aux_w, aux_h;
+    struct widget_quad quads[WIDGET_MAX_QUADS];
+    int nquads;
+};
+
+struct wall {
+    const struct layout *layout;
+    struct widget_env env;
+    struct rect region;
+    int fb_w, fb_h;
+    GLuint fbo, fb_tex, prog, vbo, vao;
+    GLint u_target, u_tex, u_alpha;
+    struct wall_widget *widgets;
+    size_t nwidgets;
+    size_t scene, want_scene;
+    bool built, full_damage;
+    struct rect damage[MAX_DAMAGE];
+    int ndamage;
+    struct wall_stats stats;
+};
+
+static int
+scaled(double v, double s)
+{
+    return (int)lround(v * s);
+}
+
+static struct rect
+scale_rect(const struct wall *w, struct rect r)
+{
+    double s = w->env.scale;
+    int x0 = scaled(r.x, s) - scaled(w->region.x, s);
+    int y0 = scaled(r.y, s) - scaled(w->region.y, s);
+    int x1 = scaled(r.x + r.w, s) - scaled(w->region.x, s);
+    int y1 = scaled(r.y + r.h, s) - scaled(w->region.y, s);
+    return (struct rect){x0, y0, x1 - x0, y1 - y0};
+}
+
+static bool
+intersects(struct rect a, struct rect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h &&
+           b.y < a.y + a.h;
+}
+
+static void
+destroy_widgets(struct wall *w)
+{
+    for (size_t i = 0; i < w->nwidgets; i++) {
+        struct wall_widget *ww = &w->widgets[i];
+        if (ww->cls && ww->self) {
+            ww->cls->destroy(ww->self);
+        }
+        if (ww->surface) {
+            cairo_surface_destroy(ww->surface);
+        }
+        if (ww->tex) {
+            glDeleteTextures(1, &ww->tex);
+        }
+        if (ww->aux_tex) {
+            glDeleteTextures(1, &ww->aux_tex);
+        }
+    }
+    free(w->widgets);
+    w->widgets = NULL;
+    w->nwidgets = 0;
+}
+
+static void
+build_widgets(struct wall *w)
+{
+    destroy_widgets(w);
+    const struct layout_scene *scene = &w->layout->scenes[w->scene];
+    w->widgets = xcalloc(scene->nwidgets ? scene->nwidgets : 1,
+                         sizeof(*w->widgets));
+    struct rect whole = {0, 0, w->fb_w, w->fb_h};
+    for (size_t i = 0; i < scene->nwidgets; i++) {
+        const struct layout_widget *lw = &scene->widgets[i];
+        struct rect r = scale_rect(w, lw->rect);
+        if (!intersects(r, whole) || r.w <= 0 || r.h <= 0) {
+            continue; /* another output or machine draws it */
+        }
+        const struct widget_class *cls = widget_class_find(lw->type);
+        void *self = cls ? cls->create(lw, &w->env) : NULL;
+        if (!self) {
+            LOG_ERR("widget \"%s\" (%s) could not be created", lw->id,
+                    lw->type);
+            continue;
+        }
+        cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                                        r.w, r.h);
+        if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+            LOG_ERR("widget \"%s\": no memory for a %dx%d surface", lw->id,
+                    r.w, r.h);
+            cairo_surface_destroy(s);
+            cls->destroy(self);
+            continue;
+        }
+        struct wall_widget *ww = &w->widgets[w->nwidgets++];
+        *ww = (struct wall_widget){.lw = lw, .cls = cls, .self = self,
+                                   .rect = r, .surface = s};
+        ww->tex = gl_texture_create(r.w, r.h, false);
+    }
+    w->built = true;
+    w->full_damage = true;
+}
+
+struct wall *
+wall_create(const struct layout *layout, struct text_cache *tc,
+            const char *shader_dir, double scale, struct rect region)
+{
+    struct wall *w = xcalloc(1, sizeof(*w));
+    w->layout = layout;
+    w->env = (struct widget_env){layout, tc, scale};
+    if (region.w <= 0 || region.h <= 0) {
+        region = (struct rect){0, 0, layout->wall.canvas_w,
+                               layout->wall.canvas_h};
+    }
+    w->region = region;
+    w->fb_w = scaled(region.x + region.w, scale) - scaled(region.x, scale);
+    w->fb_h = scaled(region.y + region.h, scale) - scaled(region.y, scale);
+    GLint max_tex = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_tex);
+    if (w->fb_w < 1 || w->fb_h < 1 || w->fb_w > max_tex ||
+        w->fb_h > max_tex) {
+        LOG_ERR("a %dx%d framebuffer exceeds this GPU's limit of %d px; "
+                "split the wall into regions (--region) or lower --scale",
+                w->fb_w, w->fb_h, max_tex);
+        free(w);
+        return NULL;
+    }
+    w->prog = gl_program_load(shader_dir, "composite");
+    if (!w->prog) {
+        free(w);
+        return NULL;
+    }
+    w->u_target = glGetUniformLocation(w->prog, "u_target");
+    w->u_tex = glGetUniformLocation(w->prog, "u_tex");
+    w->u_alpha = glGetUniformLocation(w->prog, "u_alpha");
+
+    w->fb_tex = gl_texture_create(w->fb_w, w->fb_h, false);
+    glGenFramebuffers(1, &w->fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, w->fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D,
+                           w->fb_tex, 0);
+    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
+        LOG_ERR("framebuffer %dx%d incomplete", w->fb_w, w->fb_h);
+        wall_destroy(w);
+        return NULL;
+    }
+    glGenVertexArrays(1, &w->vao);
+    glBindVertexArray(w->vao);
+    glGenBuffers(1, &w->vbo);
+    glBindBuffer(GL_ARRAY_BUFFER, w->vbo);
+    glBufferData(GL_ARRAY_BUFFER, 16 * sizeof(float), NULL, GL_DYNAMIC_DRAW);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float), 0);
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float),
+                          (void *)(2 * sizeof(float)));
+    w->scene = w->want_scene = layout->start_scene;
+    if (!gl_check("wall_create")) {
+        wall_destroy(w);
+        return NULL;
+    }
+    return w;
+}
+
+void
+wall_destroy(struct wall *w)
+{
+    if (!w) {
+        return;
+    }
+    destroy_widgets(w);
+    if (w->vbo) {
+        glDeleteBuffers(1, &w->vbo);
+    }
+    if (w->vao) {
+        glDeleteVertexArrays(1, &w->vao);
+    }
+    if (w->fbo) {
+        glDeleteFramebuffers(1, &w->fbo);
+    }
+    if (w->fb_tex) {
+        glDeleteTextures(1, &w->fb_tex);
+    }
+    if (w->prog) {
+        glDeleteProgram(w->prog);
+    }
+    free(w);
+}
+
+void
+wall_set_scene(struct wall *w, size_t scene)
+{
+    if (scene < w->layout->nscenes) {
+        w->want_scene = scene;
+    }
+}
+
+void
+wall_invalidate(struct wall *w)
+{
+    w->full_damage = true;
+    for (size_t i = 0; i < w->nwidgets; i++) {
+        w->widgets[i].painted = false;
+    }
+}
+
+static void
+add_damage(struct wall *w, struct rect r)
+{
+    if (w->full_damage) {
+        return;
+    }
+    if (w->ndamage == MAX_DAMAGE) {
+        w->full_damage = true; /* too fragmented: redraw everything */
+        return;
+    }
+    w->damage[w->ndamage++] = r;
+}
+
+static void
+paint_widget(struct wall *w, struct wall_widget *ww,
+             const struct frame_state *fs)
+{
+    cairo_t *cr = cairo_create(ww->surface);
+    cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
+    cairo_paint(cr);
+    cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+    ww->cls->paint(ww->self, cr, ww->rect.w, ww->rect.h, fs);
+    cairo_destroy(cr);
+    gl_texture_upload(ww->tex, ww->surface);
+    w->stats.paints++;
+    w->stats.uploads++;
+
+    int aw, ah;
+    if (ww->cls->aux_size && ww->cls->aux_size(ww->self, &aw, &ah)) {
+        if (aw != ww->aux_w || ah != ww->aux_h) {
+            if (ww->aux_tex) {
+                glDeleteTextures(1, &ww->aux_tex);
+            }
+            ww->aux_tex = gl_texture_create(aw, ah, true);
+            ww->aux_w = aw;
+            ww->aux_h = ah;
+        }
+        cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                                        aw, ah);
+        if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
+            cairo_t *acr = cairo_create(s);
+            ww->cls->aux_paint(ww->self, acr);
+            cairo_destroy(acr);
+            gl_texture_upload(ww->aux_tex, s);
+            w->stats.uploads++;
+        }
+        cairo_surface_destroy(s);
+    } else if (ww->aux_tex) {
+        glDeleteTextures(1, &ww->aux_tex);
+        ww->aux_tex = 0;
+        ww->aux_w = ww->aux_h = 0;
+    }
+}
+
+static void
+draw_quad(struct wall *w, GLuint tex, float tw, float th, float sx, float sy,
+          float sw, float sh, float dx, float dy, float dw, float dh)
+{
+    float v[16] = {
+        dx, dy, sx / tw, sy / th,
+        dx + dw, dy, (sx + sw) / tw, sy / th,
+        dx, dy + dh, sx / tw, (sy + sh) / th,
+        dx + dw, dy + dh, (sx + sw) / tw, (sy + sh) / th,
+    };
+    glBindTexture(GL_TEXTURE_2D, tex);
+    glBufferSubData(GL_ARRAY_BUFFER, 0, sizeof(v), v);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    w->stats.draws++;
+}
+
+static void
+scissor(const struct wall *w, struct rect r)
+{
+    /* GL's origin is bottom-left; ours top-left. */
+    glScissor(r.x, w->fb_h - r.y - r.h, r.w, r.h);
+}
+
+static struct rect
+clip_rect(struct rect a, struct rect b)
+{
+    int x0 = a.x > b.x ? a.x : b.x, y0 = a.y > b.y ? a.y : b.y;
+    int x1 = a.x + a.w < b.x + b.w ? a.x + a.w : b.x + b.w;
+    int y1 = a.y + a.h < b.y + b.h ? a.y + a.h : b.y + b.h;
+    return (struct rect){x0, y0, x1 > x0 ? x1 - x0 : 0, y1 > y0 ? y1 - y0 : 0};
+}
+
+static void
+composite(struct wall *w)
+{
+    glBindFramebuffer(GL_FRAMEBUFFER, w->fbo);
+    glViewport(0, 0, w->fb_w, w->fb_h);
+    glUseProgram(w->prog);
+    glUniform2f(w->u_target, (float)w->fb_w, (float)w->fb_h);
+    glUniform1i(w->u_tex, 0);
+    glUniform1f(w->u_alpha, 1.0f);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(w->vao);
+    glBindBuffer(GL_ARRAY_BUFFER, w->vbo);
+    glEnable(GL_BLEND);
+    glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+    glEnable(GL_SCISSOR_TEST);
+    const struct rgba *bg = &w->layout->theme.colors[COLOR_BACKGROUND];
+    glClearColor((float)bg->r, (float)bg->g, (float)bg->b, 1.0f);
+
+    struct rect whole = {0, 0, w->fb_w, w->fb_h};
+    int n = w->full_damage ? 1 : w->ndamage;
+    for (int d = 0; d < n; d++) {
+        struct rect dr = w->full_damage ? whole : clip_rect(w->damage[d],
+                                                            whole);
+        if (dr.w <= 0 || dr.h <= 0) {
+            continue;
+        }
+        scissor(w, dr);
+        glClear(GL_COLOR_BUFFER_BIT);
+        for (size_t i = 0; i < w->nwidgets; i++) {
+            struct wall_widget *ww = &w->widgets[i];
+            if (!intersects(ww->rect, dr)) {
+                continue;
+            }
+            scissor(w, dr);
+            draw_quad(w, ww->tex, (float)ww->rect.w, (float)ww->rect.h, 0, 0,
+                      (float)ww->rect.w, (float)ww->rect.h, (float)ww->rect.x,
+                      (float)ww->rect.y, (float)ww->rect.w,
+                      (float)ww->rect.h);
+            if (ww->aux_tex && ww->nquads > 0) {
+                struct rect inner = clip_rect(dr, ww->rect);
+                scissor(w, inner);
+                for (int q = 0; q < ww->nquads; q++) {
+                    const struct widget_quad *qd = &ww->quads[q];
+                    draw_quad(w, ww->aux_tex, (float)ww->aux_w,
+                              (float)ww->aux_h, qd->sx, qd->sy, qd->sw,
+                              qd->sh, ww->rect.x + qd->dx, ww->rect.y + qd->dy,
+                              qd->dw, qd->dh);
+                }
+            }
+        }
+    }
+    glDisable(GL_SCISSOR_TEST);
+    glDisable(GL_BLEND);
+    w->stats.composites++;
+    w->full_damage = false;
+    w->ndamage = 0;
+    gl_check("composite");
+}
+
+bool
+wall_update(struct wall *w, const struct frame_state *fs)
+{
+    w->stats.updates++;
+    if (!w->built || w->want_scene != w->scene) {
+        w->scene = w->want_scene;
+        build_widgets(w);
+    }
+    for (size_t i = 0; i < w->nwidgets; i++) {
+        struct wall_widget *ww = &w->widgets[i];
+        uint64_t st = ww->cls->stamp(ww->self, fs);
+        w->stats.stamps++;
+        bool dirty = false;
+        if (!ww->painted || st != ww->stamp) {
+            paint_widget(w, ww, fs);
+            ww->stamp = st;
+            ww->painted = true;
+            dirty = true;
+        }
+        if (ww->aux_tex && ww->cls->aux_quads) {
+            struct widget_quad q[WIDGET_MAX_QUADS];
+            int nq = ww->cls->aux_quads(ww->self, fs, q);
+            if (nq != ww->nquads ||
+                memcmp(q, ww->quads, (size_t)nq * sizeof(q[0])) != 0) {
+                memcpy(ww->quads, q, (size_t)nq * sizeof(q[0]));
+                ww->nquads = nq;
+                dirty = true;
+            }
+        }
+        if (dirty) {
+            add_damage(w, ww->rect);
+        }
+    }
+    if (!w->full_damage && w->ndamage == 0) {
+        return false; /* nothing changed: no GL work, no swap */
+    }
+    composite(w);
+    return true;
+}
+
+int64_t
+wall_next_deadline(struct wall *w, const struct frame_state *fs)
+{
+    int64_t next = INT64_MAX;
+    for (size_t i = 0; i < w->nwidgets; i++) {
+        struct wall_widget *ww = &w->widgets[i];
+        if (ww->nquads > 0) {
+            return fs->now_ms; /* animating: every frame */
+        }
+        int64_t t = ww->cls->next_change(ww->self, fs);
+        if (t < next) {
+            next = t;
+        }
+    }
+    return next;
+}
+
+GLuint
+wall_framebuffer(const struct wall *w)
+{
+    return w->fbo;
+}
+
+int
+wall_width(const struct wall *w)
+{
+    return w->fb_w;
+}
+
+int
+wall_height(const struct wall *w)
+{
+    return w->fb_h;
+}
+
+struct rect
+wall_region(const struct wall *w)
+{
+    return w->region;
+}
+
+struct wall_stats
+wall_get_stats(const struct wall *w)
+{
+    return w->stats;
+}
+
+cairo_surface_t *
+wall_read(struct wall *w)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                                    w->fb_w, w->fb_h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    size_t row = (size_t)w->fb_w * 4;
+    unsigned char *px = malloc(row * (size_t)w->fb_h);
+    if (!px) {
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    glBindFramebuffer(GL_FRAMEBUFFER, w->fbo);
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    glReadPixels(0, 0, w->fb_w, w->fb_h, GL_RGBA, GL_UNSIGNED_BYTE, px);
+    cairo_surface_flush(s);
+    unsigned char *dst = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int y = 0; y < w->fb_h; y++) {
+        /* GL rows run bottom-up; the framebuffer holds Cairo's byte order
+         * already (the shader swizzled to RGBA, so swap back to BGRA). */
+        const unsigned char *src = px + row * (size_t)(w->fb_h - 1 - y);
+        unsigned char *d = dst + (size_t)stride * (size_t)y;
+        for (int x = 0; x < w->fb_w; x++) {
+            d[4 * x + 0] = src[4 * x + 2];
+            d[4 * x + 1] = src[4 * x + 1];
+            d[4 * x + 2] = src[4 * x + 0];
+            d[4 * x + 3] = 255;
+        }
+    }
+    free(px);
+    cairo_surface_mark_dirty(s);
+
+    /* Mullions: what the physical wall hides, shown as the bezels. */
+    const struct layout_wall *lw = &w->layout->wall;
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    double sc = w->env.scale;
+    for (int k = 1; k < lw->columns && lw->mullion_x > 0; k++) {
+        double x = (k * lw->width + (k - 1) * lw->mullion_x - w->region.x) *
+                   sc;
+        cairo_rectangle(cr, x, 0, lw->mullion_x * sc, w->fb_h);
+    }
+    for (int k = 1; k < lw->rows && lw->mullion_y > 0; k++) {
+        double y = (k * lw->height + (k - 1) * lw->mullion_y - w->region.y) *
+                   sc;
+        cairo_rectangle(cr, 0, y, w->fb_w, lw->mullion_y * sc);
+    }
+    cairo_fill(cr);
+    cairo_destroy(cr);
+    return s;
+}

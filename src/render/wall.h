@@ -1,0 +1,67 @@
+/*
+ * wall: renders a layout's current scene into a persistent framebuffer.
+ *
+ * What a frame shows is a function of the layout and the frame state only
+ * (time, scene, snapshots).  Each widget has a Cairo surface and a texture;
+ * wall_update() asks every widget for its stamp and repaints and uploads
+ * only those whose stamp changed, then recomposites only the damaged
+ * rectangles (scissored) into the framebuffer.  When nothing changed it
+ * touches no GL state at all and returns false, so the caller skips the
+ * swap.  Any rectangle of the canvas can be the wall's region: only the
+ * widgets that intersect it exist, which is how one wall is split across
+ * outputs and machines.  Render thread only, with a current GL context.
+ */
+#ifndef OPSWALL_WALL_H
+#define OPSWALL_WALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <GLES3/gl3.h>
+#include <cairo.h>
+
+#include "layout/layout.h"
+#include "text/text.h"
+#include "widgets/widget.h"
+
+struct wall;
+
+struct wall_stats {
+    unsigned long updates;    /* wall_update calls */
+    unsigned long composites; /* updates that drew anything */
+    unsigned long paints;     /* widget repaints (Cairo) */
+    unsigned long uploads;    /* texture uploads */
+    unsigned long draws;      /* quads drawn */
+    unsigned long stamps;     /* stamp evaluations */
+};
+
+/* region: canvas pixels at scale 1; {0,0,0,0} means the whole canvas.
+ * NULL, reason logged, when shaders are missing or the size is too big. */
+struct wall *wall_create(const struct layout *layout, struct text_cache *tc,
+                         const char *shader_dir, double scale,
+                         struct rect region);
+void wall_destroy(struct wall *wall);
+
+/* Selects the scene; takes effect (full repaint) at the next update. */
+void wall_set_scene(struct wall *wall, size_t scene);
+/* Brings the framebuffer up to date; true if any pixel may have changed. */
+bool wall_update(struct wall *wall, const struct frame_state *fs);
+/* Next time (ms) at which a frame is due without new data; INT64_MAX if
+ * none.  Animated widgets make it fs->now_ms. */
+int64_t wall_next_deadline(struct wall *wall, const struct frame_state *fs);
+/* Forces a full repaint at the next update (e.g. after a GL reset). */
+void wall_invalidate(struct wall *wall);
+
+GLuint wall_framebuffer(const struct wall *wall);
+int wall_width(const struct wall *wall);
+int wall_height(const struct wall *wall);
+/* The region in canvas pixels at scale 1. */
+struct rect wall_region(const struct wall *wall);
+
+/* Reads the framebuffer back; mullion strips are painted black as on the
+ * real wall.  NULL on failure.  Caller destroys. */
+cairo_surface_t *wall_read(struct wall *wall);
+
+struct wall_stats wall_get_stats(const struct wall *wall);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * widget: the interface every widget type implements, and the registry.
+ *
+ * A widget paints its picture with Cairo into a surface of its own size;
+ * the wall decides when: only when the widget's stamp (a digest of every
+ * input its picture depends on: data generations, the displayed time, the
+ * freshness bucket) differs from the one it last painted.  A widget may
+ * also have an auxiliary texture that the GPU moves every frame (the
+ * ticker's text) described by quads, so motion costs no repaint.
+ * Render thread only.
+ */
+#ifndef OPSWALL_WIDGET_H
+#define OPSWALL_WIDGET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cairo.h>
+
+#include "feeds/snapshot.h"
+#include "layout/layout.h"
+#include "text/text.h"
+
+/* Everything a frame shows besides the layout: the explicit frame state. */
+struct frame_state {
+    int64_t now_ms;                     /* wall-clock time shown */
+    size_t scene;
+    struct snapshot *const *snapshots;  /* per layout source; may be NULL */
+    size_t nsnapshots;
+};
+
+struct widget_env {
+    const struct layout *layout;
+    struct text_cache *text;
+    double scale; /* output pixels per canvas pixel */
+};
+
+/* Part of the aux texture drawn at a place in the widget (widget px). */
+struct widget_quad {
+    float sx, sy, sw, sh;
+    float dx, dy, dw, dh;
+};
+
+#define WIDGET_MAX_QUADS 16
+
+struct widget_class {
+    const char *type;
+    /* lw and env outlive the widget. NULL (reason logged) on failure. */
+    void *(*create)(const struct layout_widget *lw,
+                    const struct widget_env *env);
+    void (*destroy)(void *self);
+    uint64_t (*stamp)(void *self, const struct frame_state *fs);
+    /* Paints w x h output pixels; the surface is cleared first. */
+    void (*paint)(void *self, cairo_t *cr, int w, int h,
+                  const struct frame_state *fs);
+    /* Time (ms) at which the stamp may next change by itself; INT64_MAX
+     * if only new data changes it. */
+    int64_t (*next_change)(void *self, const struct frame_state *fs);
+    /* Optional: the aux texture, its size and its per-frame quads. */
+    bool (*aux_size)(void *self, int *w, int *h);
+    void (*aux_paint)(void *self, cairo_t *cr);
+    int (*aux_quads)(void *self, const struct frame_state *fs,
+                     struct widget_quad *out);
+};
+
+const struct widget_class *widget_class_find(const char *type);
+
+/* ---- helpers shared by widget types (widget_draw.c) --------------------- */
+
+/* A bound or literal value, resolved against the frame state. */
+struct bound {
+    const cJSON *value;               /* NULL: missing */
+    const struct snapshot *snap;      /* NULL for literals */
+    const struct layout_source *src;  /* NULL for literals */
+};
+
+/* Resolves a value spec (literal, or {"source","pointer"}). */
+struct bound widget_resolve(const struct widget_env *env,
+                            const struct frame_state *fs, const cJSON *spec);
+/* Mixes the generation of a bound spec's snapshot into a stamp. */
+uint64_t widget_stamp_mix(uint64_t h, uint64_t v);
+uint64_t widget_stamp_spec(const struct widget_env *env,
+                           const struct frame_state *fs, const cJSON *spec,
+                           uint64_t h);
+
+/* Numbers: a JSON number, or a string holding a strict C-locale number. */
+bool widget_number(const cJSON *v, double *out);
+
+int widget_px(const struct widget_env *env, enum text_role role);
+void widget_set_color(cairo_t *cr, const struct widget_env *env,
+                      enum color_role c, double alpha);
+const struct rgba *widget_color(const struct widget_env *env,
+                                enum color_role c);
+/* Panel background with border; returns the inner padding in px. */
+int widget_panel(cairo_t *cr, const struct widget_env *env, int w, int h);
+/* Draws text in a colour role; returns its width. */
+int widget_text(cairo_t *cr, const struct widget_env *env, const char *s,
+                enum font_weight weight, int px, double x, double y,
+                enum color_role color, double alpha);
+/* Title row at the top of a panel; returns the y below it. */
+int widget_title(cairo_t *cr, const struct widget_env *env, const char *title,
+                 int pad, int w);
+/* A filled triangle for deltas, pointing up or down, within size s. */
+void widget_triangle(cairo_t *cr, double x, double y, double s, bool up);
+/* "cập nhật 14:05 · 12 phút trước" for a snapshot, "" when none. */
+void widget_freshness(char *buf, size_t n, const struct widget_env *env,
+                      const struct snapshot *snap, int64_t now_ms);
+/* The bucket in which freshness text changes (minutes of age). */
+int64_t widget_freshness_bucket(const struct snapshot *snap, int64_t now_ms);
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * widget_draw: bindings and drawing helpers shared by the widget types, so
+ * every widget marks missing, stale and failed data the same way.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/timeutil.h"
+#include "text/format.h"
+#include "widgets/widget.h"
+
+extern const struct widget_class widget_kpi_class;
+extern const struct widget_class widget_text_class;
+extern const struct widget_class widget_clock_class;
+extern const struct widget_class widget_ticker_class;
+extern const struct widget_class widget_image_class;
+
+const struct widget_class *
+widget_class_find(const char *type)
+{
+    static const struct widget_class *const classes[] = {
+        &widget_kpi_class, &widget_text_class, &widget_clock_class,
+        &widget_ticker_class, &widget_image_class,
+    };
+    for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+        if (strcmp(classes[i]->type, type) == 0) {
+            return classes[i];
+        }
+    }
+    return NULL;
+}
+
+struct bound
+widget_resolve(const struct widget_env *env, const struct frame_state *fs,
+               const cJSON *spec)
+{
+    struct bound b = {0};
+    if (!spec) {
+        return b;
+    }
+    if (!cJSON_IsObject(spec)) {
+        b.value = cJSON_IsNull(spec) ? NULL : spec;
+        return b;
+    }
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(spec, "source");
+    const cJSON *ptr = cJSON_GetObjectItemCaseSensitive(spec, "pointer");
+    int idx = cJSON_IsString(name)
+                  ? layout_source_index(env->layout, name->valuestring)
+                  : -1;
+    if (idx < 0) {
+        return b;
+    }
+    b.src = &env->layout->sources[idx];
+    b.snap = (size_t)idx < fs->nsnapshots ? fs->snapshots[idx] : NULL;
+    if (b.snap && b.snap->root) {
+        b.value = jsonptr_get(b.snap->root,
+                              cJSON_IsString(ptr) ? ptr->valuestring : "");
+        if (cJSON_IsNull(b.value)) {
+            b.value = NULL;
+        }
+    }
+    return b;
+}
+
+uint64_t
+widget_stamp_mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    return h;
+}
+
+int64_t
+widget_freshness_bucket(const struct snapshot *snap, int64_t now_ms)
+{
+    if (!snap) {
+        return -1;
+    }
+    int64_t age = now_ms - snap->as_of_ms;
+    /* The age text changes each minute; state flips are covered too
+     * because stale_after and every are whole seconds at least. */
+    return age < 0 ? -2 : age / 1000;
+}
+
+uint64_t
+widget_stamp_spec(const struct widget_env *env, const struct frame_state *fs,
+                  const cJSON *spec, uint64_t h)
+{
+    struct bound b = widget_resolve(env, fs, spec);
+    if (b.snap) {
+        h = widget_stamp_mix(h, b.snap->generation);
+        h = widget_stamp_mix(h, (uint64_t)snapshot_state(b.snap, b.src,
+                                                         fs->now_ms));
+        int64_t age = fs->now_ms - b.snap->as_of_ms;
+        h = widget_stamp_mix(h, (uint64_t)(age < 0 ? -1 : age / 60000));
+    } else {
+        h = widget_stamp_mix(h, b.src ? 1 : 2);
+    }
+    return h;
+}
+
+bool
+widget_number(const cJSON *v, double *out)
+{
+    if (cJSON_IsNumber(v)) {
+        *out = v->valuedouble;
+        return isfinite(*out);
+    }
+    if (cJSON_IsString(v) && v->valuestring[0]) {
+        /* Strict: the whole string must be a plain number. */
+        char *end;
+        double d = strtod(v->valuestring, &end);
+        if (*end == '\0' && isfinite(d)) {
+            *out = d;
+            return true;
+        }
+    }
+    return false;
+}
+
+int
+widget_px(const struct widget_env *env, enum text_role role)
+{
+    int px = (int)lround(env->layout->theme.sizes[role] * env->scale);
+    return px < 4 ? 4 : px;
+}
+
+const struct rgba *
+widget_color(const struct widget_env *env, enum color_role c)
+{
+    return &env->layout->theme.colors[c];
+}
+
+void
+widget_set_color(cairo_t *cr, const struct widget_env *env, enum color_role c,
+                 double alpha)
+{
+    const struct rgba *k = widget_color(env, c);
+    cairo_set_source_rgba(cr, k->r, k->g, k->b, k->a * alpha);
+}
+
+int
+widget_panel(cairo_t *cr, const struct widget_env *env, int w, int h)
+{
+    double s = env->scale;
+    double r = 10 * s, lw = fmax(1.0, 2 * s);
+    double x = lw / 2, y = lw / 2, pw = w - lw, ph = h - lw;
+    cairo_new_path(cr);
+    cairo_arc(cr, x + pw - r, y + r, r, -M_PI / 2, 0);
+    cairo_arc(cr, x + pw - r, y + ph - r, r, 0, M_PI / 2);
+    cairo_arc(cr, x + r, y + ph - r, r, M_PI / 2, M_PI);
+    cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
+    cairo_close_path(cr);
+    widget_set_color(cr, env, COLOR_PANEL, 1);
+    cairo_fill_preserve(cr);
+    widget_set_color(cr, env, COLOR_PANEL_BORDER, 1);
+    cairo_set_line_width(cr, lw);
+    cairo_stroke(cr);
+    return (int)lround(28 * s);
+}
+
+int
+widget_text(cairo_t *cr, const struct widget_env *env, const char *s,
+            enum font_weight weight, int px, double x, double y,
+            enum color_role color, double alpha)
+{
+    const struct rgba *k = widget_color(env, color);
+    return text_draw(env->text, cr, s, weight, px, x, y, k->r, k->g, k->b,
+                     k->a * alpha);
+}
+
+int
+widget_title(cairo_t *cr, const struct widget_env *env, const char *title,
+             int pad, int w)
+{
+    if (!title || !title[0]) {
+        return pad;
+    }
+    int px = widget_px(env, TEXT_ROLE_TITLE);
+    char *fit = text_ellipsize(env->text, title, FONT_MEDIUM, px, w - 2 * pad);
+    widget_text(cr, env, fit, FONT_MEDIUM, px, pad, pad * 0.6, COLOR_MUTED, 1);
+    free(fit);
+    return (int)(pad * 0.6) + text_measure(env->text, "Ag", FONT_MEDIUM,
+                                           px).height;
+}
+
+void
+widget_triangle(cairo_t *cr, double x, double y, double s, bool up)
+{
+    double h = s * 0.8;
+    double top = y + (s - h) / 2;
+    cairo_new_path(cr);
+    if (up) {
+        cairo_move_to(cr, x + s / 2, top);
+        cairo_line_to(cr, x + s, top + h);
+        cairo_line_to(cr, x, top + h);
+    } else {
+        cairo_move_to(cr, x, top);
+        cairo_line_to(cr, x + s, top);
+        cairo_line_to(cr, x + s / 2, top + h);
+    }
+    cairo_close_path(cr);
+    cairo_fill(cr);
+}
+
+void
+widget_freshness(char *buf, size_t n, const struct widget_env *env,
+                 const struct snapshot *snap, int64_t now_ms)
+{
+    buf[0] = '\0';
+    if (!snap || !snap->root) {
+        return;
+    }
+    const struct layout *l = env->layout;
+    const int vi = l->locale == LAYOUT_LOCALE_VI_VN;
+    struct civil_time at, now;
+    time_to_civil(snap->as_of_ms, l->utc_offset_min, &at);
+    time_to_civil(now_ms, l->utc_offset_min, &now);
+    char when[48], age[48];
+    format_time(when, sizeof(when), &at, 0);
+    if (at.year != now.year || at.month != now.month || at.day != now.day) {
+        size_t len = strlen(when);
+        if (vi) {
+            snprintf(when + len, sizeof(when) - len, " %02d/%02d", at.day,
+                     at.month);
+        } else {
+            snprintf(when + len, sizeof(when) - len, " %02d/%02d", at.month,
+                     at.day);
+        }
+    }
+    format_age(age, sizeof(age), now_ms - snap->as_of_ms, l->locale);
+    snprintf(buf, n, vi ? "cập nhật %s · %s" : "updated %s · %s", when, age);
+}

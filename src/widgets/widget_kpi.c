@@ -1,0 +1,330 @@
+/*
+ * widget_kpi: one headline indicator.
+ *
+ *   TITLE                                        nguồn: TCTK
+ *   1.517,5 nghìn tỷ đồng          <- value (threshold colour), unit
+ *   ▲ 0,3 (0,02%) so với kỳ trước  <- delta, coloured by polarity
+ *   Quý III/2026 · cập nhật 14:05 · 12 phút trước
+ *
+ * Honesty rules: a value that never arrived is "—" with "chưa có số liệu",
+ * never 0; a stale value is dimmed and its footer says "SỐ LIỆU CŨ"; a
+ * failed source keeps the last value with "lỗi nguồn".  When space is
+ * short the delta's label goes first, then the delta; the period and
+ * freshness line never goes, and text never shrinks below the theme's
+ * sizes except the headline value, which may shrink to the title size.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/format.h"
+#include "widgets/widget.h"
+
+struct kpi {
+    const struct layout_widget *lw;
+    const struct widget_env *env;
+    const cJSON *value, *previous, *period, *thresholds;
+    const char *unit, *delta_label, *polarity, *delta_unit;
+    int decimals;
+    bool show_source;
+};
+
+static const cJSON *
+cfg(const struct kpi *k, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(k->lw->config, key);
+}
+
+static const char *
+cfg_str(const struct kpi *k, const char *key, const char *def)
+{
+    const cJSON *n = cfg(k, key);
+    return cJSON_IsString(n) ? n->valuestring : def;
+}
+
+static void *
+kpi_create(const struct layout_widget *lw, const struct widget_env *env)
+{
+    struct kpi *k = calloc(1, sizeof(*k));
+    if (!k) {
+        return NULL;
+    }
+    k->lw = lw;
+    k->env = env;
+    k->value = cfg(k, "value");
+    k->previous = cfg(k, "previous");
+    k->period = cfg(k, "period");
+    k->thresholds = cfg(k, "thresholds");
+    k->unit = cfg_str(k, "unit", "");
+    const int vi = env->layout->locale == LAYOUT_LOCALE_VI_VN;
+    k->delta_label = cfg_str(k, "delta_label",
+                             vi ? "so với kỳ trước" : "vs previous period");
+    k->polarity = cfg_str(k, "polarity", "up-is-good");
+    k->delta_unit = cfg_str(k, "delta_unit", "percent");
+    const cJSON *d = cfg(k, "decimals");
+    k->decimals = cJSON_IsNumber(d) ? (int)d->valuedouble : 1;
+    k->show_source = cJSON_IsTrue(cfg(k, "show_source"));
+    return k;
+}
+
+static void
+kpi_destroy(void *self)
+{
+    free(self);
+}
+
+static uint64_t
+kpi_stamp(void *self, const struct frame_state *fs)
+{
+    struct kpi *k = self;
+    uint64_t h = 0x4b5049;
+    h = widget_stamp_spec(k->env, fs, k->value, h);
+    h = widget_stamp_spec(k->env, fs, k->previous, h);
+    h = widget_stamp_spec(k->env, fs, k->period, h);
+    return h;
+}
+
+static int64_t
+kpi_next_change(void *self, const struct frame_state *fs)
+{
+    struct kpi *k = self;
+    struct bound b = widget_resolve(k->env, fs, k->value);
+    if (!b.snap || !b.snap->root) {
+        return INT64_MAX;
+    }
+    /* The age text and state change on minute boundaries of the age. */
+    int64_t age = fs->now_ms - b.snap->as_of_ms;
+    if (age < 0) {
+        return b.snap->as_of_ms;
+    }
+    return b.snap->as_of_ms + (age / 60000 + 1) * 60000;
+}
+
+static enum color_role
+threshold_color(const struct kpi *k, double v)
+{
+    static const char *const names[] = {"good", "bad", "warn", "accent",
+                                        "text", "muted"};
+    static const enum color_role roles[] = {COLOR_GOOD, COLOR_BAD, COLOR_WARN,
+                                            COLOR_ACCENT, COLOR_TEXT,
+                                            COLOR_MUTED};
+    for (const cJSON *t = k->thresholds ? k->thresholds->child : NULL; t;
+         t = t->next) {
+        const cJSON *above = cJSON_GetObjectItemCaseSensitive(t, "above");
+        const cJSON *below = cJSON_GetObjectItemCaseSensitive(t, "below");
+        bool match = (!above || v >= above->valuedouble) &&
+                     (!below || v < below->valuedouble);
+        if (!match) {
+            continue;
+        }
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(t, "color");
+        for (size_t i = 0; i < 6 && cJSON_IsString(c); i++) {
+            if (strcmp(names[i], c->valuestring) == 0) {
+                return roles[i];
+            }
+        }
+    }
+    return COLOR_TEXT;
+}
+
+/* Builds the delta text; returns false when there is no delta to show. */
+static bool
+delta_text(const struct kpi *k, double v, double prev, char *buf, size_t n,
+           int *direction)
+{
+    enum layout_locale loc = k->env->layout->locale;
+    double diff = v - prev;
+    char a[64], b[64];
+    double eps = 0.5 * pow(10, -k->decimals);
+    *direction = fabs(diff) < eps ? 0 : diff > 0 ? 1 : -1;
+    format_number(a, sizeof(a), fabs(diff), k->decimals, loc);
+    if (strcmp(k->delta_unit, "points") == 0) {
+        snprintf(buf, n, "%s %s", a,
+                 loc == LAYOUT_LOCALE_VI_VN ? "điểm %" : "pp");
+    } else if (strcmp(k->delta_unit, "percent") == 0 && prev != 0) {
+        format_number(b, sizeof(b), fabs(diff / prev * 100.0), 2, loc);
+        snprintf(buf, n, "%s (%s%%)", a, b);
+    } else {
+        snprintf(buf, n, "%s", a);
+    }
+    return true;
+}
+
+static void
+kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
+{
+    struct kpi *k = self;
+    const struct widget_env *env = k->env;
+    const int vi = env->layout->locale == LAYOUT_LOCALE_VI_VN;
+    int pad = widget_panel(cr, env, w, h);
+    int y = widget_title(cr, env, k->lw->title, pad, w);
+
+    struct bound val = widget_resolve(env, fs, k->value);
+    struct bound prev = widget_resolve(env, fs, k->previous);
+    struct bound period = widget_resolve(env, fs, k->period);
+    enum source_state state = val.src ? snapshot_state(val.snap, val.src,
+                                                       fs->now_ms)
+                                      : SOURCE_STATE_OK;
+    double v = 0, pv = 0;
+    bool have = widget_number(val.value, &v);
+    bool have_prev = have && widget_number(prev.value, &pv);
+
+    int px_small = widget_px(env, TEXT_ROLE_SMALL);
+    int px_body = widget_px(env, TEXT_ROLE_BODY);
+    int px_title = widget_px(env, TEXT_ROLE_TITLE);
+    int px_value = widget_px(env, TEXT_ROLE_VALUE);
+    int line_small = text_measure(env->text, "Ag", FONT_REGULAR,
+                                  px_small).height;
+    int avail_w = w - 2 * pad;
+
+    if (k->show_source && val.src) {
+        char src[160];
+        snprintf(src, sizeof(src), vi ? "nguồn: %s" : "source: %s",
+                 val.src->label);
+        struct text_extent e = text_measure(env->text, src, FONT_REGULAR,
+                                            px_small);
+        if (e.width < avail_w / 3) {
+            widget_text(cr, env, src, FONT_REGULAR, px_small,
+                        w - pad - e.width, pad * 0.6 + (y - pad * 0.6 -
+                                                       e.height) / 2,
+                        COLOR_MUTED, 0.8);
+        }
+    }
+
+    /* Footer: period and freshness; always shown. */
+    char period_s[128] = "", fresh[160] = "", footer[320];
+    if (cJSON_IsString(period.value)) {
+        snprintf(period_s, sizeof(period_s), "%s", period.value->valuestring);
+    }
+    enum color_role footer_color = COLOR_MUTED;
+    const char *prefix = "";
+    if (val.src) {
+        widget_freshness(fresh, sizeof(fresh), env, val.snap, fs->now_ms);
+        if (state == SOURCE_STATE_STALE) {
+            prefix = vi ? "SỐ LIỆU CŨ · " : "STALE · ";
+            footer_color = COLOR_STALE;
+        } else if (state == SOURCE_STATE_ERROR && val.snap && val.snap->root) {
+            prefix = vi ? "LỖI NGUỒN · " : "SOURCE ERROR · ";
+            footer_color = COLOR_WARN;
+        } else if (state == SOURCE_STATE_LATE) {
+            footer_color = COLOR_WARN;
+        }
+    }
+    if (!have) {
+        snprintf(footer, sizeof(footer), "%s%s%s", period_s,
+                 period_s[0] ? " · " : "",
+                 vi ? "chưa có số liệu" : "no data yet");
+        if (val.snap && val.snap->root) {
+            /* The source has data, just not this value. */
+            snprintf(footer, sizeof(footer), "%s%s%s", period_s,
+                     period_s[0] ? " · " : "",
+                     vi ? "không có số liệu" : "no data");
+        }
+    } else {
+        snprintf(footer, sizeof(footer), "%s%s%s%s", prefix, period_s,
+                 period_s[0] && fresh[0] ? " · " : "", fresh);
+    }
+    int footer_y = h - pad - line_small;
+    char *fit = text_ellipsize(env->text, footer, FONT_REGULAR, px_small,
+                               avail_w);
+    widget_text(cr, env, fit, FONT_REGULAR, px_small, pad, footer_y,
+                footer_color, 1);
+    free(fit);
+
+    /* Delta line above the footer, when there is room. */
+    int bottom = footer_y - (int)(pad * 0.25);
+    char delta[192];
+    int dir = 0;
+    int delta_h = line_small;
+    bool show_delta = have_prev && delta_text(k, v, pv, delta, sizeof(delta),
+                                              &dir);
+    /* Value line: shrink from value size down to title size to fit. */
+    char num[96], unit_fit[128];
+    if (have) {
+        format_number(num, sizeof(num), v, k->decimals, env->layout->locale);
+    } else {
+        snprintf(num, sizeof(num), "\xE2\x80\x94");
+    }
+    snprintf(unit_fit, sizeof(unit_fit), "%s", k->unit);
+    int vpx = px_value;
+    struct text_extent ve, ue;
+    int gap = (int)lround(px_body * 0.3);
+    for (;;) {
+        ve = text_measure(env->text, num, FONT_BOLD, vpx);
+        ue = unit_fit[0] ? text_measure(env->text, unit_fit, FONT_REGULAR,
+                                        px_body)
+                         : (struct text_extent){0, 0, 0};
+        if (ve.width + (ue.width ? gap + ue.width : 0) <= avail_w ||
+            vpx <= px_title) {
+            break;
+        }
+        vpx = vpx * 9 / 10 < px_title ? px_title : vpx * 9 / 10;
+    }
+    int space = bottom - y;
+    if (show_delta && space < ve.height + delta_h) {
+        show_delta = false; /* secondary: dropped before anything shrinks */
+    }
+    int block = ve.height + (show_delta ? delta_h : 0);
+    int vy = y + (space - block) / 2;
+    if (vy < y) {
+        vy = y;
+    }
+    enum color_role vcolor = have ? threshold_color(k, v) : COLOR_MUTED;
+    double valpha = (have && state == SOURCE_STATE_STALE) ? 0.55 : 1.0;
+    int vx = pad;
+    vx += widget_text(cr, env, num, FONT_BOLD, vpx, vx, vy, vcolor, valpha);
+    if (ue.width) {
+        int room = avail_w - (vx - pad) - gap;
+        char *u = text_ellipsize(env->text, unit_fit, FONT_REGULAR, px_body,
+                                 room);
+        /* Sit the unit on the value's baseline. */
+        int uy = vy + ve.ascent - ue.ascent;
+        widget_text(cr, env, u, FONT_REGULAR, px_body, vx + gap, uy,
+                    COLOR_MUTED, valpha);
+        free(u);
+    }
+
+    if (show_delta) {
+        int dy = vy + ve.height;
+        bool up_good = strcmp(k->polarity, "up-is-bad") != 0;
+        enum color_role dc = COLOR_MUTED;
+        if (dir != 0 && strcmp(k->polarity, "neutral") != 0) {
+            dc = (dir > 0) == up_good ? COLOR_GOOD : COLOR_BAD;
+        }
+        double tri = px_small * 0.62;
+        int x = pad;
+        widget_set_color(cr, env, dc, valpha);
+        if (dir != 0) {
+            struct text_extent de = text_measure(env->text, "0", FONT_MEDIUM,
+                                                 px_small);
+            double cap = px_small * LAYOUT_CAP_HEIGHT_RATIO;
+            widget_triangle(cr, x, dy + de.ascent - cap + (cap - tri) / 2,
+                            tri, dir > 0);
+            x += (int)(tri + px_small * 0.3);
+        } else {
+            snprintf(delta, sizeof(delta), "%s", vi ? "không đổi" : "no "
+                     "change");
+        }
+        x += widget_text(cr, env, delta, FONT_MEDIUM, px_small, x, dy, dc,
+                         valpha);
+        if (dir != 0) {
+            int room = w - pad - x - px_small / 3;
+            struct text_extent le = text_measure(env->text, k->delta_label,
+                                                 FONT_REGULAR, px_small);
+            if (le.width <= room) {
+                widget_text(cr, env, k->delta_label, FONT_REGULAR, px_small,
+                            x + px_small / 3, dy, COLOR_MUTED, valpha);
+            }
+        }
+    }
+}
+
+const struct widget_class widget_kpi_class = {
+    .type = "kpi",
+    .create = kpi_create,
+    .destroy = kpi_destroy,
+    .stamp = kpi_stamp,
+    .paint = kpi_paint,
+    .next_change = kpi_next_change,
+};
