@@ -192,80 +192,115 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
         }
     }
 
-    /* Footer: period and freshness; always shown. */
-    char period_s[128] = "", fresh[160] = "", footer[320];
+    /* Footer: period and freshness, always shown; on one line when they
+     * fit side by side, else period above freshness. */
+    char period_s[128] = "", fresh[160] = "", status[320];
     if (cJSON_IsString(period.value)) {
         snprintf(period_s, sizeof(period_s), "%s", period.value->valuestring);
     }
-    enum color_role footer_color = COLOR_MUTED;
-    const char *prefix = "";
-    if (val.src) {
-        widget_freshness(fresh, sizeof(fresh), env, val.snap, fs->now_ms);
-        if (state == SOURCE_STATE_STALE) {
-            prefix = vi ? "SỐ LIỆU CŨ · " : "STALE · ";
-            footer_color = COLOR_STALE;
-        } else if (state == SOURCE_STATE_ERROR && val.snap && val.snap->root) {
-            prefix = vi ? "LỖI NGUỒN · " : "SOURCE ERROR · ";
-            footer_color = COLOR_WARN;
-        } else if (state == SOURCE_STATE_LATE) {
-            footer_color = COLOR_WARN;
-        }
-    }
+    enum color_role status_color = COLOR_MUTED;
     if (!have) {
-        snprintf(footer, sizeof(footer), "%s%s%s", period_s,
-                 period_s[0] ? " · " : "",
-                 vi ? "chưa có số liệu" : "no data yet");
-        if (val.snap && val.snap->root) {
-            /* The source has data, just not this value. */
-            snprintf(footer, sizeof(footer), "%s%s%s", period_s,
-                     period_s[0] ? " · " : "",
-                     vi ? "không có số liệu" : "no data");
-        }
+        snprintf(status, sizeof(status), "%s",
+                 val.snap && val.snap->root
+                     ? (vi ? "không có số liệu" : "no data")
+                     : (vi ? "chưa có số liệu" : "no data yet"));
     } else {
-        snprintf(footer, sizeof(footer), "%s%s%s%s", prefix, period_s,
-                 period_s[0] && fresh[0] ? " · " : "", fresh);
+        const char *prefix = "";
+        if (val.src) {
+            widget_freshness(fresh, sizeof(fresh), env, val.snap, fs->now_ms);
+            if (state == SOURCE_STATE_STALE) {
+                prefix = vi ? "SỐ LIỆU CŨ · " : "STALE · ";
+                status_color = COLOR_STALE;
+            } else if (state == SOURCE_STATE_ERROR) {
+                prefix = vi ? "LỖI NGUỒN · " : "SOURCE ERROR · ";
+                status_color = COLOR_WARN;
+            } else if (state == SOURCE_STATE_LATE) {
+                status_color = COLOR_WARN;
+            }
+        }
+        snprintf(status, sizeof(status), "%s%s", prefix, fresh);
+        /* Too long: keep the facts (state, time, age), drop the verb. */
+        const char *verb = vi ? "cập nhật " : "updated ";
+        if (text_measure(env->text, status, FONT_REGULAR, px_small).width >
+                avail_w &&
+            strncmp(fresh, verb, strlen(verb)) == 0) {
+            snprintf(status, sizeof(status), "%s%s", prefix,
+                     fresh + strlen(verb));
+        }
     }
-    int footer_y = h - pad - line_small;
-    char *fit = text_ellipsize(env->text, footer, FONT_REGULAR, px_small,
-                               avail_w);
-    widget_text(cr, env, fit, FONT_REGULAR, px_small, pad, footer_y,
-                footer_color, 1);
-    free(fit);
+    int sep = px_small;
+    int pw = period_s[0] ? text_measure(env->text, period_s, FONT_MEDIUM,
+                                        px_small).width : 0;
+    int sw = status[0] ? text_measure(env->text, status, FONT_REGULAR,
+                                      px_small).width : 0;
+    bool one_line = !period_s[0] || !status[0] || pw + sep + sw <= avail_w;
+    int footer_lines = (period_s[0] || status[0]) ? (one_line ? 1 : 2) : 0;
+    int footer_y = h - pad - footer_lines * line_small;
+    int fy = footer_y;
+    if (period_s[0]) {
+        char *fit = text_ellipsize(env->text, period_s, FONT_MEDIUM, px_small,
+                                   avail_w);
+        widget_text(cr, env, fit, FONT_MEDIUM, px_small, pad, fy, COLOR_TEXT,
+                    0.85);
+        free(fit);
+        if (!one_line) {
+            fy += line_small;
+        }
+    }
+    if (status[0]) {
+        int sx = one_line && period_s[0] ? pad + pw + sep : pad;
+        if (one_line && period_s[0]) {
+            widget_set_color(cr, env, COLOR_MUTED, 0.8);
+            cairo_arc(cr, pad + pw + sep / 2.0,
+                      fy + line_small * 0.55, px_small * 0.08, 0, 2 * M_PI);
+            cairo_fill(cr);
+        }
+        char *fit = text_ellipsize(env->text, status, FONT_REGULAR, px_small,
+                                   w - pad - sx);
+        widget_text(cr, env, fit, FONT_REGULAR, px_small, sx, fy,
+                    status_color, 1);
+        free(fit);
+    }
 
-    /* Delta line above the footer, when there is room. */
+    /* Value line; delta line under it when there is room. */
     int bottom = footer_y - (int)(pad * 0.25);
     char delta[192];
     int dir = 0;
     int delta_h = line_small;
     bool show_delta = have_prev && delta_text(k, v, pv, delta, sizeof(delta),
                                               &dir);
-    /* Value line: shrink from value size down to title size to fit. */
-    char num[96], unit_fit[128];
+    char num[96];
     if (have) {
         format_number(num, sizeof(num), v, k->decimals, env->layout->locale);
     } else {
         snprintf(num, sizeof(num), "\xE2\x80\x94");
     }
-    snprintf(unit_fit, sizeof(unit_fit), "%s", k->unit);
-    int vpx = px_value;
-    struct text_extent ve, ue;
     int gap = (int)lround(px_body * 0.3);
-    for (;;) {
-        ve = text_measure(env->text, num, FONT_BOLD, vpx);
-        ue = unit_fit[0] ? text_measure(env->text, unit_fit, FONT_REGULAR,
-                                        px_body)
-                         : (struct text_extent){0, 0, 0};
-        if (ve.width + (ue.width ? gap + ue.width : 0) <= avail_w ||
-            vpx <= px_title) {
-            break;
-        }
-        vpx = vpx * 9 / 10 < px_title ? px_title : vpx * 9 / 10;
-    }
     int space = bottom - y;
-    if (show_delta && space < ve.height + delta_h) {
+    int vpx = px_value;
+    struct text_extent ve = text_measure(env->text, num, FONT_BOLD, vpx);
+    struct text_extent ue = k->unit[0]
+        ? text_measure(env->text, k->unit, FONT_REGULAR, px_body)
+        : (struct text_extent){0, 0, 0};
+    /* If value and unit do not fit on one line, the unit goes under the
+     * value (rows of KPIs keep one value size); only when there is no
+     * height for that either does the value shrink, down to title size. */
+    bool unit_below = false;
+    if (ue.width && ve.width + gap + ue.width > avail_w &&
+        ve.width <= avail_w &&
+        ve.height + ue.height + (show_delta ? delta_h : 0) <= space) {
+        unit_below = true;
+    }
+    while (!unit_below && vpx > px_title &&
+           ve.width + (ue.width ? gap + ue.width : 0) > avail_w) {
+        vpx = vpx * 9 / 10 < px_title ? px_title : vpx * 9 / 10;
+        ve = text_measure(env->text, num, FONT_BOLD, vpx);
+    }
+    int unit_h = unit_below ? ue.height : 0;
+    if (show_delta && space < ve.height + unit_h + delta_h) {
         show_delta = false; /* secondary: dropped before anything shrinks */
     }
-    int block = ve.height + (show_delta ? delta_h : 0);
+    int block = ve.height + unit_h + (show_delta ? delta_h : 0);
     int vy = y + (space - block) / 2;
     if (vy < y) {
         vy = y;
@@ -275,18 +310,18 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     int vx = pad;
     vx += widget_text(cr, env, num, FONT_BOLD, vpx, vx, vy, vcolor, valpha);
     if (ue.width) {
-        int room = avail_w - (vx - pad) - gap;
-        char *u = text_ellipsize(env->text, unit_fit, FONT_REGULAR, px_body,
-                                 room);
-        /* Sit the unit on the value's baseline. */
-        int uy = vy + ve.ascent - ue.ascent;
-        widget_text(cr, env, u, FONT_REGULAR, px_body, vx + gap, uy,
-                    COLOR_MUTED, valpha);
+        int ux = unit_below ? pad : vx + gap;
+        int uy = unit_below ? vy + ve.height
+                            : vy + ve.ascent - ue.ascent; /* on baseline */
+        char *u = text_ellipsize(env->text, k->unit, FONT_REGULAR, px_body,
+                                 w - pad - ux);
+        widget_text(cr, env, u, FONT_REGULAR, px_body, ux, uy, COLOR_MUTED,
+                    valpha);
         free(u);
     }
 
     if (show_delta) {
-        int dy = vy + ve.height;
+        int dy = vy + ve.height + unit_h;
         bool up_good = strcmp(k->polarity, "up-is-bad") != 0;
         enum color_role dc = COLOR_MUTED;
         if (dir != 0 && strcmp(k->polarity, "neutral") != 0) {
@@ -303,8 +338,8 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
                             tri, dir > 0);
             x += (int)(tri + px_small * 0.3);
         } else {
-            snprintf(delta, sizeof(delta), "%s", vi ? "không đổi" : "no "
-                     "change");
+            snprintf(delta, sizeof(delta), "%s",
+                     vi ? "không đổi" : "no change");
         }
         x += widget_text(cr, env, delta, FONT_MEDIUM, px_small, x, dy, dc,
                          valpha);

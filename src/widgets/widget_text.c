@@ -153,7 +153,9 @@ text_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     int n = wrap(env->text, nfc, t->weight, px, w - 2 * pad, lines,
                  max_lines);
     free(nfc);
-    int y = top + ((h - top - pad) - n * line_h) / 2;
+    /* Under a title, text reads from the top; alone, it is centred. */
+    int y = t->lw->title && t->panel ? top + pad / 2
+                                     : top + ((h - top - pad) - n * line_h) / 2;
     for (int i = 0; i < n; i++) {
         char *fit = text_ellipsize(env->text, lines[i], t->weight, px,
                                    w - 2 * pad);
