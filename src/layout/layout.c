@@ -281,8 +281,9 @@ build_sources(struct layout *l, const cJSON *sources, struct diag_list *diags)
             char *path = layout_resolve_path(l, src->url + 5);
             if (!file_exists(path)) {
                 diag_add(diags, DIAG_WARNING, jsonc_pos(l->doc, url),
-                         "source \"%s\": file %s does not exist (yet); its "
-                         "widgets will show no data", src->name, path);
+                         "source \"%s\": file \"%s\" does not exist (yet); "
+                         "its widgets will show no data", src->name,
+                         src->url + 5);
             }
             free(path);
         } else if (strncmp(src->url, "http://", 7) != 0 &&
@@ -365,8 +366,9 @@ build_scenes(struct layout *l, const cJSON *scenes, struct diag_list *diags)
                 if (!file_exists(path)) {
                     diag_add(diags, DIAG_ERROR, jsonc_pos(l->doc,
                                                           get(w, "path")),
-                             "widget \"%s\": image %s not found", lw->id,
-                             path);
+                             "widget \"%s\": image \"%s\" not found (paths "
+                             "are relative to the layout file)", lw->id,
+                             get_str(w, "path", ""));
                 }
                 free(path);
             }

@@ -349,7 +349,12 @@ check_range(const struct check_ctx *c, const cJSON *n, const struct spec *s,
         fmt_num(lo, sizeof(lo), s->min);
         fmt_num(hi, sizeof(hi), s->max);
         fmt_num(got, sizeof(got), v);
-        err(c, n, "%s must be between %s and %s, not %s", what, lo, hi, got);
+        if (s->min == s->max) {
+            err(c, n, "%s must be %s, not %s", what, lo, got);
+        } else {
+            err(c, n, "%s must be between %s and %s, not %s", what, lo, hi,
+                got);
+        }
     }
 }
 

@@ -1,0 +1,104 @@
+/*
+ * test_feeds: JSON pointers, snapshot states and payload parsing.
+ */
+#include <stdlib.h>
+
+#include "feeds/snapshot.h"
+#include "feeds/source_file.h"
+#include "testlib.h"
+
+static void
+test_pointer(void)
+{
+    cJSON *doc = cJSON_Parse("{\"a\": {\"b\": [10, 20, {\"c/d\": 1, "
+                             "\"e~f\": 2}]}, \"\": 3, \"n\": null}");
+    static const struct {
+        const char *ptr;
+        bool found;
+        double v;
+    } cases[] = {
+        {"/a/b/0", true, 10}, {"/a/b/1", true, 20},
+        {"/a/b/2/c~1d", true, 1}, {"/a/b/2/e~0f", true, 2},
+        {"/", true, 3},        {"/a/b/3", false, 0},
+        {"/a/b/01", false, 0}, {"/a/b/-1", false, 0},
+        {"/a/x", false, 0},    {"a", false, 0},
+        {"/a/b/0/x", false, 0}, {"/a/b/2/e~2f", false, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const cJSON *n = jsonptr_get(doc, cases[i].ptr);
+        CHECK((n != NULL) == cases[i].found, "%s found=%d", cases[i].ptr,
+              n != NULL);
+        if (n && cases[i].found) {
+            CHECK(cJSON_IsNumber(n) && n->valuedouble == cases[i].v,
+                  "%s value", cases[i].ptr);
+        }
+    }
+    CHECK(jsonptr_get(doc, "") == doc, "empty pointer is the root");
+    CHECK(cJSON_IsNull(jsonptr_get(doc, "/n")), "null is found as null");
+    cJSON_Delete(doc);
+}
+
+static void
+test_states(void)
+{
+    struct layout_source src = {.name = "s", .every_ms = 60000,
+                                .stale_after_ms = 3600000};
+    int64_t now = 1000000000;
+    CHECK(snapshot_state(NULL, &src, now) == SOURCE_STATE_NO_DATA, "never");
+    struct snapshot *err = snapshot_create(NULL, 1, 0, 0, now, "boom");
+    CHECK(snapshot_state(err, &src, now) == SOURCE_STATE_ERROR, "error");
+    snapshot_unref(err);
+    struct snapshot *ok = snapshot_create(cJSON_CreateObject(), 2, now, now,
+                                          now, NULL);
+    CHECK(snapshot_state(ok, &src, now + 1000) == SOURCE_STATE_OK, "ok");
+    CHECK(snapshot_state(ok, &src, now + 91000) == SOURCE_STATE_LATE,
+          "late after 1.5 periods");
+    CHECK(snapshot_state(ok, &src, now + 3600001) == SOURCE_STATE_STALE,
+          "stale after stale_after");
+    struct snapshot *ref = snapshot_ref(ok);
+    snapshot_unref(ok);
+    CHECK(ref->root != NULL, "still alive after one unref");
+    snapshot_unref(ref);
+}
+
+static void
+test_payload(void)
+{
+    struct layout_source src = {.name = "s", .as_of_pointer = "/t"};
+    static const struct {
+        const char *body;
+        bool data;
+        int64_t as_of;
+    } cases[] = {
+        {"{\"t\": \"1970-01-01T07:00:01+07:00\"}", true, 1000},
+        {"{\"t\": \"yesterday\"}", false, 0},
+        {"{\"x\": 1}", false, 0},
+        {"{\"t\": ", false, 0},
+        {"", false, 0},
+        {"[1,2]", false, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct snapshot *s = source_parse_payload(
+            &src, cases[i].body, strlen(cases[i].body), 1, 5000, 420);
+        CHECK((s->root != NULL) == cases[i].data, "payload %zu data", i);
+        CHECK((s->error == NULL) == cases[i].data, "payload %zu error", i);
+        if (s->root) {
+            CHECK(s->as_of_ms == cases[i].as_of, "payload %zu as_of %lld", i,
+                  (long long)s->as_of_ms);
+        }
+        snapshot_unref(s);
+    }
+    struct layout_source plain = {.name = "p"};
+    struct snapshot *s = source_parse_payload(&plain, "{}", 2, 1, 5000, 420);
+    CHECK(s->as_of_ms == 5000, "no as_of: fetch time");
+    snapshot_unref(s);
+}
+
+int
+main(void)
+{
+    test_pointer();
+    test_states();
+    test_payload();
+    return testlib_done();
+}
