@@ -184,7 +184,11 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
                  val.src->label);
         struct text_extent e = text_measure(env->text, src, FONT_REGULAR,
                                             px_small);
-        if (e.width < avail_w / 3) {
+        int title_w = k->lw->title
+            ? text_measure(env->text, k->lw->title, FONT_MEDIUM,
+                           px_title).width
+            : 0;
+        if (title_w + px_small + e.width <= avail_w) {
             widget_text(cr, env, src, FONT_REGULAR, px_small,
                         w - pad - e.width, pad * 0.6 + (y - pad * 0.6 -
                                                        e.height) / 2,
@@ -219,13 +223,20 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
             }
         }
         snprintf(status, sizeof(status), "%s%s", prefix, fresh);
-        /* Too long: keep the facts (state, time, age), drop the verb. */
+        /* Too long: keep the facts, shortest last: drop the verb, then
+         * the clock time, keeping the state and the age. */
         const char *verb = vi ? "cập nhật " : "updated ";
+        const char *age = strstr(fresh, " · ");
         if (text_measure(env->text, status, FONT_REGULAR, px_small).width >
                 avail_w &&
             strncmp(fresh, verb, strlen(verb)) == 0) {
             snprintf(status, sizeof(status), "%s%s", prefix,
                      fresh + strlen(verb));
+        }
+        if (text_measure(env->text, status, FONT_REGULAR, px_small).width >
+                avail_w && age) {
+            snprintf(status, sizeof(status), "%s%s", prefix,
+                     age + strlen(" · "));
         }
     }
     int sep = px_small;
@@ -294,6 +305,16 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     while (!unit_below && vpx > px_title &&
            ve.width + (ue.width ? gap + ue.width : 0) > avail_w) {
         vpx = vpx * 9 / 10 < px_title ? px_title : vpx * 9 / 10;
+        ve = text_measure(env->text, num, FONT_BOLD, vpx);
+    }
+    /* A value is never shown without its unit, and digits are never cut:
+     * the unit goes below, and a number too long for the cell shrinks
+     * further rather than lose a digit. */
+    if (!unit_below && ue.width && ve.width + gap + ue.width > avail_w) {
+        unit_below = true;
+    }
+    while (ve.width > avail_w && vpx > 8) {
+        vpx = vpx * 9 / 10;
         ve = text_measure(env->text, num, FONT_BOLD, vpx);
     }
     int unit_h = unit_below ? ue.height : 0;

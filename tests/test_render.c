@@ -1,0 +1,314 @@
+/*
+ * test_render: the wall through real GL, offscreen (SDL's offscreen driver
+ * + EGL; Mesa's llvmpipe in CI).  Never skips: no GL context is a failure.
+ *
+ *  - damage: a frame whose inputs did not change paints no widget, uploads
+ *    nothing and composites nothing; a clock tick repaints the clock only;
+ *    new data repaints exactly the widgets bound to it;
+ *  - determinism: the same frame state renders the same pixels twice;
+ *  - regions: rendering a rectangle of the canvas on its own gives the same
+ *    pixels as that rectangle of the whole frame (what splitting a wall
+ *    across outputs and machines relies on);
+ *  - golden images: frames compared with the PNGs in tests/ref/ within a small
+ *    tolerance; on a mismatch the frame and a diff image are written to
+ *    the build directory.  OPSWALL_UPDATE_REFS=1 rewrites the references.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL2/SDL.h>
+
+#include "base/timeutil.h"
+#include "base/xalloc.h"
+#include "feeds/source_set.h"
+#include "render/output.h"
+#include "render/wall.h"
+#include "testlib.h"
+
+static const char *src_dir;
+static const char *out_dir;
+static struct text_cache *tc;
+static char *shaders;
+
+static struct layout *
+load(const char *rel)
+{
+    char *path = xasprintf("%s/%s", src_dir, rel);
+    struct diag_list d;
+    diag_list_init(&d, path);
+    struct layout *l = layout_load(path, &d);
+    CHECK(l != NULL, "load %s", path);
+    diag_list_fini(&d);
+    free(path);
+    return l;
+}
+
+static int64_t
+at(const char *iso)
+{
+    int64_t t = 0;
+    time_parse_iso8601(iso, 420, &t);
+    return t;
+}
+
+static struct frame_state
+fs_of(struct source_set *set, int64_t now)
+{
+    return (struct frame_state){now, 0, source_set_snapshots(set),
+                                source_set_count(set)};
+}
+
+static int
+widget_count(const struct layout *l)
+{
+    return (int)l->scenes[l->start_scene].nwidgets;
+}
+
+static void
+test_damage(void)
+{
+    struct layout *l = load("layouts/demo.json");
+    if (!l) {
+        return;
+    }
+    struct wall *w = wall_create(l, tc, shaders, 0.25, (struct rect){0});
+    CHECK(w != NULL, "wall created");
+    struct source_set *set = source_set_create(l);
+    int64_t t0 = at("2026-11-22T09:15:00.500+07:00");
+    source_set_load_files(set, t0);
+    struct frame_state fs = fs_of(set, t0);
+
+    CHECK(wall_update(w, &fs), "first frame draws");
+    struct wall_stats s1 = wall_get_stats(w);
+    CHECK((int)s1.paints == widget_count(l), "first frame paints all %d "
+          "widgets, painted %lu", widget_count(l), s1.paints);
+
+    /* Same frame state: nothing to do at all. */
+    CHECK(!wall_update(w, &fs), "unchanged frame reports no change");
+    struct wall_stats s2 = wall_get_stats(w);
+    CHECK(s2.paints == s1.paints && s2.uploads == s1.uploads &&
+              s2.composites == s1.composites && s2.draws == s1.draws,
+          "unchanged frame: paints %lu->%lu uploads %lu->%lu composites "
+          "%lu->%lu draws %lu->%lu", s1.paints, s2.paints, s1.uploads,
+          s2.uploads, s1.composites, s2.composites, s1.draws, s2.draws);
+
+    /* 0.3 s later: the clock shows the same second; only the ticker moves
+     * (GPU quads, no Cairo). */
+    fs.now_ms = t0 + 300;
+    CHECK(wall_update(w, &fs), "ticker motion composites");
+    struct wall_stats s3 = wall_get_stats(w);
+    CHECK(s3.paints == s2.paints, "ticker motion paints nothing (%lu)",
+          s3.paints - s2.paints);
+
+    /* Next second: the clock repaints, alone. */
+    fs.now_ms = t0 + 600;
+    wall_update(w, &fs);
+    struct wall_stats s4 = wall_get_stats(w);
+    CHECK(s4.paints - s3.paints == 1, "a clock tick repaints 1 widget, "
+          "repainted %lu", s4.paints - s3.paints);
+
+    /* Republish one source: exactly the widgets bound to it repaint. */
+    int idx = layout_source_index(l, "tinh");
+    CHECK(idx >= 0, "source tinh");
+    cJSON *root = cJSON_Parse("{\"updated\": \"2026-11-22T09:00:00+07:00\","
+                              "\"reports_received\": {\"value\": 33}}");
+    source_set_publish(set, (size_t)idx,
+                       snapshot_create(root, 1000, fs.now_ms,
+                                       at("2026-11-22T09:00:00+07:00"),
+                                       fs.now_ms, NULL));
+    fs.snapshots = source_set_snapshots(set);
+    wall_update(w, &fs);
+    struct wall_stats s5 = wall_get_stats(w);
+    CHECK(s5.paints - s4.paints == 1, "new data for one KPI repaints 1 "
+          "widget, repainted %lu", s5.paints - s4.paints);
+
+    wall_destroy(w);
+    source_set_destroy(set);
+    layout_destroy(l);
+}
+
+static cairo_surface_t *
+render_frame(const char *rel, double scale, struct rect region,
+             const char *iso)
+{
+    struct layout *l = load(rel);
+    if (!l) {
+        return NULL;
+    }
+    struct wall *w = wall_create(l, tc, shaders, scale, region);
+    CHECK(w != NULL, "wall for %s", rel);
+    cairo_surface_t *img = NULL;
+    if (w) {
+        struct source_set *set = source_set_create(l);
+        int64_t t = at(iso);
+        source_set_load_files(set, t);
+        struct frame_state fs = fs_of(set, t);
+        wall_update(w, &fs);
+        img = wall_read(w);
+        source_set_destroy(set);
+        wall_destroy(w);
+    }
+    layout_destroy(l);
+    return img;
+}
+
+/* Mean absolute channel difference and the share of pixels off by more
+ * than 24 in any channel; writes a diff image (red = different). */
+static void
+compare(cairo_surface_t *a, cairo_surface_t *b, double *mean, double *bad,
+        cairo_surface_t **diff)
+{
+    int w = cairo_image_surface_get_width(a);
+    int h = cairo_image_surface_get_height(a);
+    int sa = cairo_image_surface_get_stride(a);
+    int sb = cairo_image_surface_get_stride(b);
+    const unsigned char *pa = cairo_image_surface_get_data(a);
+    const unsigned char *pb = cairo_image_surface_get_data(b);
+    *diff = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    unsigned char *pd = cairo_image_surface_get_data(*diff);
+    int sd = cairo_image_surface_get_stride(*diff);
+    double total = 0;
+    long nbad = 0;
+    for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+            int worst = 0;
+            for (int c = 0; c < 3; c++) {
+                int d = abs(pa[y * sa + 4 * x + c] - pb[y * sb + 4 * x + c]);
+                total += d;
+                worst = d > worst ? d : worst;
+            }
+            nbad += worst > 24;
+            unsigned char g = pa[y * sa + 4 * x + 1] / 4;
+            pd[y * sd + 4 * x + 0] = worst > 24 ? 0 : g;
+            pd[y * sd + 4 * x + 1] = worst > 24 ? 0 : g;
+            pd[y * sd + 4 * x + 2] = worst > 24 ? 255 : g;
+            pd[y * sd + 4 * x + 3] = 255;
+        }
+    }
+    cairo_surface_mark_dirty(*diff);
+    *mean = total / ((double)w * h * 3);
+    *bad = (double)nbad / ((double)w * h);
+}
+
+static void
+golden(const char *name, cairo_surface_t *img)
+{
+    CHECK(img != NULL, "%s rendered", name);
+    if (!img) {
+        return;
+    }
+    char *ref = xasprintf("%s/tests/ref/%s.png", src_dir, name);
+    if (getenv("OPSWALL_UPDATE_REFS")) {
+        cairo_surface_write_to_png(img, ref);
+        printf("updated %s\n", ref);
+        free(ref);
+        return;
+    }
+    cairo_surface_t *want = cairo_image_surface_create_from_png(ref);
+    bool loaded = cairo_surface_status(want) == CAIRO_STATUS_SUCCESS;
+    CHECK(loaded, "reference %s exists (OPSWALL_UPDATE_REFS=1 makes it)",
+          ref);
+    if (loaded) {
+        bool same_size = cairo_image_surface_get_width(want) ==
+                             cairo_image_surface_get_width(img) &&
+                         cairo_image_surface_get_height(want) ==
+                             cairo_image_surface_get_height(img);
+        CHECK(same_size, "%s: size matches the reference", name);
+        if (same_size) {
+            double mean, bad;
+            cairo_surface_t *diff;
+            compare(img, want, &mean, &bad, &diff);
+            bool ok = mean < 0.5 && bad < 0.001;
+            CHECK(ok, "%s: mean difference %.3f, %.4f%% pixels differ",
+                  name, mean, bad * 100);
+            if (!ok) {
+                char *got = xasprintf("%s/%s.got.png", out_dir, name);
+                char *dp = xasprintf("%s/%s.diff.png", out_dir, name);
+                cairo_surface_write_to_png(img, got);
+                cairo_surface_write_to_png(diff, dp);
+                fprintf(stderr, "  wrote %s and %s\n", got, dp);
+                free(got);
+                free(dp);
+            }
+            cairo_surface_destroy(diff);
+        }
+    }
+    cairo_surface_destroy(want);
+    free(ref);
+}
+
+static bool
+equal_region(cairo_surface_t *whole, cairo_surface_t *part, int ox, int oy)
+{
+    int w = cairo_image_surface_get_width(part);
+    int h = cairo_image_surface_get_height(part);
+    int sw = cairo_image_surface_get_stride(whole);
+    int sp = cairo_image_surface_get_stride(part);
+    const unsigned char *a = cairo_image_surface_get_data(whole);
+    const unsigned char *b = cairo_image_surface_get_data(part);
+    for (int y = 0; y < h; y++) {
+        if (memcmp(a + (size_t)(y + oy) * sw + (size_t)ox * 4,
+                   b + (size_t)y * sp, (size_t)w * 4) != 0) {
+            fprintf(stderr, "  first difference on row %d\n", y);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+test_frames(void)
+{
+    const char *when = "2026-11-22T09:15:00+07:00";
+    cairo_surface_t *demo = render_frame("layouts/demo.json", 0.5,
+                                         (struct rect){0}, when);
+    golden("demo-0.5", demo);
+    cairo_surface_t *again = render_frame("layouts/demo.json", 0.5,
+                                          (struct rect){0}, when);
+    CHECK(demo && again && equal_region(demo, again, 0, 0),
+          "same frame state, same pixels");
+    /* A quarter of the wall across the mullion cross, rendered alone. */
+    struct rect reg = {1400, 700, 1000, 800};
+    cairo_surface_t *part = render_frame("layouts/demo.json", 0.5, reg, when);
+    CHECK(part && demo && equal_region(demo, part, 700, 350),
+          "a region renders the same pixels as the whole wall");
+    cairo_surface_destroy(part);
+    cairo_surface_destroy(again);
+    cairo_surface_destroy(demo);
+
+    cairo_surface_t *kpi = render_frame("tests/layouts/good/kpi-cases.json",
+                                        1.0, (struct rect){0}, when);
+    golden("kpi-cases", kpi);
+    cairo_surface_destroy(kpi);
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: test_render SOURCE_DIR OUT_DIR\n");
+        return 2;
+    }
+    src_dir = argv[1];
+    out_dir = argv[2];
+    struct output *out = output_create(OUTPUT_OFFSCREEN, 0, 64, 64, "test");
+    CHECK(out != NULL, "offscreen GL context (SDL offscreen + EGL)");
+    if (!out) {
+        return testlib_done();
+    }
+    char *fonts = xasprintf("%s/assets/fonts", src_dir);
+    tc = text_cache_create(fonts);
+    free(fonts);
+    shaders = xasprintf("%s/shaders", src_dir);
+    CHECK(tc != NULL, "fonts");
+    if (tc) {
+        test_damage();
+        test_frames();
+    }
+    text_cache_destroy(tc);
+    free(shaders);
+    output_destroy(out);
+    SDL_Quit();
+    return testlib_done();
+}
