@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# opswall set-up: installs what Debian 12 needs, builds, then runs.
+#
+#   tools/setup.sh demo   install, build, run the demo wall
+#   tools/setup.sh test   install, build, run the whole test suite:
+#                         plain build, ASan+UBSan build, bounded fuzzing
+#
+# Needs root or sudo for apt-get (skipped when everything is installed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-demo}
+
+packages=(build-essential cmake pkg-config python3
+  libsdl2-dev libsdl2-ttf-dev libcairo2-dev libcurl4-openssl-dev libcjson-dev
+  libunistring-dev libegl-dev libgles-dev libgl1-mesa-dri libegl-mesa0)
+if [ "$mode" = test ]; then
+  packages+=(clang libclang-rt-dev valgrind)
+fi
+
+install_deps() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \
+      || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "setup: installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+build() { # dir, cmake args...
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" -j"$(nproc)"
+}
+
+install_deps
+case "$mode" in
+demo)
+  build build
+  layout=layouts/demo.json
+  # The demo data files are dated the morning of 22/11/2026; --at starts
+  # the wall's clock then.  Without it the wall would rightly mark all of
+  # them as stale ("SỐ LIỆU CŨ").
+  at=2026-11-22T09:15:00+07:00
+  if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    echo "setup: running the demo wall in a preview window (Esc quits, F5 reloads)"
+    exec build/opswall run "$layout" --window 0.5 --at "$at"
+  fi
+  mkdir -p out
+  echo "setup: no display here: running the wall offscreen for 5 s"
+  build/opswall run "$layout" --offscreen --duration 5s --at "$at" \
+    --snapshot out/demo.png
+  echo "setup: the demo wall's last frame is in $(pwd)/out/demo.png"
+  ;;
+test)
+  echo "== plain build (warnings are errors)"
+  build build -DOPSWALL_WERROR=ON
+  (cd build && ctest --output-on-failure)
+  echo "== ASan + UBSan build"
+  build build-asan -DOPSWALL_WERROR=ON -DOPSWALL_SANITIZE=address,undefined \
+    -DCMAKE_BUILD_TYPE=Debug
+  (cd build-asan && ctest --output-on-failure)
+  echo "== fuzzing (libFuzzer + ASan + UBSan, bounded)"
+  CC=clang cmake -S . -B build-fuzz -DOPSWALL_FUZZ=ON \
+    -DOPSWALL_SANITIZE=address,undefined >/dev/null
+  cmake --build build-fuzz -j"$(nproc)" --target fuzz_layout fuzz_payload
+  secs=${OPSWALL_FUZZ_SECONDS:-60}
+  for t in layout payload; do
+    work=$(mktemp -d)
+    echo "fuzz_$t: ${secs}s"
+    build-fuzz/tests/fuzz_$t -max_total_time="$secs" -max_len=8192 \
+      -dict=tests/fuzz/$t.dict -print_final_stats=0 "$work" \
+      tests/fuzz/corpus/$t 2>&1 | grep -E '^#[0-9]+ +DONE|ERROR|SUMMARY' || true
+    # libFuzzer exits non-zero on a crash; re-check explicitly.
+    if ls crash-* leak-* timeout-* oom-* >/dev/null 2>&1; then
+      echo "fuzz_$t found a failing input:"; ls crash-* leak-* timeout-* oom-* 2>/dev/null
+      exit 1
+    fi
+    rm -rf "$work"
+  done
+  echo "setup: all tests passed"
+  ;;
+*)
+  echo "usage: tools/setup.sh demo|test" >&2
+  exit 2
+  ;;
+esac
