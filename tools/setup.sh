@@ -72,15 +72,16 @@ test)
   secs=${OPSWALL_FUZZ_SECONDS:-60}
   for t in layout payload; do
     work=$(mktemp -d)
+    log=$work/fuzz.log
     echo "fuzz_$t: ${secs}s"
-    build-fuzz/tests/fuzz_$t -max_total_time="$secs" -max_len=8192 \
-      -dict=tests/fuzz/$t.dict -print_final_stats=0 "$work" \
-      tests/fuzz/corpus/$t 2>&1 | grep -E '^#[0-9]+ +DONE|ERROR|SUMMARY' || true
-    # libFuzzer exits non-zero on a crash; re-check explicitly.
-    if ls crash-* leak-* timeout-* oom-* >/dev/null 2>&1; then
-      echo "fuzz_$t found a failing input:"; ls crash-* leak-* timeout-* oom-* 2>/dev/null
+    if ! build-fuzz/tests/fuzz_$t -max_total_time="$secs" -max_len=8192 \
+        -dict=tests/fuzz/$t.dict -artifact_prefix="$work/" "$work" \
+        tests/fuzz/corpus/$t >"$log" 2>&1; then
+      tail -n 40 "$log"
+      echo "fuzz_$t failed; the input is in $work" >&2
       exit 1
     fi
+    grep -E '^Done [0-9]+ runs' "$log" || true
     rm -rf "$work"
   done
   echo "setup: all tests passed"
