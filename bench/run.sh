@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Frame-cost benchmark of the demo wall at full size (3846 x 2166 canvas:
+# 2 x 2 displays of 1920 x 1080 plus mullions), offscreen on Mesa.
+#   bench/run.sh [BUILD_DIR]
+# 1. wall-clock times, 50 frames per scenario (ratios are what count);
+# 2. instruction counts under callgrind, 10 frames per scenario, with
+#    LP_NUM_THREADS=0 so llvmpipe rasterises on the calling thread and the
+#    count is deterministic.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+bin=$build/bench/bench_frame
+layout=layouts/demo.json
+echo "== times (this machine, same run; compare ratios only)"
+LP_NUM_THREADS=0 "$bin" . "$layout" 1.0 50 2>/dev/null
+echo "== instructions (callgrind; deterministic)"
+out=$(mktemp -d)
+LP_NUM_THREADS=0 valgrind --tool=callgrind --instr-atstart=no \
+  --callgrind-out-file="$out/cg.out" "$bin" . "$layout" 1.0 10 >/dev/null 2>&1
+for f in "$out"/cg.out.*; do
+  name=$(grep -m1 '^desc: Trigger: Client Request: ' "$f" | sed 's/.*Request: //')
+  total=$(grep -m1 '^summary:' "$f" | awk '{print $2}')
+  [ -n "$total" ] || total=$(grep -m1 '^totals:' "$f" | awk '{print $2}')
+  printf '%-7s %15s instructions / 10 frames  = %12d per frame\n' "$name" "$total" $((total / 10))
+done
+rm -rf "$out"
