@@ -122,8 +122,9 @@ main(int argc, char **argv)
             glFinish();
         }
         us[sc] = (now_us() - start) / frames;
-        CALLGRIND_STOP_INSTRUMENTATION;
+        /* Dump first: stopping instrumentation discards the counts. */
         CALLGRIND_DUMP_STATS_AT(names[sc]);
+        CALLGRIND_STOP_INSTRUMENTATION;
         after = wall_get_stats(w);
         paints[sc] = after.paints - before.paints;
         composites[sc] = after.composites - before.composites;
