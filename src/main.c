@@ -450,7 +450,7 @@ cmd_run(int argc, char **argv)
         app_fini(&a);
         return rc;
     }
-    bool offscreen = output_is_offscreen(a.out);
+    bool paced = output_has_vsync(a.out);
     unsigned long frames = 0, presented = 0;
     bool running = true;
     while (running) {
@@ -467,9 +467,10 @@ cmd_run(int argc, char **argv)
         }
         int64_t deadline = wall_next_deadline(a.wall, &fs);
         int64_t wait = deadline == INT64_MAX ? 1000 : deadline - now;
-        /* Animated: vsync paces us; offscreen, hold ~60 frames/s. */
+        /* Animated: vsync paces us; without it (offscreen, some
+         * drivers) a timer holds ~60 frames/s instead of spinning. */
         if (wait <= 0) {
-            wait = offscreen ? 16 : 0;
+            wait = paced ? 0 : 16;
         }
         if (wait > 1000) {
             wait = 1000;

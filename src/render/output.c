@@ -20,6 +20,7 @@
 
 struct output {
     enum output_mode mode;
+    bool vsync; /* swaps wait for the display */
     SDL_Window *window;
     SDL_GLContext ctx;
 };
@@ -113,8 +114,11 @@ output_create(enum output_mode mode, int display, int w, int h,
     }
     pin_gl_drivers();
     /* Vsync paces animation on real outputs; offscreen has none. */
-    if (mode != OUTPUT_OFFSCREEN && SDL_GL_SetSwapInterval(1) != 0) {
-        LOG_WARN("no vsync: %s", SDL_GetError());
+    if (mode != OUTPUT_OFFSCREEN) {
+        out->vsync = SDL_GL_SetSwapInterval(1) == 0;
+        if (!out->vsync) {
+            LOG_WARN("no vsync (%s): pacing frames by timer", SDL_GetError());
+        }
     }
     if (mode == OUTPUT_FULLSCREEN) {
         SDL_ShowCursor(SDL_DISABLE);
@@ -145,6 +149,12 @@ bool
 output_is_offscreen(const struct output *out)
 {
     return out->mode == OUTPUT_OFFSCREEN;
+}
+
+bool
+output_has_vsync(const struct output *out)
+{
+    return out->vsync;
 }
 
 void

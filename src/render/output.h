@@ -33,5 +33,8 @@ void output_present(struct output *out, const struct wall *wall,
                     const struct layout *layout, double scale);
 
 bool output_is_offscreen(const struct output *out);
+/* True when swaps wait for the display's refresh; otherwise the caller
+ * must pace animation itself. */
+bool output_has_vsync(const struct output *out);
 
 #endif
