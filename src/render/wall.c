@@ -434,9 +434,9 @@ wall_next_deadline(struct wall *w, const struct frame_state *fs)
         if (ww->nquads > 0) {
             return fs->now_ms; /* animating: every frame */
         }
-        int64_t t = ww->cls->next_change(ww->self, fs);
-        if (t < next) {
-            next = t;
+        if (ww->cls->next_change) {
+            int64_t t = ww->cls->next_change(ww->self, fs);
+            next = t < next ? t : next;
         }
     }
     return next;

@@ -53,8 +53,8 @@ struct widget_class {
     /* Paints w x h output pixels; the surface is cleared first. */
     void (*paint)(void *self, cairo_t *cr, int w, int h,
                   const struct frame_state *fs);
-    /* Time (ms) at which the stamp may next change by itself; INT64_MAX
-     * if only new data changes it. */
+    /* Optional: time (ms) at which the stamp may next change by itself.
+     * NULL when only new data changes it. */
     int64_t (*next_change)(void *self, const struct frame_state *fs);
     /* Optional: the aux texture, its size and its per-frame quads. */
     bool (*aux_size)(void *self, int *w, int *h);
@@ -82,6 +82,12 @@ uint64_t widget_stamp_mix(uint64_t h, uint64_t v);
 uint64_t widget_stamp_spec(const struct widget_env *env,
                            const struct frame_state *fs, const cJSON *spec,
                            uint64_t h);
+
+/* A string or boolean key of the widget's configuration, or def. */
+const char *widget_cfg_str(const struct layout_widget *lw, const char *key,
+                           const char *def);
+bool widget_cfg_bool(const struct layout_widget *lw, const char *key,
+                     bool def);
 
 /* Numbers: a JSON number, or a string holding a strict C-locale number. */
 bool widget_number(const cJSON *v, double *out);

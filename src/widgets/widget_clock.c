@@ -21,20 +21,13 @@ static void *
 clock_create(const struct layout_widget *lw, const struct widget_env *env)
 {
     struct clock_w *c = xcalloc(1, sizeof(*c));
-    const cJSON *cfg = lw->config;
     c->lw = lw;
     c->env = env;
-    c->seconds = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(cfg,
-                                                                 "seconds"));
-    c->date = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(cfg, "date"));
-    c->panel = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "panel"));
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(cfg, "align");
-    c->align = 2;
-    if (cJSON_IsString(a)) {
-        c->align = strcmp(a->valuestring, "left") == 0     ? 0
-                   : strcmp(a->valuestring, "center") == 0 ? 1
-                                                           : 2;
-    }
+    c->seconds = widget_cfg_bool(lw, "seconds", true);
+    c->date = widget_cfg_bool(lw, "date", true);
+    c->panel = widget_cfg_bool(lw, "panel", false);
+    const char *a = widget_cfg_str(lw, "align", "right");
+    c->align = strcmp(a, "left") == 0 ? 0 : strcmp(a, "center") == 0 ? 1 : 2;
     return c;
 }
 

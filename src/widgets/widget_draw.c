@@ -64,6 +64,21 @@ widget_resolve(const struct widget_env *env, const struct frame_state *fs,
     return b;
 }
 
+const char *
+widget_cfg_str(const struct layout_widget *lw, const char *key,
+               const char *def)
+{
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(lw->config, key);
+    return cJSON_IsString(n) ? n->valuestring : def;
+}
+
+bool
+widget_cfg_bool(const struct layout_widget *lw, const char *key, bool def)
+{
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(lw->config, key);
+    return cJSON_IsBool(n) ? cJSON_IsTrue(n) : def;
+}
+
 uint64_t
 widget_stamp_mix(uint64_t h, uint64_t v)
 {

@@ -27,8 +27,7 @@ image_create(const struct layout_widget *lw, const struct widget_env *env)
     im->lw = lw;
     const cJSON *path = cJSON_GetObjectItemCaseSensitive(lw->config, "path");
     const cJSON *fit = cJSON_GetObjectItemCaseSensitive(lw->config, "fit");
-    im->panel = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(lw->config,
-                                                                "panel"));
+    im->panel = widget_cfg_bool(lw, "panel", true);
     if (cJSON_IsString(fit)) {
         im->fit = strcmp(fit->valuestring, "cover") == 0     ? 1
                   : strcmp(fit->valuestring, "stretch") == 0 ? 2
@@ -64,14 +63,6 @@ image_stamp(void *self, const struct frame_state *fs)
     (void)self;
     (void)fs;
     return 1;
-}
-
-static int64_t
-image_next_change(void *self, const struct frame_state *fs)
-{
-    (void)self;
-    (void)fs;
-    return INT64_MAX;
 }
 
 static void
@@ -113,5 +104,4 @@ const struct widget_class widget_image_class = {
     .destroy = image_destroy,
     .stamp = image_stamp,
     .paint = image_paint,
-    .next_change = image_next_change,
 };

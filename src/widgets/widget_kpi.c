@@ -36,13 +36,6 @@ cfg(const struct kpi *k, const char *key)
     return cJSON_GetObjectItemCaseSensitive(k->lw->config, key);
 }
 
-static const char *
-cfg_str(const struct kpi *k, const char *key, const char *def)
-{
-    const cJSON *n = cfg(k, key);
-    return cJSON_IsString(n) ? n->valuestring : def;
-}
-
 static void *
 kpi_create(const struct layout_widget *lw, const struct widget_env *env)
 {
@@ -56,15 +49,15 @@ kpi_create(const struct layout_widget *lw, const struct widget_env *env)
     k->previous = cfg(k, "previous");
     k->period = cfg(k, "period");
     k->thresholds = cfg(k, "thresholds");
-    k->unit = cfg_str(k, "unit", "");
+    k->unit = widget_cfg_str(lw, "unit", "");
     const int vi = env->layout->locale == LAYOUT_LOCALE_VI_VN;
-    k->delta_label = cfg_str(k, "delta_label",
+    k->delta_label = widget_cfg_str(lw, "delta_label",
                              vi ? "so với kỳ trước" : "vs previous period");
-    k->polarity = cfg_str(k, "polarity", "up-is-good");
-    k->delta_unit = cfg_str(k, "delta_unit", "percent");
+    k->polarity = widget_cfg_str(lw, "polarity", "up-is-good");
+    k->delta_unit = widget_cfg_str(lw, "delta_unit", "percent");
     const cJSON *d = cfg(k, "decimals");
     k->decimals = cJSON_IsNumber(d) ? (int)d->valuedouble : 1;
-    k->show_source = cJSON_IsTrue(cfg(k, "show_source"));
+    k->show_source = widget_cfg_bool(lw, "show_source", false);
     return k;
 }
 

@@ -20,13 +20,6 @@ struct text_w {
     bool panel;
 };
 
-static const char *
-str(const cJSON *obj, const char *key, const char *def)
-{
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(n) ? n->valuestring : def;
-}
-
 static int
 pick(const char *s, const char *const *names, int count, int def)
 {
@@ -51,16 +44,15 @@ text_create(const struct layout_widget *lw, const struct widget_env *env)
         COLOR_TEXT, COLOR_MUTED, COLOR_ACCENT, COLOR_GOOD, COLOR_BAD,
         COLOR_WARN};
     struct text_w *t = xcalloc(1, sizeof(*t));
-    const cJSON *c = lw->config;
     t->lw = lw;
     t->env = env;
-    t->text = cJSON_GetObjectItemCaseSensitive(c, "text");
-    t->role = (enum text_role)pick(str(c, "size", "body"), roles, 5, 1);
-    t->weight = (enum font_weight)pick(str(c, "weight", "regular"), weights,
+    t->text = cJSON_GetObjectItemCaseSensitive(lw->config, "text");
+    t->role = (enum text_role)pick(widget_cfg_str(lw, "size", "body"), roles, 5, 1);
+    t->weight = (enum font_weight)pick(widget_cfg_str(lw, "weight", "regular"), weights,
                                        3, 0);
-    t->align = pick(str(c, "align", "left"), aligns, 3, 0);
-    t->color = color_roles[pick(str(c, "color", "text"), colors, 6, 0)];
-    t->panel = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(c, "panel"));
+    t->align = pick(widget_cfg_str(lw, "align", "left"), aligns, 3, 0);
+    t->color = color_roles[pick(widget_cfg_str(lw, "color", "text"), colors, 6, 0)];
+    t->panel = widget_cfg_bool(lw, "panel", true);
     return t;
 }
 
@@ -75,14 +67,6 @@ text_stamp(void *self, const struct frame_state *fs)
 {
     struct text_w *t = self;
     return widget_stamp_spec(t->env, fs, t->text, 0x54455854);
-}
-
-static int64_t
-text_next_change(void *self, const struct frame_state *fs)
-{
-    (void)self;
-    (void)fs;
-    return INT64_MAX;
 }
 
 /* Greedy word wrap; returns the number of lines written into lines[]. */
@@ -175,5 +159,4 @@ const struct widget_class widget_text_class = {
     .destroy = text_destroy,
     .stamp = text_stamp,
     .paint = text_paint,
-    .next_change = text_next_change,
 };

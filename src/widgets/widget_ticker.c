@@ -66,14 +66,6 @@ ticker_stamp(void *self, const struct frame_state *fs)
     return widget_stamp_spec(t->env, fs, t->source, 0x5449434b);
 }
 
-static int64_t
-ticker_next_change(void *self, const struct frame_state *fs)
-{
-    (void)self;
-    (void)fs;
-    return INT64_MAX;
-}
-
 static void
 build_content(struct ticker *t, const struct frame_state *fs)
 {
@@ -232,7 +224,6 @@ const struct widget_class widget_ticker_class = {
     .destroy = ticker_destroy,
     .stamp = ticker_stamp,
     .paint = ticker_paint,
-    .next_change = ticker_next_change,
     .aux_size = ticker_aux_size,
     .aux_paint = ticker_aux_paint,
     .aux_quads = ticker_aux_quads,
