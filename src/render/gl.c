@@ -109,10 +109,17 @@ gl_texture_upload(GLuint tex, cairo_surface_t *surface)
     int stride = cairo_image_surface_get_stride(surface);
     glBindTexture(GL_TEXTURE_2D, tex);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-    glPixelStorei(GL_UNPACK_ROW_LENGTH, stride / 4);
+    /* Tight rows (Cairo's ARGB32 stride is width x 4) let drivers take
+     * their plain-copy path; only set a row length when it differs. */
+    bool tight = stride == w * 4;
+    if (!tight) {
+        glPixelStorei(GL_UNPACK_ROW_LENGTH, stride / 4);
+    }
     glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE,
                     cairo_image_surface_get_data(surface));
-    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    if (!tight) {
+        glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    }
 }
 
 bool
