@@ -17,11 +17,31 @@ snapshot_create(cJSON *root, uint64_t generation, int64_t fetched_ms,
     struct snapshot *s = xcalloc(1, sizeof(*s));
     atomic_init((_Atomic int *)&s->refs, 1);
     s->generation = generation;
-    s->root = root;
+    if (root) {
+        s->data = xcalloc(1, sizeof(*s->data));
+        atomic_init((_Atomic int *)&s->data->refs, 1);
+        s->data->root = root;
+        s->root = root;
+    }
     s->fetched_ms = fetched_ms;
     s->as_of_ms = as_of_ms;
     s->attempt_ms = attempt_ms;
     s->error = error ? xstrdup(error) : NULL;
+    return s;
+}
+
+struct snapshot *
+snapshot_derive(const struct snapshot *prev, uint64_t generation,
+                int64_t fetched_ms, int64_t as_of_ms, int64_t attempt_ms,
+                const char *error)
+{
+    struct snapshot *s = snapshot_create(NULL, generation, fetched_ms,
+                                         as_of_ms, attempt_ms, error);
+    if (prev && prev->data) {
+        atomic_fetch_add((_Atomic int *)&prev->data->refs, 1);
+        s->data = prev->data;
+        s->root = prev->data->root;
+    }
     return s;
 }
 
@@ -40,7 +60,10 @@ snapshot_unref(struct snapshot *s)
     if (!s || atomic_fetch_sub((_Atomic int *)&s->refs, 1) != 1) {
         return;
     }
-    cJSON_Delete(s->root);
+    if (s->data && atomic_fetch_sub((_Atomic int *)&s->data->refs, 1) == 1) {
+        cJSON_Delete(s->data->root);
+        free(s->data);
+    }
     free(s->error);
     free(s);
 }

@@ -22,10 +22,18 @@ enum source_state {
     SOURCE_STATE_ERROR,   /* the last attempt failed */
 };
 
+/* Parsed JSON shared by the snapshots that carry the same payload (an
+ * HTTP 304 re-confirms data without parsing it again). */
+struct snapshot_data {
+    int refs; /* atomic */
+    cJSON *root;
+};
+
 struct snapshot {
     int refs;             /* atomic; use ref/unref */
     uint64_t generation;  /* increases with every publication of a source */
-    cJSON *root;          /* NULL when no data ever arrived */
+    const cJSON *root;    /* NULL when no data ever arrived */
+    struct snapshot_data *data; /* owns root; NULL when none */
     int64_t fetched_ms;   /* when the data was received */
     int64_t as_of_ms;     /* the data's own time, else fetched_ms */
     int64_t attempt_ms;   /* when the last attempt ended */
@@ -36,6 +44,13 @@ struct snapshot {
 struct snapshot *snapshot_create(cJSON *root, uint64_t generation,
                                  int64_t fetched_ms, int64_t as_of_ms,
                                  int64_t attempt_ms, const char *error);
+/* A new snapshot sharing prev's data (prev may be NULL: no data), with new
+ * times and error; for re-confirmed data and for failures that keep the
+ * last good value. */
+struct snapshot *snapshot_derive(const struct snapshot *prev,
+                                 uint64_t generation, int64_t fetched_ms,
+                                 int64_t as_of_ms, int64_t attempt_ms,
+                                 const char *error);
 struct snapshot *snapshot_ref(struct snapshot *s);
 void snapshot_unref(struct snapshot *s);
 

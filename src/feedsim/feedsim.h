@@ -1,0 +1,42 @@
+/*
+ * feedsim: a local HTTP server with realistic, changing demo indicators in
+ * Vietnamese, and fault modes per endpoint, for the demo and the feed
+ * tests.  It binds to 127.0.0.1 only.  libmicrohttpd runs it on its own
+ * threads (one per connection, so a slow fault delays only its client).
+ *
+ * Endpoints (GET): /api/national, /api/services, /api/provinces,
+ * /api/tasks, /healthz.  Faults: GET /_fault?path=/api/x&mode=MODE sets
+ * MODE for that path ("ok" clears it); MODE is one of
+ *   delay:MS  404  500  truncated  invalid  huge  drip  reset  ctype  flap
+ * Every JSON response carries an ETag and honours If-None-Match (304).
+ */
+#ifndef OPSWALL_FEEDSIM_H
+#define OPSWALL_FEEDSIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FEEDSIM_NPROVINCES 63
+
+struct feedsim_province {
+    const char *code;
+    const char *name;
+};
+
+extern const struct feedsim_province feedsim_provinces[FEEDSIM_NPROVINCES];
+
+struct feedsim;
+
+/* Starts listening on 127.0.0.1:port (0 picks a free port).  time_offset_ms
+ * is added to the clock that drives the data (tests pin it).  NULL, reason
+ * logged, on failure. */
+struct feedsim *feedsim_start(int port, int64_t time_offset_ms);
+void feedsim_stop(struct feedsim *sim);
+int feedsim_port(const struct feedsim *sim);
+/* Sets a fault mode for a path, as /_fault does; false if mode is unknown. */
+bool feedsim_set_fault(struct feedsim *sim, const char *path,
+                       const char *mode);
+/* Requests served so far (all endpoints). */
+unsigned long feedsim_requests(const struct feedsim *sim);
+
+#endif

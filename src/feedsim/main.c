@@ -1,0 +1,77 @@
+/*
+ * opswall-feedsim: runs the demo indicator server until interrupted.
+ *   opswall-feedsim [--port N] [--fault PATH=MODE ...]
+ * It prints "listening on http://127.0.0.1:PORT" once ready.
+ */
+#define LOG_MODULE "feedsim"
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "feedsim/feedsim.h"
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+    (void)sig;
+    stop = 1;
+}
+
+int
+main(int argc, char **argv)
+{
+    int port = 8642;
+    struct feedsim *sim = NULL;
+    const char *faults[32];
+    int nfaults = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
+            port = (int)strtol(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--fault") == 0 && i + 1 < argc &&
+                   nfaults < 32) {
+            faults[nfaults++] = argv[++i];
+        } else {
+            fprintf(stderr, "usage: opswall-feedsim [--port N] "
+                    "[--fault PATH=MODE ...]\n");
+            return 2;
+        }
+    }
+    if (port < 0 || port > 65535) {
+        fprintf(stderr, "opswall-feedsim: bad port\n");
+        return 2;
+    }
+    sim = feedsim_start(port, 0);
+    if (!sim) {
+        return 1;
+    }
+    for (int i = 0; i < nfaults; i++) {
+        char path[128];
+        const char *eq = strchr(faults[i], '=');
+        if (!eq || (size_t)(eq - faults[i]) >= sizeof(path)) {
+            fprintf(stderr, "opswall-feedsim: --fault wants PATH=MODE\n");
+            feedsim_stop(sim);
+            return 2;
+        }
+        memcpy(path, faults[i], (size_t)(eq - faults[i]));
+        path[eq - faults[i]] = '\0';
+        if (!feedsim_set_fault(sim, path, eq + 1)) {
+            fprintf(stderr, "opswall-feedsim: unknown fault %s\n", eq + 1);
+            feedsim_stop(sim);
+            return 2;
+        }
+    }
+    printf("listening on http://127.0.0.1:%d\n", feedsim_port(sim));
+    fflush(stdout);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    while (!stop) {
+        pause();
+    }
+    feedsim_stop(sim);
+    return 0;
+}
