@@ -11,6 +11,7 @@
 #define LOG_MODULE "main"
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/xalloc.h"
+#include "feeds/feed_http.h"
 #include "feeds/source_set.h"
 #include "layout/diag.h"
 #include "layout/layout.h"
@@ -302,15 +304,40 @@ struct app {
     char *data_dir;
     struct layout *layout;
     struct source_set *sources;
+    struct feed_engine *feeds;
+    Uint32 feed_event;       /* SDL user event: "snapshots are waiting" */
+    _Atomic bool feed_woken; /* coalesces wake-ups into one event */
+    int64_t clock_offset_ms; /* --at minus the real clock */
     struct text_cache *text;
     struct output *out;
     struct wall *wall;
     size_t scene;
 };
 
+/* Feed thread: post one event per burst of publications; never blocks. */
+static void
+feed_wake(void *ctx)
+{
+    struct app *a = ctx;
+    if (!atomic_exchange(&a->feed_woken, true)) {
+        SDL_Event ev = {.type = a->feed_event};
+        SDL_PushEvent(&ev);
+    }
+}
+
+static void
+app_collect_feeds(struct app *a)
+{
+    atomic_store(&a->feed_woken, false);
+    if (a->feeds) {
+        feed_engine_collect(a->feeds, a->sources);
+    }
+}
+
 static void
 app_fini(struct app *a)
 {
+    feed_engine_destroy(a->feeds);
     wall_destroy(a->wall);
     text_cache_destroy(a->text);
     output_destroy(a->out);
@@ -356,7 +383,11 @@ app_init(struct app *a, enum output_mode mode, int64_t now_ms)
     wall_set_scene(a->wall, a->scene);
     a->sources = source_set_create(a->layout);
     source_set_load_files(a->sources, now_ms);
-    return true;
+    a->feed_event = SDL_RegisterEvents(1);
+    a->clock_offset_ms = now_ms - time_now_ms();
+    a->feeds = feed_engine_create(a->layout, a->clock_offset_ms, feed_wake,
+                                  a);
+    return a->feeds != NULL;
 }
 
 static struct frame_state
@@ -387,6 +418,15 @@ cmd_render(int argc, char **argv)
     int64_t now = a.opt.have_at ? a.opt.at_ms : time_now_ms();
     int rc = 1;
     if (app_init(&a, OUTPUT_OFFSCREEN, now)) {
+        /* Live sources get one chance to answer, bounded by their
+         * timeouts; what did not answer is drawn as missing. */
+        int64_t longest = 0;
+        for (size_t i = 0; i < a.layout->nsources; i++) {
+            int64_t t = a.layout->sources[i].timeout_ms;
+            longest = t > longest ? t : longest;
+        }
+        feed_engine_wait_first(a.feeds, longest + 1000);
+        app_collect_feeds(&a);
         struct frame_state fs = frame_state_for(&a, now);
         wall_update(a.wall, &fs);
         if (write_png(a.wall, a.opt.out)) {
@@ -423,6 +463,7 @@ reload(struct app *a, int64_t now_ms)
         int idx = layout_scene_index(nl, a->layout->scenes[a->scene].id);
         scene = idx >= 0 ? (size_t)idx : scene;
     }
+    feed_engine_destroy(a->feeds);
     wall_destroy(a->wall);
     source_set_destroy(a->sources);
     layout_destroy(a->layout);
@@ -432,6 +473,7 @@ reload(struct app *a, int64_t now_ms)
     wall_set_scene(a->wall, scene);
     a->sources = source_set_create(nl);
     source_set_load_files(a->sources, now_ms);
+    a->feeds = feed_engine_create(nl, a->clock_offset_ms, feed_wake, a);
     LOG_INFO("layout reloaded");
 }
 
@@ -478,7 +520,9 @@ cmd_run(int argc, char **argv)
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, (int)wait)) {
             do {
-                if (ev.type == SDL_QUIT) {
+                if (ev.type == a.feed_event) {
+                    app_collect_feeds(&a);
+                } else if (ev.type == SDL_QUIT) {
                     running = false;
                 } else if (ev.type == SDL_KEYDOWN) {
                     SDL_Keycode k = ev.key.keysym.sym;

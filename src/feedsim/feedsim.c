@@ -395,15 +395,22 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
         }
         return reply(c, 200, "application/json", "{\"ok\": true}");
     }
+    /* /api/NAME, or /api/NAME/ANYTHING: the same data under a path of its
+     * own, so each client can be given a fault of its own. */
+    static const struct {
+        const char *prefix;
+        cJSON *(*make)(int64_t);
+    } endpoints[] = {{"/api/national", national},
+                     {"/api/services", services},
+                     {"/api/provinces", provinces},
+                     {"/api/tasks", tasks}};
     cJSON *(*make)(int64_t) = NULL;
-    if (strcmp(url, "/api/national") == 0) {
-        make = national;
-    } else if (strcmp(url, "/api/services") == 0) {
-        make = services;
-    } else if (strcmp(url, "/api/provinces") == 0) {
-        make = provinces;
-    } else if (strcmp(url, "/api/tasks") == 0) {
-        make = tasks;
+    for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
+        size_t n = strlen(endpoints[i].prefix);
+        if (strncmp(url, endpoints[i].prefix, n) == 0 &&
+            (url[n] == '\0' || url[n] == '/')) {
+            make = endpoints[i].make;
+        }
     }
     int delay = 0;
     enum fault f = take_fault(sim, url, &delay);

@@ -5,7 +5,8 @@
  * threads (one per connection, so a slow fault delays only its client).
  *
  * Endpoints (GET): /api/national, /api/services, /api/provinces,
- * /api/tasks, /healthz.  Faults: GET /_fault?path=/api/x&mode=MODE sets
+ * /api/tasks (each also under /api/NAME/ANY, a path of its own for
+ * per-client faults), /healthz.  Faults: GET /_fault?path=/api/x&mode=MODE sets
  * MODE for that path ("ok" clears it); MODE is one of
  *   delay:MS  404  500  truncated  invalid  huge  drip  reset  ctype  flap
  * Every JSON response carries an ETag and honours If-None-Match (304).

@@ -276,6 +276,9 @@ build_sources(struct layout *l, const cJSON *sources, struct diag_list *diags)
         src->as_of_pointer = get_str(s, "as_of", NULL);
         src->label = get_str(s, "label", src->name);
         src->headers = get(s, "headers");
+        src->ca_file = get_str(s, "ca_file", NULL);
+        src->client_cert = get_str(s, "client_cert", NULL);
+        src->client_key = get_str(s, "client_key", NULL);
         const cJSON *url = get(s, "url");
         if (strncmp(src->url, "file:", 5) == 0) {
             char *path = layout_resolve_path(l, src->url + 5);

@@ -81,6 +81,7 @@ struct layout_source {
     const char *as_of_pointer; /* NULL when the payload has no timestamp */
     const char *label;         /* display name; defaults to name */
     const cJSON *headers;      /* object of strings, or NULL */
+    const char *ca_file, *client_cert, *client_key; /* as written, or NULL */
 };
 
 struct layout_widget {
