@@ -242,6 +242,9 @@ main(int argc, char **argv)
     run_dir(warn, false);
     char *demo = xasprintf("%s/layouts/demo.json", src);
     test_clean(demo);
+    char *live = xasprintf("%s/layouts/demo-live.json", src);
+    test_clean(live);
+    free(live);
     test_truncations(demo);
     test_model();
     test_suggest();

@@ -42,19 +42,22 @@ install_deps
 case "$mode" in
 demo)
   build build
-  layout=layouts/demo.json
-  # The demo data files are dated the morning of 22/11/2026; --at starts
-  # the wall's clock then.  Without it the wall would rightly mark all of
-  # them as stale ("SỐ LIỆU CŨ").
-  at=2026-11-22T09:15:00+07:00
+  # The live demo: opswall-feedsim serves changing indicators on
+  # 127.0.0.1:8642; the wall polls it.  Stopped when the demo ends.
+  build/opswall-feedsim --port 8642 >/dev/null &
+  sim=$!
+  trap 'kill $sim 2>/dev/null' EXIT
+  sleep 0.5
+  kill -0 $sim 2>/dev/null || { echo "setup: feedsim could not start (port 8642 busy?)" >&2; exit 1; }
+  layout=layouts/demo-live.json
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     echo "setup: running the demo wall in a preview window (Esc quits, F5 reloads)"
-    exec build/opswall run "$layout" --window 0.5 --at "$at"
+    build/opswall run "$layout" --window 0.5
+    exit 0
   fi
   mkdir -p out
-  echo "setup: no display here: running the wall offscreen for 5 s"
-  build/opswall run "$layout" --offscreen --duration 5s --at "$at" \
-    --snapshot out/demo.png
+  echo "setup: no display here: running the wall offscreen for 8 s"
+  build/opswall run "$layout" --offscreen --duration 8s --snapshot out/demo.png
   echo "setup: the demo wall's last frame is in $(pwd)/out/demo.png"
   ;;
 test)

@@ -137,16 +137,35 @@ services(int64_t now_ms)
     double day = (ct.hour * 60 + ct.minute) / 1440.0;
     cJSON *o = cJSON_CreateObject();
     add_updated(o, now_ms);
+    /* Running totals of the day compare with the same hour yesterday,
+     * not with yesterday's whole day. */
     add_indicator(o, "dossiers_online_today", "Hôm nay",
-                  floor(120000 * day), 46210, 0);
+                  floor(120000 * day), floor(115800 * day), 0);
     add_indicator(o, "dossiers_synced_today", "Hôm nay",
-                  floor(118500 * day), 45003, 0);
+                  floor(118500 * day), floor(114100 * day), 0);
     add_indicator(o, "on_time_rate", "Tháng này", 95.8 + 0.2 * wiggle(7, m),
                   95.6, 1);
     add_indicator(o, "portal_visits", "Hôm nay", floor(3900000 * day),
-                  1612300, 0);
+                  floor(3985000 * day), 0);
     add_indicator(o, "accounts", "Lũy kế", 21350000 + m % 100000, 21100000,
                   0);
+    add_indicator(o, "tasks_assigned", "Năm 2026", 1245 + (m / 240) % 20,
+                  1198, 0);
+    add_indicator(o, "tasks_on_time", "Năm 2026", 86.4 + 0.3 * wiggle(8, m),
+                  84.9, 1);
+    add_indicator(o, "tasks_overdue", "Hôm nay", 37 + (int)(3 * wiggle(9, m)),
+                  42, 0);
+    cJSON *h = cJSON_AddArrayToObject(o, "headlines");
+    static const char *const lines[] = {
+        "Thủ tướng Chính phủ chủ trì Phiên họp Chính phủ thường kỳ",
+        "Cổng Dịch vụ công quốc gia tiếp nhận hồ sơ trực tuyến liên tục "
+        "trong ngày",
+        "Các bộ, ngành cập nhật tiến độ nhiệm vụ Chính phủ giao",
+        "Dữ liệu minh họa từ opswall-feedsim, không phải số liệu chính thức",
+    };
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        cJSON_AddItemToArray(h, cJSON_CreateString(lines[i]));
+    }
     return o;
 }
 

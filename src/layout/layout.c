@@ -132,6 +132,9 @@ roles_used(const char *type, const cJSON *cfg)
     if (strcmp(type, "ticker") == 0) {
         return 1u << TEXT_ROLE_BODY;
     }
+    if (strcmp(type, "health") == 0) {
+        return 1u << TEXT_ROLE_SMALL;
+    }
     if (strcmp(type, "text") == 0) {
         const char *size = get_str(cfg, "size", "body");
         for (int r = 0; r < TEXT_ROLE_COUNT; r++) {
@@ -147,7 +150,7 @@ static bool
 draws_static_text(const char *type)
 {
     return strcmp(type, "kpi") == 0 || strcmp(type, "text") == 0 ||
-           strcmp(type, "clock") == 0;
+           strcmp(type, "clock") == 0 || strcmp(type, "health") == 0;
 }
 
 static void

@@ -167,6 +167,13 @@ static const struct spec_field image_fields[] = {
     END,
 };
 
+static const struct spec_field health_fields[] = {
+    {"sources", {.kind = SPEC_ARRAY, .min = 0, .max = 256,
+                 .items = &(const struct spec)STR}, false,
+     "names of the sources to show (default: all)"},
+    END,
+};
+
 const struct spec_widget_type layout_spec_widget_types[] = {
     {"kpi", kpi_fields, "a headline indicator with period, delta and "
      "freshness"},
@@ -174,6 +181,7 @@ const struct spec_widget_type layout_spec_widget_types[] = {
     {"clock", clock_fields, "time and Vietnamese date"},
     {"ticker", ticker_fields, "scrolling items"},
     {"image", image_fields, "a PNG picture"},
+    {"health", health_fields, "every source's state, age and last error"},
     {NULL, NULL, NULL},
 };
 
@@ -497,7 +505,7 @@ check_widget(const struct check_ctx *c, const cJSON *n, const char *what)
                     "\"%s\"?", type->valuestring, hint);
             } else {
                 err(c, type, "unknown widget type \"%s\" (known: kpi, text, "
-                    "clock, ticker, image)", type->valuestring);
+                    "clock, ticker, image, health)", type->valuestring);
             }
             free(name);
             return; /* its other keys cannot be judged */

@@ -111,7 +111,13 @@ void widget_triangle(cairo_t *cr, double x, double y, double s, bool up);
 /* "cập nhật 14:05 · 12 phút trước" for a snapshot, "" when none. */
 void widget_freshness(char *buf, size_t n, const struct widget_env *env,
                       const struct snapshot *snap, int64_t now_ms);
-/* The bucket in which freshness text changes (minutes of age). */
-int64_t widget_freshness_bucket(const struct snapshot *snap, int64_t now_ms);
+/* The minute of the data's age (-1 none, -2 future): age text changes
+ * with it. */
+int64_t widget_age_minute(const struct snapshot *snap, int64_t now_ms);
+/* When a source's marking next changes by itself: the next minute of its
+ * age, or the moment it turns late or stale.  INT64_MAX if never. */
+int64_t widget_source_next_change(const struct snapshot *snap,
+                                  const struct layout_source *src,
+                                  int64_t now_ms);
 
 #endif

@@ -16,13 +16,14 @@ extern const struct widget_class widget_text_class;
 extern const struct widget_class widget_clock_class;
 extern const struct widget_class widget_ticker_class;
 extern const struct widget_class widget_image_class;
+extern const struct widget_class widget_health_class;
 
 const struct widget_class *
 widget_class_find(const char *type)
 {
     static const struct widget_class *const classes[] = {
         &widget_kpi_class, &widget_text_class, &widget_clock_class,
-        &widget_ticker_class, &widget_image_class,
+        &widget_ticker_class, &widget_image_class, &widget_health_class,
     };
     for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
         if (strcmp(classes[i]->type, type) == 0) {
@@ -87,15 +88,34 @@ widget_stamp_mix(uint64_t h, uint64_t v)
 }
 
 int64_t
-widget_freshness_bucket(const struct snapshot *snap, int64_t now_ms)
+widget_age_minute(const struct snapshot *snap, int64_t now_ms)
 {
-    if (!snap) {
+    if (!snap || !snap->root) {
         return -1;
     }
     int64_t age = now_ms - snap->as_of_ms;
-    /* The age text changes each minute; state flips are covered too
-     * because stale_after and every are whole seconds at least. */
-    return age < 0 ? -2 : age / 1000;
+    return age < 0 ? -2 : age / 60000;
+}
+
+int64_t
+widget_source_next_change(const struct snapshot *snap,
+                          const struct layout_source *src, int64_t now_ms)
+{
+    if (!snap || !snap->root) {
+        return INT64_MAX;
+    }
+    int64_t age = now_ms - snap->as_of_ms;
+    int64_t next = age < 0 ? snap->as_of_ms
+                           : snap->as_of_ms + (age / 60000 + 1) * 60000;
+    int64_t stale = snap->as_of_ms + src->stale_after_ms + 1;
+    int64_t late = snap->attempt_ms + src->every_ms + src->every_ms / 2 + 1;
+    if (stale > now_ms && stale < next) {
+        next = stale;
+    }
+    if (late > now_ms && late < next) {
+        next = late;
+    }
+    return next;
 }
 
 uint64_t
@@ -107,8 +127,8 @@ widget_stamp_spec(const struct widget_env *env, const struct frame_state *fs,
         h = widget_stamp_mix(h, b.snap->generation);
         h = widget_stamp_mix(h, (uint64_t)snapshot_state(b.snap, b.src,
                                                          fs->now_ms));
-        int64_t age = fs->now_ms - b.snap->as_of_ms;
-        h = widget_stamp_mix(h, (uint64_t)(age < 0 ? -1 : age / 60000));
+        h = widget_stamp_mix(h, (uint64_t)widget_age_minute(b.snap,
+                                                            fs->now_ms));
     } else {
         h = widget_stamp_mix(h, b.src ? 1 : 2);
     }

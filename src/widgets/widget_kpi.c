@@ -83,15 +83,8 @@ kpi_next_change(void *self, const struct frame_state *fs)
 {
     struct kpi *k = self;
     struct bound b = widget_resolve(k->env, fs, k->value);
-    if (!b.snap || !b.snap->root) {
-        return INT64_MAX;
-    }
-    /* The age text and state change on minute boundaries of the age. */
-    int64_t age = fs->now_ms - b.snap->as_of_ms;
-    if (age < 0) {
-        return b.snap->as_of_ms;
-    }
-    return b.snap->as_of_ms + (age / 60000 + 1) * 60000;
+    return b.src ? widget_source_next_change(b.snap, b.src, fs->now_ms)
+                 : INT64_MAX;
 }
 
 static enum color_role
