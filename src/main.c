@@ -494,9 +494,11 @@ cmd_run(int argc, char **argv)
     }
     bool paced = output_has_vsync(a.out);
     unsigned long frames = 0, presented = 0;
+    int64_t worst_ms = 0; /* longest frame: update + present + events */
     bool running = true;
     while (running) {
-        int64_t elapsed = time_mono_ms() - mono0;
+        int64_t frame_start = time_mono_ms();
+        int64_t elapsed = frame_start - mono0;
         int64_t now = a.opt.have_at ? t0 + elapsed : time_now_ms();
         struct frame_state fs = frame_state_for(&a, now);
         frames++;
@@ -504,6 +506,8 @@ cmd_run(int argc, char **argv)
             output_present(a.out, a.wall, a.layout, a.opt.scale);
             presented++;
         }
+        int64_t spent = time_mono_ms() - frame_start;
+        worst_ms = spent > worst_ms ? spent : worst_ms;
         if (a.opt.duration_ms && elapsed >= a.opt.duration_ms) {
             break;
         }
@@ -543,8 +547,9 @@ cmd_run(int argc, char **argv)
         }
     }
     struct wall_stats st = wall_get_stats(a.wall);
-    LOG_INFO("%lu loop iterations, %lu frames presented, %lu widget paints",
-             frames, presented, st.paints);
+    LOG_INFO("%lu loop iterations, %lu frames presented, %lu widget paints, "
+             "worst frame %lld ms", frames, presented, st.paints,
+             (long long)worst_ms);
     rc = 0;
     if (a.opt.snapshot) {
         if (write_png(a.wall, a.opt.snapshot)) {

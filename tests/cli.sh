@@ -41,6 +41,30 @@ cmp -s "$tmp/demo.png" "$tmp/demo2.png" && ok || bad "render is not deterministi
 expect_rc 0 "run offscreen" "$bin" run "$src/layouts/demo.json" --offscreen --scale 0.25 --duration 2s --snapshot "$tmp/run.png"
 [ -s "$tmp/run.png" ] && ok || bad "run wrote no snapshot"
 grep -q "frames presented" "$tmp/err" && ok || bad "run summary"
+# The wall keeps its frame rate while a feed hangs: network faults never
+# reach the render thread.
+sim=$build/opswall-feedsim
+if [ -x "$sim" ]; then
+    # National drips a byte every 300 ms; services answers (the ticker
+    # animates from it, so the wall must draw every frame).
+    "$sim" --port 8643 --fault /api/national=drip >"$tmp/sim.out" 2>&1 &
+    simpid=$!
+    sleep 0.5
+    sed 's/127.0.0.1:8642/127.0.0.1:8643/' "$src/layouts/demo-live.json" >"$src/layouts/.cli-live.json"
+    "$bin" run "$src/layouts/.cli-live.json" --offscreen --scale 0.25 --duration 4s \
+        >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    rm -f "$src/layouts/.cli-live.json"
+    kill $simpid 2>/dev/null; wait $simpid 2>/dev/null
+    [ $rc = 0 ] && ok || bad "run against hanging feeds: rc $rc"
+    frames=$(sed -n 's/.* \([0-9]*\) frames presented.*/\1/p' "$tmp/err")
+    worst=$(sed -n 's/.*worst frame \([0-9]*\) ms.*/\1/p' "$tmp/err")
+    [ "${frames:-0}" -ge 60 ] && ok || bad "hanging feeds: only ${frames:-0} frames in 4 s"
+    [ "${worst:-9999}" -le 500 ] && ok || bad "hanging feeds: a frame took ${worst:-?} ms"
+    echo "hanging feeds: $frames frames in 4 s, worst frame $worst ms"
+else
+    bad "opswall-feedsim not built"
+fi
 "$bin" schema >"$tmp/schema.json" && cmp -s "$tmp/schema.json" "$src/layouts/schema.json" && ok \
     || bad "layouts/schema.json is out of date: run 'opswall schema > layouts/schema.json'"
 python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/schema.json" && ok || bad "schema is not JSON"
