@@ -24,3 +24,5 @@ for f in "$out"/cg.out.*; do
   printf '%-7s %15s instructions / 10 frames  = %12d per frame\n' "$name" "$total" $((total / 10))
 done
 rm -rf "$out"
+echo "== feeds: 200 sources every 1 s against opswall-feedsim (loopback)"
+"$build/bench/bench_feeds" "$build/opswall-feedsim" 20 2>/dev/null
