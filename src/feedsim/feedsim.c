@@ -492,6 +492,18 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 struct feedsim *
 feedsim_start(int port, int64_t time_offset_ms)
 {
+    return feedsim_start_tls(port, time_offset_ms, NULL, NULL);
+}
+
+struct feedsim *
+feedsim_start_tls(int port, int64_t time_offset_ms, const char *cert_pem,
+                  const char *key_pem)
+{
+    bool tls = cert_pem && key_pem;
+    if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        LOG_ERR("this libmicrohttpd has no TLS support");
+        return NULL;
+    }
     struct feedsim *sim = xcalloc(1, sizeof(*sim));
     pthread_mutex_init(&sim->lock, NULL);
     sim->offset_ms = time_offset_ms;
@@ -499,11 +511,21 @@ feedsim_start(int port, int64_t time_offset_ms)
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    sim->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
-        (uint16_t)port, NULL, NULL, handle, sim, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned int)30, MHD_OPTION_END);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
+                     MHD_USE_THREAD_PER_CONNECTION;
+    if (tls) {
+        sim->daemon = MHD_start_daemon(
+            flags | MHD_USE_TLS, (uint16_t)port, NULL, NULL, handle, sim,
+            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+            MHD_OPTION_HTTPS_MEM_CERT, cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
+            key_pem, MHD_OPTION_END);
+    } else {
+        sim->daemon = MHD_start_daemon(
+            flags, (uint16_t)port, NULL, NULL, handle, sim,
+            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30, MHD_OPTION_END);
+    }
     if (!sim->daemon) {
         LOG_ERR("cannot listen on 127.0.0.1:%d", port);
         pthread_mutex_destroy(&sim->lock);

@@ -32,6 +32,9 @@ struct feedsim;
  * is added to the clock that drives the data (tests pin it).  NULL, reason
  * logged, on failure. */
 struct feedsim *feedsim_start(int port, int64_t time_offset_ms);
+/* The same over HTTPS with a PEM certificate and key (file contents). */
+struct feedsim *feedsim_start_tls(int port, int64_t time_offset_ms,
+                                  const char *cert_pem, const char *key_pem);
 void feedsim_stop(struct feedsim *sim);
 int feedsim_port(const struct feedsim *sim);
 /* Sets a fault mode for a path, as /_fault does; false if mode is unknown. */

@@ -1,6 +1,7 @@
 /*
  * opswall-feedsim: runs the demo indicator server until interrupted.
- *   opswall-feedsim [--port N] [--fault PATH=MODE ...]
+ *   opswall-feedsim [--port N] [--tls-cert PEM --tls-key PEM]
+ *                   [--fault PATH=MODE ...]
  * It prints "listening on http://127.0.0.1:PORT" once ready.
  */
 #define LOG_MODULE "feedsim"
@@ -11,7 +12,22 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/xalloc.h"
 #include "feedsim/feedsim.h"
+
+static char *
+slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return NULL;
+    }
+    char *buf = xmalloc(1 << 20);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
 
 static volatile sig_atomic_t stop;
 
@@ -29,15 +45,20 @@ main(int argc, char **argv)
     struct feedsim *sim = NULL;
     const char *faults[32];
     int nfaults = 0;
+    const char *cert = NULL, *key = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
             port = (int)strtol(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--tls-cert") == 0 && i + 1 < argc) {
+            cert = argv[++i];
+        } else if (strcmp(argv[i], "--tls-key") == 0 && i + 1 < argc) {
+            key = argv[++i];
         } else if (strcmp(argv[i], "--fault") == 0 && i + 1 < argc &&
                    nfaults < 32) {
             faults[nfaults++] = argv[++i];
         } else {
-            fprintf(stderr, "usage: opswall-feedsim [--port N] "
-                    "[--fault PATH=MODE ...]\n");
+            fprintf(stderr, "usage: opswall-feedsim [--port N] [--tls-cert "
+                    "PEM --tls-key PEM] [--fault PATH=MODE ...]\n");
             return 2;
         }
     }
@@ -45,7 +66,13 @@ main(int argc, char **argv)
         fprintf(stderr, "opswall-feedsim: bad port\n");
         return 2;
     }
-    sim = feedsim_start(port, 0);
+    char *cert_pem = cert ? slurp(cert) : NULL;
+    char *key_pem = key ? slurp(key) : NULL;
+    if ((cert || key) && (!cert_pem || !key_pem)) {
+        fprintf(stderr, "opswall-feedsim: cannot read --tls-cert/--tls-key\n");
+        return 2;
+    }
+    sim = feedsim_start_tls(port, 0, cert_pem, key_pem);
     if (!sim) {
         return 1;
     }
@@ -65,7 +92,8 @@ main(int argc, char **argv)
             return 2;
         }
     }
-    printf("listening on http://127.0.0.1:%d\n", feedsim_port(sim));
+    printf("listening on %s://127.0.0.1:%d\n", cert_pem ? "https" : "http",
+           feedsim_port(sim));
     fflush(stdout);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -73,5 +101,7 @@ main(int argc, char **argv)
         pause();
     }
     feedsim_stop(sim);
+    free(cert_pem);
+    free(key_pem);
     return 0;
 }

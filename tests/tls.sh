@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# TLS: certificates made now with the openssl CLI; opswall-feedsim serves
+# HTTPS on 127.0.0.1 with each; the wall must accept only the right one.
+#   good       signed by our CA, SAN IP:127.0.0.1, ca_file given  -> ok
+#   noca       same server, no ca_file (system CAs)             -> refused
+#   wronghost  signed by our CA for wrong.example only            -> refused
+#   expired    signed by our CA, valid in January 2024 only       -> refused
+# Usage: tls.sh BUILD_DIR
+set -u
+build=$(cd "$1" && pwd)
+tmp=$(mktemp -d)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
+cd "$tmp"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+q() { "$@" >/dev/null 2>&1 || { echo "setup failed: $*" >&2; exit 1; }; }
+
+q openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem \
+    -days 2 -subj "/CN=opswall test CA"
+cert() { # name, SAN
+    q openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" \
+        -subj "/CN=$1" -addext "subjectAltName=$2"
+}
+cert good "IP:127.0.0.1,DNS:localhost"
+q openssl x509 -req -in good.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+    -days 2 -copy_extensions copy -out good.pem
+cert wronghost "DNS:wrong.example"
+q openssl x509 -req -in wronghost.csr -CA ca.pem -CAkey ca.key \
+    -CAcreateserial -days 2 -copy_extensions copy -out wronghost.pem
+cert expired "IP:127.0.0.1"
+printf '' >index.txt
+echo 1000 >serial
+cat >ca.cnf <<'CNF'
+[ ca ]
+default_ca = d
+[ d ]
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = p
+copy_extensions = copy
+[ p ]
+commonName = supplied
+CNF
+q openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key \
+    -in expired.csr -out expired.pem -notext \
+    -startdate 20240101000000Z -enddate 20240201000000Z
+
+port=8660
+for name in good wronghost expired; do
+    port=$((port + 1))
+    "$build/opswall-feedsim" --port $port --tls-cert $name.pem \
+        --tls-key $name.key >"$name.log" 2>&1 &
+    pids+=($!)
+    eval "port_$name=$port"
+done
+sleep 0.7
+
+cat >tls.json <<JSON
+{"opswall": 1,
+ "wall": {"columns": 1, "rows": 1, "width": 640, "height": 360},
+ "grid": {"columns": 1, "rows": 1},
+ "sources": {
+  "good": {"url": "https://127.0.0.1:$port_good/api/national",
+           "ca_file": "ca.pem", "timeout": "5s"},
+  "noca": {"url": "https://127.0.0.1:$port_good/api/national",
+           "timeout": "5s"},
+  "wronghost": {"url": "https://127.0.0.1:$port_wronghost/api/national",
+                "ca_file": "ca.pem", "timeout": "5s"},
+  "expired": {"url": "https://127.0.0.1:$port_expired/api/national",
+              "ca_file": "ca.pem", "timeout": "5s"}},
+ "scenes": [{"id": "s", "widgets": [
+  {"id": "h", "type": "health", "cell": [0, 0, 1, 1]}]}]}
+JSON
+"$build/opswall" render tls.json -o tls.png --at 2026-11-22T09:00:00+07:00 \
+    >out.log 2>&1
+grep -q 'source "good": start -> ok' out.log && ok || bad "good certificate refused"
+grep -qE 'source "noca": start -> error: .*(certificate|issuer)' out.log && ok \
+    || bad "unknown CA accepted"
+grep -qE 'source "wronghost": start -> error: .*(subject|name|host)' out.log && ok \
+    || bad "certificate for another host accepted"
+grep -qE 'source "expired": start -> error: .*(expired|certificate)' out.log && ok \
+    || bad "expired certificate accepted"
+grep -E "source \"" out.log | sed "s/^/  /"
+[ $fail = 0 ] || cat out.log >&2
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
