@@ -94,10 +94,51 @@ test_payload(void)
     snapshot_unref(s);
 }
 
+static void
+test_select(void)
+{
+    cJSON *doc = cJSON_Parse(
+        "{\"provinces\": [{\"code\": \"01\", \"iip\": 7.5},"
+        " {\"code\": \"02\", \"iip\": null}, {\"code\": \"04\"},"
+        " {\"code\": \"06\", \"iip\": 3}],"
+        " \"by\": {\"a\": {\"v\": 1}, \"b\": {\"v\": 2}},"
+        " \"m\": [[1, 2], [3]]}");
+    const cJSON *out[16];
+    static const struct {
+        const char *ptr;
+        size_t n;
+        const char *first; /* printed first match */
+    } cases[] = {
+        {"/provinces/*/code", 4, "\"01\""},
+        {"/provinces/*/iip", 3, "7.5"},   /* null kept, missing skipped */
+        {"/by/*/v", 2, "1"},              /* objects fan out too */
+        {"/m/*/*", 3, "1"},               /* nested wildcards */
+        {"/provinces/*", 4, NULL},
+        {"/nothing/*/x", 0, NULL},
+        {"/provinces/0/code", 1, "\"01\""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t n = jsonptr_select(doc, cases[i].ptr, out, 16);
+        CHECK(n == cases[i].n, "%s: %zu matches, want %zu", cases[i].ptr, n,
+              cases[i].n);
+        if (n && cases[i].first) {
+            char *p = cJSON_PrintUnformatted(out[0]);
+            CHECK_STR(p, cases[i].first);
+            cJSON_free(p);
+        }
+    }
+    CHECK(jsonptr_select(doc, "/provinces/*/code", out, 2) == 2, "capped");
+    CHECK(jsonptr_has_wildcard("/a/*/b") && jsonptr_has_wildcard("/a/*") &&
+              !jsonptr_has_wildcard("/a/*b") && !jsonptr_has_wildcard("/a"),
+          "wildcard detection");
+    cJSON_Delete(doc);
+}
+
 int
 main(void)
 {
     test_pointer();
+    test_select();
     test_states();
     test_payload();
     return testlib_done();

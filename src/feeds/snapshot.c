@@ -96,6 +96,67 @@ snapshot_state_name(enum source_state st)
     return names[st];
 }
 
+bool
+jsonptr_has_wildcard(const char *p)
+{
+    for (; p && *p; p++) {
+        if (p[0] == '/' && p[1] == '*' && (p[2] == '/' || p[2] == '\0')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static size_t
+select_at(const cJSON *node, const char *pattern, const cJSON **out,
+          size_t max, size_t n, int depth)
+{
+    if (!node || n >= max || depth > 32) {
+        return n;
+    }
+    /* Up to the next wildcard segment, resolve as a plain pointer. */
+    const char *star = NULL;
+    for (const char *p = pattern; *p; p++) {
+        if (p[0] == '/' && p[1] == '*' && (p[2] == '/' || p[2] == '\0')) {
+            star = p;
+            break;
+        }
+    }
+    if (!star) {
+        const cJSON *v = jsonptr_get(node, pattern);
+        if (v) {
+            out[n++] = v;
+        }
+        return n;
+    }
+    char prefix[512];
+    size_t plen = (size_t)(star - pattern);
+    if (plen >= sizeof(prefix)) {
+        return n;
+    }
+    memcpy(prefix, pattern, plen);
+    prefix[plen] = '\0';
+    const cJSON *base = jsonptr_get(node, prefix);
+    if (!cJSON_IsArray(base) && !cJSON_IsObject(base)) {
+        return n;
+    }
+    const char *rest = star + 2;
+    for (const cJSON *c = base->child; c && n < max; c = c->next) {
+        n = select_at(c, rest, out, max, n, depth + 1);
+    }
+    return n;
+}
+
+size_t
+jsonptr_select(const cJSON *root, const char *pattern, const cJSON **out,
+               size_t max)
+{
+    if (!root || !pattern) {
+        return 0;
+    }
+    return select_at(root, pattern, out, max, 0, 0);
+}
+
 const cJSON *
 jsonptr_get(const cJSON *root, const char *pointer)
 {

@@ -63,4 +63,18 @@ const char *snapshot_state_name(enum source_state st);
 /* RFC 6901: the value at pointer in root, or NULL. "" is root itself. */
 const cJSON *jsonptr_get(const cJSON *root, const char *pointer);
 
+/*
+ * A pointer whose segments may be "*": each "*" fans out over every element
+ * of an array (in order) or member of an object, turning arrays into series
+ * and rows: "/provinces/ * /iip" (without the spaces) gives the iip of every
+ * province.  Writes up to max matches into out, in document order; a path
+ * that does not resolve for one element simply yields no match for it
+ * (callers that need positions use "/provinces/ *" and read each row).
+ * Returns the number of matches (capped at max).
+ */
+size_t jsonptr_select(const cJSON *root, const char *pattern,
+                      const cJSON **out, size_t max);
+/* True if the pointer has a "*" segment. */
+bool jsonptr_has_wildcard(const char *pointer);
+
 #endif

@@ -379,6 +379,8 @@ color_valid(const char *s)
     return strspn(s + 1, "0123456789abcdefABCDEF") == n - 1;
 }
 
+/* "*" segments (wildcards) are plain RFC 6901 tokens syntactically; their
+ * meaning is given by the widget that reads the binding. */
 bool
 layout_spec_pointer_valid(const char *s)
 {

@@ -69,17 +69,34 @@ ticker_stamp(void *self, const struct frame_state *fs)
 static void
 build_content(struct ticker *t, const struct frame_state *fs)
 {
+    /* Items: a bound array, a wildcard selection ("/rows/ * /title"
+     * without spaces), or the literal list. */
+    const cJSON *sel[200];
+    size_t nsel = 0;
     const cJSON *arr = t->items;
     if (t->source) {
+        const cJSON *ptr = cJSON_GetObjectItemCaseSensitive(t->source,
+                                                            "pointer");
         struct bound b = widget_resolve(t->env, fs, t->source);
-        if (cJSON_IsArray(b.value)) {
+        if (cJSON_IsString(ptr) && jsonptr_has_wildcard(ptr->valuestring)) {
+            if (b.snap && b.snap->root) {
+                nsel = jsonptr_select(b.snap->root, ptr->valuestring, sel,
+                                      200);
+                arr = NULL;
+            }
+        } else if (cJSON_IsArray(b.value)) {
             arr = b.value;
         }
+    }
+    for (const cJSON *it = arr ? arr->child : NULL; it && nsel < 200;
+         it = it->next) {
+        sel[nsel++] = it;
     }
     size_t cap = 256, len = 0;
     char *s = xmalloc(cap);
     s[0] = '\0';
-    for (const cJSON *it = arr ? arr->child : NULL; it; it = it->next) {
+    for (size_t k = 0; k < nsel; k++) {
+        const cJSON *it = sel[k];
         if (!cJSON_IsString(it) || !it->valuestring[0]) {
             continue;
         }

@@ -31,6 +31,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         double d;
         (void)widget_number(v, &d);
     }
+    static const char *const patterns[] = {"/*", "/*/*", "/a/*/b", "/*/0",
+                                           "/*/*/*/*"};
+    const cJSON *out[64];
+    for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+        (void)jsonptr_select(s->root, patterns[i], out, 64);
+    }
     (void)snapshot_state(s, &src, 10000);
     snapshot_unref(s);
     return 0;
