@@ -134,10 +134,81 @@ test_select(void)
     cJSON_Delete(doc);
 }
 
+static void
+test_prometheus(void)
+{
+    struct layout_source src = {.name = "prom", .format = "prometheus",
+                                .as_of_pointer = "/updated"};
+    static const struct {
+        const char *body;
+        const char *error;  /* substring, or NULL for data */
+        const char *ptr;    /* checked when data */
+        const char *want;   /* printed value at ptr */
+    } cases[] = {
+        {"{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
+         "\"result\":[{\"metric\":{\"__name__\":\"up\",\"job\":\"api\"},"
+         "\"value\":[1763780400.5,\"1\"]},{\"metric\":{\"job\":\"db\"},"
+         "\"value\":[1763780401,\"NaN\"]}]}}",
+         NULL, "/series/1/value", "null"},
+        {"{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
+         "\"result\":[{\"metric\":{},\"value\":[1763780400,\"0.25\"]}]}}",
+         NULL, "/value", "0.25"},
+        {"{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
+         "\"result\":[{\"metric\":{},\"value\":[1763780401,\"NaN\"]}]}}",
+         NULL, "/series/0/points/0/raw", "\"NaN\""},
+        {"{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\","
+         "\"result\":[{\"metric\":{\"job\":\"api\"},\"values\":"
+         "[[1763780400,\"3\"],[1763780460,\"+Inf\"],[1763780520,\"4.5\"]]}]}}",
+         NULL, "/series/0/points/1/value", "null"},
+        {"{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\","
+         "\"result\":[{\"metric\":{},\"values\":[[1763780400,\"3\"],"
+         "[1763780520,\"4.5\"]]}]}}",
+         NULL, "/updated", "\"2025-11-22T03:02:00Z\""},
+        {"{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\","
+         "\"result\":[1763780400,\"-Inf\"]}}",
+         NULL, "/value", "null"},
+        {"{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":"
+         "\"parse error at char 4\"}", "bad_data: parse error", NULL, NULL},
+        {"{\"status\":\"success\",\"data\":{\"resultType\":\"string\","
+         "\"result\":[1763780400,\"x\"]}}", "not a number series", NULL,
+         NULL},
+        {"{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
+         "\"result\":[{\"metric\":{},\"value\":[\"soon\",\"1\"]}]}}",
+         "malformed vector", NULL, NULL},
+        {"{\"data\":{}}", "no \"status\"", NULL, NULL},
+        /* Found by fuzzing: a timestamp beyond year 9999 overflowed. */
+        {"{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\","
+         "\"result\":[1e300,\"1\"]}}", "malformed scalar", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct layout_source s2 = src;
+        if (cases[i].error || i != 4) {
+            s2.as_of_pointer = NULL; /* only case 4 checks the timestamp */
+        }
+        struct snapshot *s = source_parse_payload(
+            &s2, cases[i].body, strlen(cases[i].body), 1, 5000, 420);
+        if (cases[i].error) {
+            CHECK(!s->root && s->error && strstr(s->error, cases[i].error),
+                  "prometheus %zu: error \"%s\" mentions \"%s\"", i,
+                  s->error ? s->error : "(none)", cases[i].error);
+        } else {
+            const cJSON *v = jsonptr_get(s->root, cases[i].ptr);
+            char *p = v ? cJSON_PrintUnformatted(v) : NULL;
+            CHECK(p && strcmp(p, cases[i].want) == 0,
+                  "prometheus %zu: %s = %s, want %s (%s)", i, cases[i].ptr,
+                  p ? p : "(missing)", cases[i].want,
+                  s->error ? s->error : "");
+            cJSON_free(p);
+        }
+        snapshot_unref(s);
+    }
+}
+
 int
 main(void)
 {
     test_pointer();
+    test_prometheus();
     test_select();
     test_states();
     test_payload();

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/xalloc.h"
+#include "feeds/adapter.h"
 
 struct snapshot *
 source_parse_payload(const struct layout_source *src, const char *body,
@@ -28,6 +29,17 @@ source_parse_payload(const struct layout_source *src, const char *body,
     if (!root) {
         return snapshot_create(NULL, generation, 0, 0, now_ms,
                                "payload is not valid JSON");
+    }
+    enum feed_format fmt = FEED_FORMAT_JSON;
+    if (src->format && !adapter_format_from_name(src->format, &fmt)) {
+        cJSON_Delete(root);
+        return snapshot_create(NULL, generation, 0, 0, now_ms,
+                               "unknown payload format");
+    }
+    char why[256];
+    root = adapter_apply(fmt, root, why, sizeof(why));
+    if (!root) {
+        return snapshot_create(NULL, generation, 0, 0, now_ms, why);
     }
     int64_t as_of = now_ms;
     if (src->as_of_pointer) {

@@ -280,6 +280,7 @@ build_sources(struct layout *l, const cJSON *sources, struct diag_list *diags)
         src->label = get_str(s, "label", src->name);
         src->headers = get(s, "headers");
         src->ca_file = get_str(s, "ca_file", NULL);
+        src->format = get_str(s, "format", "json");
         src->client_cert = get_str(s, "client_cert", NULL);
         src->client_key = get_str(s, "client_key", NULL);
         const cJSON *url = get(s, "url");

@@ -82,6 +82,7 @@ struct layout_source {
     const char *label;         /* display name; defaults to name */
     const cJSON *headers;      /* object of strings, or NULL */
     const char *ca_file, *client_cert, *client_key; /* as written, or NULL */
+    const char *format;        /* "json" (default) or "prometheus" */
 };
 
 struct layout_widget {

@@ -39,5 +39,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     (void)snapshot_state(s, &src, 10000);
     snapshot_unref(s);
+    /* The same bytes through the Prometheus adapter. */
+    src.format = "prometheus";
+    s = source_parse_payload(&src, (const char *)data, size, 1, 0, 420);
+    snapshot_unref(s);
     return 0;
 }

@@ -1,0 +1,36 @@
+/*
+ * adapter: turns a source's payload, in the format it declares, into the
+ * tree widgets bind to.  Runs on the feed thread (or wherever payloads are
+ * parsed), pure functions.
+ *
+ *   json        the payload as is
+ *   prometheus  Prometheus HTTP API (query, query_range):
+ *               {"series": [{"metric": {...}, "value": V, "points":
+ *                 [{"t": ms, "value": V, "raw": "NaN"?}]}],
+ *                "value": V of the first series, "updated": ISO time of the
+ *                newest sample}
+ *               Values arrive as strings and are parsed strictly; NaN and
+ *               ±Inf become null (missing) with the raw text kept, never a
+ *               number on the wall.
+ */
+#ifndef OPSWALL_ADAPTER_H
+#define OPSWALL_ADAPTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+enum feed_format {
+    FEED_FORMAT_JSON,
+    FEED_FORMAT_PROMETHEUS,
+};
+
+/* Parses a format name; returns false if unknown. */
+bool adapter_format_from_name(const char *name, enum feed_format *out);
+
+/* Takes in; returns the adapted tree, or NULL with the reason in err. */
+cJSON *adapter_apply(enum feed_format fmt, cJSON *in, char *err,
+                     size_t errlen);
+
+#endif
