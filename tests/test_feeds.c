@@ -204,11 +204,89 @@ test_prometheus(void)
     }
 }
 
+static void
+test_worldbank(void)
+{
+    /* The API's shape (illustrative values): newest year first, the
+     * newest one still null, an aggregate without a code. */
+    static const char ok[] =
+        "[{\"page\":1,\"pages\":1,\"per_page\":50,\"total\":5,"
+        "\"sourceid\":\"2\",\"lastupdated\":\"2025-07-01\"},"
+        "[{\"indicator\":{\"id\":\"NY.GDP.MKTP.KD.ZG\",\"value\":"
+        "\"GDP growth (annual %)\"},\"country\":{\"id\":\"VN\","
+        "\"value\":\"Viet Nam\"},\"countryiso3code\":\"VNM\","
+        "\"date\":\"2024\",\"value\":null,\"unit\":\"\","
+        "\"obs_status\":\"\",\"decimal\":1},"
+        "{\"indicator\":{\"id\":\"NY.GDP.MKTP.KD.ZG\",\"value\":\"x\"},"
+        "\"country\":{\"id\":\"VN\",\"value\":\"Viet Nam\"},"
+        "\"countryiso3code\":\"VNM\",\"date\":\"2023\",\"value\":5.05,"
+        "\"unit\":\"\",\"obs_status\":\"\",\"decimal\":1},"
+        "{\"indicator\":{\"id\":\"NY.GDP.MKTP.KD.ZG\",\"value\":\"x\"},"
+        "\"country\":{\"id\":\"VN\",\"value\":\"Viet Nam\"},"
+        "\"countryiso3code\":\"VNM\",\"date\":\"2022\",\"value\":8.12,"
+        "\"unit\":\"\",\"obs_status\":\"\",\"decimal\":1},"
+        "{\"indicator\":{\"id\":\"NY.GDP.MKTP.KD.ZG\",\"value\":\"x\"},"
+        "\"country\":{\"id\":\"VN\",\"value\":\"Viet Nam\"},"
+        "\"countryiso3code\":\"VNM\",\"date\":\"2021\",\"value\":2.55,"
+        "\"unit\":\"\",\"obs_status\":\"\",\"decimal\":1},"
+        "{\"indicator\":{\"id\":\"NY.GDP.MKTP.KD.ZG\",\"value\":\"x\"},"
+        "\"country\":{\"id\":\"1W\",\"value\":\"World\"},"
+        "\"countryiso3code\":\"\",\"date\":\"2023\",\"value\":2.7,"
+        "\"unit\":\"\",\"obs_status\":\"\",\"decimal\":1}]]";
+    struct layout_source src = {.name = "wb", .format = "worldbank"};
+    struct snapshot *s = source_parse_payload(&src, ok, strlen(ok), 1, 0,
+                                              420);
+    CHECK(s->root != NULL, "world bank payload adapts: %s",
+          s->error ? s->error : "");
+    static const struct {
+        const char *ptr, *want;
+    } checks[] = {
+        {"/indicator/id", "\"NY.GDP.MKTP.KD.ZG\""},
+        {"/countries/VNM/name", "\"Viet Nam\""},
+        {"/countries/VNM/points/0/period", "\"2021\""},  /* oldest first */
+        {"/countries/VNM/points/3/value", "null"},       /* 2024: missing */
+        {"/countries/VNM/latest/period", "\"2023\""},    /* newest real */
+        {"/countries/VNM/latest/value", "5.05"},
+        {"/countries/VNM/previous/value", "8.12"},
+        {"/countries/1W/name", "\"World\""},             /* id fallback */
+        {"/updated", "\"2025-07-01\""},
+    };
+    for (size_t i = 0; s->root && i < sizeof(checks) / sizeof(checks[0]);
+         i++) {
+        const cJSON *v = jsonptr_get(s->root, checks[i].ptr);
+        char *p = v ? cJSON_PrintUnformatted(v) : NULL;
+        CHECK(p && strcmp(p, checks[i].want) == 0, "worldbank %s = %s, want "
+              "%s", checks[i].ptr, p ? p : "(missing)", checks[i].want);
+        cJSON_free(p);
+    }
+    snapshot_unref(s);
+    static const struct {
+        const char *body, *error;
+    } bad[] = {
+        {"[{\"page\":1,\"pages\":3,\"per_page\":50},[]]", "3 pages"},
+        {"[{\"message\":[{\"id\":\"120\",\"key\":\"Invalid value\","
+         "\"value\":\"The provided parameter value is not valid\"}]}]",
+         "parameter value is not valid"},
+        {"[{\"pages\":1},[{\"date\":\"2023\",\"value\":\"5,05\","
+         "\"countryiso3code\":\"VNM\"}]]", "malformed row"},
+        {"{\"not\": \"an array\"}", "expected [meta, rows]"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        s = source_parse_payload(&src, bad[i].body, strlen(bad[i].body), 1,
+                                 0, 420);
+        CHECK(!s->root && s->error && strstr(s->error, bad[i].error),
+              "worldbank bad %zu: \"%s\" mentions \"%s\"", i,
+              s->error ? s->error : "(none)", bad[i].error);
+        snapshot_unref(s);
+    }
+}
+
 int
 main(void)
 {
     test_pointer();
     test_prometheus();
+    test_worldbank();
     test_select();
     test_states();
     test_payload();

@@ -19,6 +19,8 @@ adapter_format_from_name(const char *name, enum feed_format *out)
         *out = FEED_FORMAT_JSON;
     } else if (strcmp(name, "prometheus") == 0) {
         *out = FEED_FORMAT_PROMETHEUS;
+    } else if (strcmp(name, "worldbank") == 0) {
+        *out = FEED_FORMAT_WORLDBANK;
     } else {
         return false;
     }
@@ -166,6 +168,156 @@ prometheus(cJSON *in, char *err, size_t errlen)
     return out;
 }
 
+static const char *
+str_at(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const char *
+str_or(const cJSON *o, const char *key, const char *def)
+{
+    const char *s = str_at(o, key);
+    return s ? s : def;
+}
+
+static cJSON *
+make_point(const char *period, const cJSON *value)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "period", period);
+    cJSON_AddItemToObject(p, "value", cJSON_IsNumber(value)
+                                          ? cJSON_CreateNumber(
+                                                value->valuedouble)
+                                          : cJSON_CreateNull());
+    return p;
+}
+
+static int
+cmp_period(const void *a, const void *b)
+{
+    const char *pa = str_at(*(cJSON *const *)a, "period");
+    const char *pb = str_at(*(cJSON *const *)b, "period");
+    return strcmp(pa ? pa : "", pb ? pb : "");
+}
+
+/* Orders a series oldest first (World Bank answers newest first; periods
+ * "2023", "2023Q3", "2023M07" sort as text).  Detach, qsort, re-attach:
+ * every item stays owned by the array throughout or by us, never lost. */
+static void
+sort_points(cJSON *points)
+{
+    int n = cJSON_GetArraySize(points);
+    if (n < 2) {
+        return;
+    }
+    cJSON **items = malloc((size_t)n * sizeof(*items));
+    if (!items) {
+        return; /* unsorted beats lost */
+    }
+    for (int i = 0; i < n; i++) {
+        items[i] = cJSON_DetachItemFromArray(points, 0);
+    }
+    qsort(items, (size_t)n, sizeof(*items), cmp_period);
+    for (int i = 0; i < n; i++) {
+        cJSON_AddItemToArray(points, items[i]);
+    }
+    free(items);
+}
+
+static cJSON *
+worldbank(const cJSON *in, char *err, size_t errlen)
+{
+    const cJSON *meta = cJSON_GetArrayItem(in, 0);
+    const cJSON *rows = cJSON_GetArrayItem(in, 1);
+    const cJSON *message = cJSON_GetObjectItemCaseSensitive(meta, "message");
+    if (cJSON_IsArray(in) && cJSON_IsArray(message)) {
+        /* [{"message": [{"id", "key", "value"}]}]: the API's error form. */
+        const char *msg = str_at(cJSON_GetArrayItem(message, 0), "value");
+        snprintf(err, errlen, "World Bank: %.160s", msg ? msg : "error");
+        return NULL;
+    }
+    if (!cJSON_IsArray(in) || !cJSON_IsObject(meta) || !cJSON_IsArray(rows)) {
+        snprintf(err, errlen, "World Bank: expected [meta, rows]");
+        return NULL;
+    }
+    const cJSON *pages = cJSON_GetObjectItemCaseSensitive(meta, "pages");
+    if (cJSON_IsNumber(pages) && pages->valuedouble > 1) {
+        snprintf(err, errlen, "World Bank: answer has %.0f pages; add "
+                 "per_page=1000 to the URL", pages->valuedouble);
+        return NULL;
+    }
+    cJSON *out = cJSON_CreateObject();
+    const char *updated = str_at(meta, "lastupdated");
+    if (updated) {
+        cJSON_AddStringToObject(out, "updated", updated);
+    }
+    cJSON *countries = cJSON_AddObjectToObject(out, "countries");
+    bool named = false;
+    for (const cJSON *r = rows->child; r; r = r->next) {
+        const cJSON *ind = cJSON_GetObjectItemCaseSensitive(r, "indicator");
+        const cJSON *ctry = cJSON_GetObjectItemCaseSensitive(r, "country");
+        const char *iso = str_at(r, "countryiso3code");
+        const char *date = str_at(r, "date");
+        const cJSON *value = cJSON_GetObjectItemCaseSensitive(r, "value");
+        if (!cJSON_IsObject(r) || !date || !date[0] ||
+            (value && !cJSON_IsNumber(value) && !cJSON_IsNull(value))) {
+            snprintf(err, errlen, "World Bank: malformed row");
+            cJSON_Delete(out);
+            return NULL;
+        }
+        if (!iso || !iso[0]) {
+            iso = str_at(ctry, "id");
+        }
+        if (!iso || !iso[0]) {
+            continue; /* aggregates without a code: not a country */
+        }
+        if (!named && cJSON_IsObject(ind)) {
+            cJSON *i = cJSON_AddObjectToObject(out, "indicator");
+            cJSON_AddStringToObject(i, "id", str_or(ind, "id", ""));
+            cJSON_AddStringToObject(i, "name", str_or(ind, "value", ""));
+            named = true;
+        }
+        cJSON *c = cJSON_GetObjectItemCaseSensitive(countries, iso);
+        if (!c) {
+            c = cJSON_AddObjectToObject(countries, iso);
+            cJSON_AddStringToObject(c, "name", str_or(ctry, "value", iso));
+            cJSON_AddStringToObject(c, "unit", str_or(r, "unit", ""));
+            const cJSON *dec = cJSON_GetObjectItemCaseSensitive(r, "decimal");
+            cJSON_AddNumberToObject(c, "decimals",
+                                    cJSON_IsNumber(dec) ? dec->valuedouble
+                                                        : 1);
+            cJSON_AddArrayToObject(c, "points");
+        }
+        cJSON *pt = make_point(date, value);
+        if (!cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(c,
+                                                                   "points"),
+                                  pt)) {
+            cJSON_Delete(pt);
+        }
+    }
+    /* latest / previous: the newest two non-null points. */
+    for (cJSON *c = countries->child; c; c = c->next) {
+        cJSON *pts = cJSON_GetObjectItemCaseSensitive(c, "points");
+        sort_points(pts);
+        const cJSON *found[2] = {NULL, NULL};
+        for (int i = cJSON_GetArraySize(pts) - 1; i >= 0 && !found[1]; i--) {
+            const cJSON *p = cJSON_GetArrayItem(pts, i);
+            if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, "value"))) {
+                found[found[0] ? 1 : 0] = p;
+            }
+        }
+        static const char *const keys[2] = {"latest", "previous"};
+        for (int k = 0; k < 2; k++) {
+            cJSON_AddItemToObject(c, keys[k], found[k]
+                                                  ? cJSON_Duplicate(found[k], 1)
+                                                  : cJSON_CreateNull());
+        }
+    }
+    return out;
+}
+
 cJSON *
 adapter_apply(enum feed_format fmt, cJSON *in, char *err, size_t errlen)
 {
@@ -173,7 +325,8 @@ adapter_apply(enum feed_format fmt, cJSON *in, char *err, size_t errlen)
     if (fmt == FEED_FORMAT_JSON) {
         return in;
     }
-    cJSON *out = prometheus(in, err, errlen);
+    cJSON *out = fmt == FEED_FORMAT_PROMETHEUS ? prometheus(in, err, errlen)
+                                               : worldbank(in, err, errlen);
     cJSON_Delete(in);
     return out;
 }

@@ -12,6 +12,14 @@
  *               Values arrive as strings and are parsed strictly; NaN and
  *               ±Inf become null (missing) with the raw text kept, never a
  *               number on the wall.
+ *   worldbank   World Bank API v2 ([meta, rows]):
+ *               {"indicator": {"id", "name"}, "updated": meta.lastupdated,
+ *                "countries": {"VNM": {"name", "unit", "decimals",
+ *                  "points": [{"period": "2023", "value": V|null}] (oldest
+ *                  first), "latest": {"period", "value"} (newest non-null),
+ *                  "previous": {...} (the one before)}}}
+ *               More than one page is an error naming the fix (per_page),
+ *               never a silently partial series.
  */
 #ifndef OPSWALL_ADAPTER_H
 #define OPSWALL_ADAPTER_H
@@ -24,6 +32,7 @@
 enum feed_format {
     FEED_FORMAT_JSON,
     FEED_FORMAT_PROMETHEUS,
+    FEED_FORMAT_WORLDBANK,
 };
 
 /* Parses a format name; returns false if unknown. */
