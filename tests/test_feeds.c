@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 
+#include "base/xalloc.h"
 #include "feeds/snapshot.h"
 #include "feeds/source_file.h"
 #include "testlib.h"
@@ -281,12 +282,85 @@ test_worldbank(void)
     }
 }
 
+static char *
+read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return NULL;
+    }
+    char *buf = calloc(1, 1 << 16);
+    size_t n = buf ? fread(buf, 1, (1 << 16) - 1, f) : 0;
+    (void)n;
+    fclose(f);
+    return buf;
+}
+
+static void
+test_sdmx(const char *corpus)
+{
+    char *path = xasprintf("%s/sdmx.json", corpus);
+    char *body = read_file(path);
+    free(path);
+    CHECK(body != NULL, "sdmx fixture");
+    if (!body) {
+        return;
+    }
+    struct layout_source src = {.name = "sdmx", .format = "sdmx"};
+    struct snapshot *s = source_parse_payload(&src, body, strlen(body), 1, 0,
+                                              420);
+    CHECK(s->root != NULL, "sdmx adapts: %s", s->error ? s->error : "");
+    static const struct {
+        const char *ptr, *want;
+    } checks[] = {
+        {"/series/VN.GDP_G/key/REF_AREA", "\"VN\""},
+        {"/series/VN.GDP_G/unit", "\"PT\""},
+        {"/series/VN.GDP_G/decimals", "2"},
+        {"/series/VN.GDP_G/points/1/value", "7.85"},     /* string parsed */
+        {"/series/VN.GDP_G/points/1/status", "\"E\""},   /* estimated */
+        {"/series/VN.GDP_G/points/2/value", "null"},     /* missing */
+        {"/series/VN.GDP_G/latest/period", "\"2026-Q3\""},
+        {"/series/VN.GDP_G/previous/value", "7.52"},
+        {"/series/TH.GDP_G/latest/value", "3.2"},
+        {"/series/TH.GDP_G/previous", "null"},
+    };
+    for (size_t i = 0; s->root && i < sizeof(checks) / sizeof(checks[0]);
+         i++) {
+        const cJSON *v = jsonptr_get(s->root, checks[i].ptr);
+        char *p = v ? cJSON_PrintUnformatted(v) : NULL;
+        CHECK(p && strcmp(p, checks[i].want) == 0, "sdmx %s = %s, want %s",
+              checks[i].ptr, p ? p : "(missing)", checks[i].want);
+        cJSON_free(p);
+    }
+    snapshot_unref(s);
+    /* A key that names a value the structure lacks is an error. */
+    char *bad = strstr(body, "\"1:0\"");
+    if (bad) {
+        bad[1] = '7';
+        s = source_parse_payload(&src, body, strlen(body), 1, 0, 420);
+        CHECK(!s->root && s->error && strstr(s->error, "does not match"),
+              "sdmx bad key: %s", s->error ? s->error : "(none)");
+        snapshot_unref(s);
+    }
+    static const char nodata[] = "{\"dataSets\": []}";
+    s = source_parse_payload(&src, nodata, strlen(nodata), 1, 0, 420);
+    CHECK(!s->root && s->error && strstr(s->error, "SDMX: no dataSets"),
+          "sdmx without data: %s", s->error ? s->error : "(none)");
+    snapshot_unref(s);
+    free(body);
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
     test_pointer();
     test_prometheus();
     test_worldbank();
+    if (argc > 1) {
+        test_sdmx(argv[1]);
+    } else {
+        CHECK(false, "usage: test_feeds CORPUS_DIR");
+    }
     test_select();
     test_states();
     test_payload();

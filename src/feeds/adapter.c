@@ -21,6 +21,8 @@ adapter_format_from_name(const char *name, enum feed_format *out)
         *out = FEED_FORMAT_PROMETHEUS;
     } else if (strcmp(name, "worldbank") == 0) {
         *out = FEED_FORMAT_WORLDBANK;
+    } else if (strcmp(name, "sdmx") == 0) {
+        *out = FEED_FORMAT_SDMX;
     } else {
         return false;
     }
@@ -226,6 +228,28 @@ sort_points(cJSON *points)
     free(items);
 }
 
+/* Sorts a series' points and adds "latest" and "previous": its newest two
+ * non-null points (null when there are none). */
+static void
+finish_series(cJSON *series)
+{
+    cJSON *pts = cJSON_GetObjectItemCaseSensitive(series, "points");
+    sort_points(pts);
+    const cJSON *found[2] = {NULL, NULL};
+    for (int i = cJSON_GetArraySize(pts) - 1; i >= 0 && !found[1]; i--) {
+        const cJSON *p = cJSON_GetArrayItem(pts, i);
+        if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, "value"))) {
+            found[found[0] ? 1 : 0] = p;
+        }
+    }
+    static const char *const keys[2] = {"latest", "previous"};
+    for (int k = 0; k < 2; k++) {
+        cJSON_AddItemToObject(series, keys[k],
+                              found[k] ? cJSON_Duplicate(found[k], 1)
+                                       : cJSON_CreateNull());
+    }
+}
+
 static cJSON *
 worldbank(const cJSON *in, char *err, size_t errlen)
 {
@@ -297,22 +321,192 @@ worldbank(const cJSON *in, char *err, size_t errlen)
             cJSON_Delete(pt);
         }
     }
-    /* latest / previous: the newest two non-null points. */
     for (cJSON *c = countries->child; c; c = c->next) {
-        cJSON *pts = cJSON_GetObjectItemCaseSensitive(c, "points");
-        sort_points(pts);
-        const cJSON *found[2] = {NULL, NULL};
-        for (int i = cJSON_GetArraySize(pts) - 1; i >= 0 && !found[1]; i--) {
-            const cJSON *p = cJSON_GetArrayItem(pts, i);
-            if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, "value"))) {
-                found[found[0] ? 1 : 0] = p;
+        finish_series(c);
+    }
+    return out;
+}
+
+/* The id of value number idx of a structure component, or NULL. */
+static const char *
+component_value(const cJSON *component, long idx)
+{
+    const cJSON *vals = cJSON_GetObjectItemCaseSensitive(component, "values");
+    if (idx < 0 || idx > 100000) {
+        return NULL;
+    }
+    return str_at(cJSON_GetArrayItem(vals, (int)idx), "id");
+}
+
+/* A JSON number used as an index: a whole number in [0, 100000], else -1
+ * (casting an arbitrary double to an integer is undefined behaviour). */
+static long
+index_from_number(const cJSON *v)
+{
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) ||
+        v->valuedouble > 100000 || v->valuedouble != floor(v->valuedouble)) {
+        return -1;
+    }
+    return (long)v->valuedouble;
+}
+
+/* Parses "12" strictly; -1 on anything else. */
+static long
+index_of(const char *s)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    return (s[0] >= '0' && s[0] <= '9' && *end == '\0') ? v : -1;
+}
+
+/* An observation's value: a number, or a string holding one; else null. */
+static cJSON *
+sdmx_value(const cJSON *v)
+{
+    if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
+        return cJSON_CreateNumber(v->valuedouble);
+    }
+    if (cJSON_IsString(v) && v->valuestring[0]) {
+        char *end;
+        double d = strtod(v->valuestring, &end);
+        if (*end == '\0' && isfinite(d)) {
+            return cJSON_CreateNumber(d);
+        }
+    }
+    return cJSON_CreateNull();
+}
+
+static cJSON *
+sdmx(const cJSON *in, char *err, size_t errlen)
+{
+    /* 1.0: {dataSets, structure}; 2.0: {data: {dataSets, structures}}. */
+    const cJSON *root = cJSON_GetObjectItemCaseSensitive(in, "data");
+    root = cJSON_IsObject(root) ? root : in;
+    const cJSON *structure = cJSON_GetObjectItemCaseSensitive(root,
+                                                              "structure");
+    if (!structure) {
+        structure = cJSON_GetArrayItem(
+            cJSON_GetObjectItemCaseSensitive(root, "structures"), 0);
+    }
+    const cJSON *ds = cJSON_GetArrayItem(
+        cJSON_GetObjectItemCaseSensitive(root, "dataSets"), 0);
+    const cJSON *dims = cJSON_GetObjectItemCaseSensitive(structure,
+                                                         "dimensions");
+    const cJSON *sdims = cJSON_GetObjectItemCaseSensitive(dims, "series");
+    const cJSON *odims = cJSON_GetObjectItemCaseSensitive(dims,
+                                                          "observation");
+    const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(structure,
+                                                          "attributes");
+    const cJSON *sattrs = cJSON_GetObjectItemCaseSensitive(attrs, "series");
+    const cJSON *oattrs = cJSON_GetObjectItemCaseSensitive(attrs,
+                                                           "observation");
+    const cJSON *series = cJSON_GetObjectItemCaseSensitive(ds, "series");
+    if (!cJSON_IsArray(sdims) || !cJSON_IsArray(odims) ||
+        !cJSON_IsObject(series)) {
+        snprintf(err, errlen, "SDMX: no dataSets[0].series or structure "
+                 "dimensions");
+        return NULL;
+    }
+    const cJSON *time_dim = odims->child;
+    int obs_status = -1;
+    int k = 0;
+    for (const cJSON *a = cJSON_IsArray(oattrs) ? oattrs->child : NULL; a;
+         a = a->next, k++) {
+        const char *id = str_at(a, "id");
+        if (id && strcmp(id, "OBS_STATUS") == 0) {
+            obs_status = k;
+        }
+    }
+    cJSON *out = cJSON_CreateObject();
+    cJSON *outs = cJSON_AddObjectToObject(out, "series");
+    for (const cJSON *s = series->child; s; s = s->next) {
+        /* Key "0:1:0": one value index per series dimension. */
+        cJSON *keyobj = cJSON_CreateObject();
+        char name[512] = "";
+        size_t nlen = 0;
+        const char *p = s->string;
+        const cJSON *dim = sdims->child;
+        bool ok = p && p[0];
+        while (ok && dim) {
+            char part[32];
+            size_t n = strcspn(p, ":");
+            ok = n > 0 && n < sizeof(part);
+            if (ok) {
+                memcpy(part, p, n);
+                part[n] = '\0';
+                const char *vid = component_value(dim, index_of(part));
+                const char *did = str_at(dim, "id");
+                ok = vid && did;
+                if (ok) {
+                    cJSON_AddStringToObject(keyobj, did, vid);
+                    nlen += (size_t)snprintf(name + nlen, sizeof(name) - nlen,
+                                             "%s%s", nlen ? "." : "", vid);
+                    ok = nlen < sizeof(name);
+                }
+                p += n;
+                if (*p == ':') {
+                    p++;
+                }
+            }
+            dim = dim->next;
+        }
+        if (!ok || *p || dim) {
+            cJSON_Delete(keyobj);
+            cJSON_Delete(out);
+            snprintf(err, errlen, "SDMX: series key \"%.40s\" does not "
+                     "match the structure", s->string ? s->string : "");
+            return NULL;
+        }
+        cJSON *so = cJSON_CreateObject();
+        cJSON_AddItemToObject(so, "key", keyobj);
+        /* Series attributes: UNIT_MEASURE and DECIMALS, by index. */
+        const cJSON *sa = cJSON_GetObjectItemCaseSensitive(s, "attributes");
+        int ai = 0;
+        for (const cJSON *a = cJSON_IsArray(sattrs) ? sattrs->child : NULL; a;
+             a = a->next, ai++) {
+            const cJSON *v = cJSON_GetArrayItem(sa, ai);
+            const char *aid = str_at(a, "id");
+            const char *val = component_value(a, index_from_number(v));
+            if (!aid || !val) {
+                continue;
+            }
+            if (strcmp(aid, "UNIT_MEASURE") == 0) {
+                cJSON_AddStringToObject(so, "unit", val);
+            } else if (strcmp(aid, "DECIMALS") == 0 && index_of(val) >= 0 &&
+                       index_of(val) <= 9) {
+                cJSON_AddNumberToObject(so, "decimals", index_of(val));
             }
         }
-        static const char *const keys[2] = {"latest", "previous"};
-        for (int k = 0; k < 2; k++) {
-            cJSON_AddItemToObject(c, keys[k], found[k]
-                                                  ? cJSON_Duplicate(found[k], 1)
-                                                  : cJSON_CreateNull());
+        cJSON *pts = cJSON_AddArrayToObject(so, "points");
+        const cJSON *obs = cJSON_GetObjectItemCaseSensitive(s, "observations");
+        for (const cJSON *o = cJSON_IsObject(obs) ? obs->child : NULL; o;
+             o = o->next) {
+            const char *period = component_value(time_dim, index_of(o->string));
+            if (!period || !cJSON_IsArray(o)) {
+                continue; /* an observation outside the structure */
+            }
+            cJSON *pt = cJSON_CreateObject();
+            cJSON_AddStringToObject(pt, "period", period);
+            cJSON_AddItemToObject(pt, "value",
+                                  sdmx_value(cJSON_GetArrayItem(o, 0)));
+            if (obs_status >= 0) {
+                const cJSON *st = cJSON_GetArrayItem(o, obs_status + 1);
+                const char *sv = component_value(
+                    cJSON_GetArrayItem(oattrs, obs_status),
+                    index_from_number(st));
+                if (sv) {
+                    cJSON_AddStringToObject(pt, "status", sv);
+                }
+            }
+            if (!cJSON_AddItemToArray(pts, pt)) {
+                cJSON_Delete(pt);
+            }
+        }
+        finish_series(so);
+        if (!cJSON_GetObjectItemCaseSensitive(outs, name)) {
+            cJSON_AddItemToObject(outs, name, so);
+        } else {
+            cJSON_Delete(so); /* duplicate key: the first one stands */
         }
     }
     return out;
@@ -325,8 +519,9 @@ adapter_apply(enum feed_format fmt, cJSON *in, char *err, size_t errlen)
     if (fmt == FEED_FORMAT_JSON) {
         return in;
     }
-    cJSON *out = fmt == FEED_FORMAT_PROMETHEUS ? prometheus(in, err, errlen)
-                                               : worldbank(in, err, errlen);
+    cJSON *out = fmt == FEED_FORMAT_PROMETHEUS  ? prometheus(in, err, errlen)
+                 : fmt == FEED_FORMAT_WORLDBANK ? worldbank(in, err, errlen)
+                                                : sdmx(in, err, errlen);
     cJSON_Delete(in);
     return out;
 }

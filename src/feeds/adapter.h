@@ -20,6 +20,13 @@
  *                  "previous": {...} (the one before)}}}
  *               More than one page is an error naming the fix (per_page),
  *               never a silently partial series.
+ *   sdmx        SDMX-JSON data message (1.0 "dataSets"/"structure", or 2.0
+ *               "data": {"dataSets", "structures"}): series keys resolved
+ *               to dimension value ids:
+ *               {"series": {"VN.GDP.A": {"key": {"REF_AREA": "VN", ...},
+ *                 "unit": UNIT_MEASURE, "decimals": DECIMALS,
+ *                 "points": [{"period", "value", "status": OBS_STATUS}],
+ *                 "latest", "previous"}}}
  */
 #ifndef OPSWALL_ADAPTER_H
 #define OPSWALL_ADAPTER_H
@@ -33,6 +40,7 @@ enum feed_format {
     FEED_FORMAT_JSON,
     FEED_FORMAT_PROMETHEUS,
     FEED_FORMAT_WORLDBANK,
+    FEED_FORMAT_SDMX,
 };
 
 /* Parses a format name; returns false if unknown. */

@@ -97,9 +97,10 @@ static const struct spec_field source_fields[] = {
     {"as_of", {.kind = SPEC_POINTER}, false,
      "pointer to the payload's own timestamp (ISO 8601)"},
     {"label", STR, false, "the source's name as shown on the wall"},
-    {"format", ENUM("json", "prometheus", "worldbank"), false,
+    {"format", ENUM("json", "prometheus", "worldbank", "sdmx"), false,
      "payload format (default json); prometheus: the HTTP API's query and "
-     "query_range answers; worldbank: World Bank API v2"},
+     "query_range answers; worldbank: World Bank API v2; sdmx: SDMX-JSON "
+     "data messages"},
     {"ca_file", STR, false, "PEM file of CAs to trust for this source"},
     {"client_cert", STR, false, "PEM client certificate (mutual TLS)"},
     {"client_key", STR, false, "PEM key of the client certificate"},

@@ -40,8 +40,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)snapshot_state(s, &src, 10000);
     snapshot_unref(s);
     /* The same bytes through the Prometheus adapter. */
-    static const char *const formats[] = {"prometheus", "worldbank"};
-    for (size_t i = 0; i < 2; i++) {
+    static const char *const formats[] = {"prometheus", "worldbank", "sdmx"};
+    for (size_t i = 0; i < 3; i++) {
         src.format = formats[i];
         s = source_parse_payload(&src, (const char *)data, size, 1, 0, 420);
         snapshot_unref(s);
