@@ -12,22 +12,10 @@
 #include <unistd.h>
 
 #include "base/log.h"
-#include "base/xalloc.h"
+#include "base/file.h"
 #include "feedsim/feedsim.h"
 
-static char *
-slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    char *buf = xmalloc(1 << 20);
-    size_t n = fread(buf, 1, (1 << 20) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
-}
+
 
 static volatile sig_atomic_t stop;
 
@@ -66,8 +54,8 @@ main(int argc, char **argv)
         fprintf(stderr, "opswall-feedsim: bad port\n");
         return 2;
     }
-    char *cert_pem = cert ? slurp(cert) : NULL;
-    char *key_pem = key ? slurp(key) : NULL;
+    char *cert_pem = cert ? file_read_all(cert, 1 << 20, NULL) : NULL;
+    char *key_pem = key ? file_read_all(key, 1 << 20, NULL) : NULL;
     if ((cert || key) && (!cert_pem || !key_pem)) {
         fprintf(stderr, "opswall-feedsim: cannot read --tls-cert/--tls-key\n");
         return 2;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/xalloc.h"
@@ -518,30 +519,12 @@ layout_load_buffer(const char *path, const char *text, size_t len,
 struct layout *
 layout_load(const char *path, struct diag_list *diags)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_add(diags, DIAG_ERROR, (struct src_pos){0, 0},
-                 "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = xmalloc(cap);
-    for (;;) {
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0 || len > JSONC_MAX_BYTES) {
-            break;
-        }
-        if (len == cap) {
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
-    }
-    bool read_error = ferror(f);
-    fclose(f);
-    if (read_error) {
-        diag_add(diags, DIAG_ERROR, (struct src_pos){0, 0}, "read error");
-        free(buf);
+    size_t len = 0;
+    char *buf = file_read_all(path, JSONC_MAX_BYTES, &len);
+    if (!buf) {
+        diag_add(diags, DIAG_ERROR, (struct src_pos){0, 0}, "cannot open: %s",
+                 errno == EFBIG ? "file too large (over 4 MiB)"
+                                : strerror(errno));
         return NULL;
     }
     struct layout *l = layout_load_buffer(path, buf, len, diags);

@@ -9,27 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/xalloc.h"
-
-static char *
-read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    char *buf = xmalloc(65536);
-    size_t n = fread(buf, 1, 65535, f);
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
-}
 
 static GLuint
 compile(GLenum type, const char *path)
 {
-    char *src = read_file(path);
+    char *src = file_read_all(path, 1 << 20, NULL);
     if (!src) {
         LOG_ERR("cannot read shader %s", path);
         return 0;
