@@ -38,10 +38,11 @@ file_read_all(const char *path, size_t max, size_t *len)
         }
     }
     int failed = ferror(f);
+    int saved = errno; /* fread's reason (EISDIR, EIO...); fclose may clobber */
     fclose(f);
     if (failed) {
         free(buf);
-        errno = EIO;
+        errno = saved ? saved : EIO;
         return NULL;
     }
     buf[n] = '\0';
