@@ -171,6 +171,15 @@ test_faults(struct feedsim *sim)
     CHECK(s0->root != NULL && s0->error == NULL, "recovers by itself: %s",
           s0->error ? s0->error : "ok");
 
+    /* A 304 keeps the generation: widgets bound to it do not repaint.
+     * The data changes once a minute, so allow one change in between. */
+    uint64_t g0 = source_set_snapshots(set)[1]->generation;
+    sleep_ms(2500);
+    feed_engine_collect(e, set);
+    uint64_t g1 = source_set_snapshots(set)[1]->generation;
+    CHECK(g1 - g0 <= 1, "304s keep the generation (%llu -> %llu over about "
+          "2 polls)", (unsigned long long)g0, (unsigned long long)g1);
+
     struct feed_stats st = feed_engine_stats(e);
     CHECK(st.not_modified > 0, "conditional requests answered 304 (%lu of "
           "%lu)", st.not_modified, st.requests);

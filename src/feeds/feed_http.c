@@ -295,9 +295,11 @@ finish_transfer(struct feed_engine *e, CURL *c, CURLcode rc)
                                                  : curl_easy_strerror(rc));
         }
     } else if (status == 304 && s->last && s->last->root) {
-        /* Unchanged: confirmed current, nothing to parse. */
+        /* Unchanged: confirmed current, nothing to parse, and the same
+         * generation, so bound widgets do not repaint (their stamps still
+         * see state and age changes). */
         int64_t as_of = src->as_of_pointer ? s->last->as_of_ms : now;
-        snap = snapshot_derive(s->last, ++e->generation, now, as_of, now,
+        snap = snapshot_derive(s->last, s->last->generation, now, as_of, now,
                                NULL);
         not_modified = true;
     } else if (status != 200) {

@@ -463,7 +463,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
     snprintf(etag, sizeof(etag), "\"%016llx\"", (unsigned long long)fnv(body));
     const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                   "If-None-Match");
-    if (f == FAULT_NONE && inm && strcmp(inm, etag) == 0) {
+    if ((f == FAULT_NONE || f == FAULT_DELAY) && inm &&
+        strcmp(inm, etag) == 0) {
         free(body);
         struct MHD_Response *r = MHD_create_response_from_buffer(
             0, (void *)"", MHD_RESPMEM_PERSISTENT);
