@@ -236,6 +236,51 @@ test_flat_memory(struct feedsim *sim)
     layout_destroy(l);
 }
 
+/* A header secret read from a file (${file:...}) reaches the server; a
+ * wrong one is refused with the server's status, and never logged. */
+static void
+test_secret_file(struct feedsim *sim)
+{
+    FILE *f = fopen("/tmp/opswall-test-token.txt", "w");
+    CHECK(f != NULL, "write token file");
+    if (!f) {
+        return;
+    }
+    fprintf(f, "%s\n", FEEDSIM_TOKEN);
+    fclose(f);
+    char *text = xasprintf(
+        "{\"opswall\": 1, \"wall\": {\"columns\": 1, \"rows\": 1, "
+        "\"width\": 640, \"height\": 360}, \"grid\": {\"columns\": 1, "
+        "\"rows\": 1}, \"sources\": {"
+        "\"good\": {\"url\": \"http://127.0.0.1:%d/private/api/tasks\", "
+        "\"headers\": {\"Authorization\": "
+        "\"Bearer ${file:opswall-test-token.txt}\"}},"
+        "\"bad\": {\"url\": \"http://127.0.0.1:%d/private/api/tasks\", "
+        "\"headers\": {\"Authorization\": \"Bearer wrong\"}}}, "
+        "\"scenes\": [{\"id\": \"s\", \"widgets\": []}]}",
+        feedsim_port(sim), feedsim_port(sim));
+    struct layout *l = make_layout(text);
+    free(text);
+    if (l) {
+        struct source_set *set = source_set_create(l);
+        struct feed_engine *e = feed_engine_create(l, 0, NULL, NULL);
+        feed_engine_wait_first(e, 10000);
+        feed_engine_collect(e, set);
+        struct snapshot *const *sn = source_set_snapshots(set);
+        CHECK(sn[0] && sn[0]->root && !sn[0]->error,
+              "token from a file is accepted: %s",
+              sn[0] && sn[0]->error ? sn[0]->error : "ok");
+        CHECK(sn[1] && !sn[1]->root && sn[1]->error &&
+                  strcmp(sn[1]->error, "HTTP 401") == 0,
+              "wrong token refused: %s",
+              sn[1] && sn[1]->error ? sn[1]->error : "(none)");
+        feed_engine_destroy(e);
+        source_set_destroy(set);
+        layout_destroy(l);
+    }
+    remove("/tmp/opswall-test-token.txt");
+}
+
 int
 main(void)
 {
@@ -245,6 +290,7 @@ main(void)
         return testlib_done();
     }
     test_faults(sim);
+    test_secret_file(sim);
     test_flat_memory(sim);
     feedsim_stop(sim);
     return testlib_done();

@@ -6,6 +6,7 @@
 #include "base/xalloc.h"
 #include "feeds/snapshot.h"
 #include "feeds/source_file.h"
+#include "widgets/widget.h"
 #include "testlib.h"
 
 static void
@@ -350,9 +351,26 @@ test_sdmx(const char *corpus)
     free(body);
 }
 
+static void
+test_bound_number(void)
+{
+    cJSON *str = cJSON_CreateString("1.234,5");
+    struct layout_source vi = {.name = "vi", .number_locale = "vi-VN"};
+    struct layout_source plain = {.name = "plain"};
+    struct bound b = {.value = str, .src = &vi};
+    double v = 0;
+    CHECK(widget_bound_number(&b, &v) && v == 1234.5,
+          "a vi-VN source reads \"1.234,5\" as 1234.5 (%g)", v);
+    b.src = &plain;
+    CHECK(!widget_bound_number(&b, &v),
+          "without number_locale \"1.234,5\" is missing, not 1.234");
+    cJSON_Delete(str);
+}
+
 int
 main(int argc, char **argv)
 {
+    test_bound_number();
     test_pointer();
     test_prometheus();
     test_worldbank();

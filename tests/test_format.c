@@ -150,10 +150,38 @@ test_age(void)
     }
 }
 
+static void
+test_parse_number(void)
+{
+    static const struct {
+        const char *s;
+        enum layout_locale loc;
+        bool ok;
+        double v;
+    } cases[] = {
+        {"1.234,5", VI, true, 1234.5},  {"1234,5", VI, true, 1234.5},
+        {"1.234", VI, true, 1234},      {"12,5", VI, true, 12.5},
+        {"-3,21", VI, true, -3.21},     {"\xE2\x88\x92" "3,21", VI, true, -3.21},
+        {"1.578.700", VI, true, 1578700}, {"1,234.5", EN, true, 1234.5},
+        {"1.23,4", VI, false, 0},       {"1,234.5", VI, false, 0},
+        {"1.2345", VI, false, 0},       {"12,", VI, false, 0},
+        {",5", VI, false, 0},           {"1 234", VI, false, 0},
+        {"12,5 triệu", VI, false, 0},   {"", VI, false, 0},
+        {"NaN", VI, false, 0},          {"1.234.56", VI, false, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        double v = 0;
+        bool ok = format_parse_number(cases[i].s, cases[i].loc, &v);
+        CHECK(ok == cases[i].ok && (!ok || fabs(v - cases[i].v) < 1e-9),
+              "parse \"%s\": ok=%d v=%g", cases[i].s, ok, v);
+    }
+}
+
 int
 main(void)
 {
     test_numbers();
+    test_parse_number();
     test_dates();
     test_parse();
     test_age();

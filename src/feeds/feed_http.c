@@ -19,6 +19,7 @@
 
 #include <curl/curl.h>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/xalloc.h"
@@ -90,33 +91,59 @@ jitter(struct feed_engine *e, double spread)
     return 1.0 + spread * (2 * u - 1);
 }
 
-/* Expands ${NAME} from the environment.  Values are secrets: never log. */
+/* A secret file's contents without trailing newlines, or NULL. */
 static char *
-expand_env(const char *s)
+read_secret(const struct layout *l, const char *path)
+{
+    char *full = layout_resolve_path(l, path);
+    char *v = file_read_all(full, 16384, NULL);
+    free(full);
+    if (v) {
+        size_t n = strlen(v);
+        while (n > 0 && (v[n - 1] == '\n' || v[n - 1] == '\r')) {
+            v[--n] = '\0';
+        }
+    }
+    return v;
+}
+
+static void
+append(char **out, size_t *len, size_t *cap, const char *piece, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        *cap = (*len + n + 1) * 2;
+        *out = xrealloc(*out, *cap);
+    }
+    memcpy(*out + *len, piece, n);
+    *len += n;
+}
+
+/* Expands ${NAME} from the environment and ${file:PATH} from a file
+ * (relative to the layout).  Values are secrets: never log them. */
+static char *
+expand_env(const struct layout *l, const char *s)
 {
     size_t cap = strlen(s) + 64, len = 0;
     char *out = xmalloc(cap);
     for (const char *p = s; *p;) {
         const char *end = strncmp(p, "${", 2) == 0 ? strchr(p + 2, '}') : NULL;
-        const char *piece = p;
-        size_t n = 1;
         char name[128];
-        if (end && (size_t)(end - p - 2) < sizeof(name)) {
-            memcpy(name, p + 2, (size_t)(end - p - 2));
-            name[end - p - 2] = '\0';
-            piece = getenv(name);
-            piece = piece ? piece : "";
-            n = strlen(piece);
-            p = end + 1;
-        } else {
-            p++;
+        if (!end || (size_t)(end - p - 2) >= sizeof(name)) {
+            append(&out, &len, &cap, p++, 1);
+            continue;
         }
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            out = xrealloc(out, cap);
-        }
-        memcpy(out + len, piece, n);
-        len += n;
+        memcpy(name, p + 2, (size_t)(end - p - 2));
+        name[end - p - 2] = '\0';
+        char *secret = strncmp(name, "file:", 5) == 0
+                           ? read_secret(l, name + 5)
+                           : NULL;
+        const char *piece = secret ? secret
+                            : strncmp(name, "file:", 5) == 0 ? NULL
+                                                              : getenv(name);
+        piece = piece ? piece : "";
+        append(&out, &len, &cap, piece, strlen(piece));
+        free(secret);
+        p = end + 1;
     }
     out[len] = '\0';
     return out;
@@ -467,7 +494,7 @@ feed_engine_create(const struct layout *layout, int64_t clock_offset_ms,
         s->logged_state = -1;
         for (const cJSON *h = src->headers ? src->headers->child : NULL; h;
              h = h->next) {
-            char *v = expand_env(h->valuestring);
+            char *v = expand_env(layout, h->valuestring);
             char *line = xasprintf("%s: %s", h->string, v);
             s->headers = curl_slist_append(s->headers, line);
             free(line);

@@ -414,6 +414,17 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
         }
         return reply(c, 200, "application/json", "{\"ok\": true}");
     }
+    /* /private/...: the same data behind a bearer token, for tests of
+     * secrets in headers. */
+    if (strncmp(url, "/private/", 9) == 0) {
+        const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                       "Authorization");
+        if (!auth || strcmp(auth, "Bearer " FEEDSIM_TOKEN) != 0) {
+            return reply(c, 401, "application/json",
+                         "{\"error\": \"unauthorized\"}");
+        }
+        url += 8;
+    }
     /* /api/NAME, or /api/NAME/ANYTHING: the same data under a path of its
      * own, so each client can be given a fault of its own. */
     static const struct {

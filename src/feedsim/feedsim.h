@@ -18,6 +18,8 @@
 #include <stdint.h>
 
 #define FEEDSIM_NPROVINCES 63
+/* /private/api/... answers only "Authorization: Bearer FEEDSIM_TOKEN". */
+#define FEEDSIM_TOKEN "opswall-test-token"
 
 struct feedsim_province {
     const char *code;

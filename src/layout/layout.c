@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/file.h"
 #include "base/log.h"
@@ -234,8 +235,9 @@ file_exists(const char *path)
 
 /* Checks ${NAME} references in a header value; never prints a value. */
 static void
-check_env_refs(const struct jsonc_doc *doc, const cJSON *value,
-               const char *source, struct diag_list *diags)
+check_env_refs(const struct layout *l, const struct jsonc_doc *doc,
+               const cJSON *value, const char *source,
+               struct diag_list *diags)
 {
     const char *s = value->valuestring;
     for (const char *p = strstr(s, "${"); p; p = strstr(p, "${")) {
@@ -254,7 +256,15 @@ check_env_refs(const struct jsonc_doc *doc, const cJSON *value,
         }
         memcpy(name, p + 2, n);
         name[n] = '\0';
-        if (!getenv(name)) {
+        if (strncmp(name, "file:", 5) == 0) {
+            char *path = layout_resolve_path(l, name + 5);
+            if (access(path, R_OK) != 0) {
+                diag_add(diags, DIAG_ERROR, jsonc_pos(doc, value),
+                         "source \"%s\": secret file %s cannot be read",
+                         source, name + 5);
+            }
+            free(path);
+        } else if (!getenv(name)) {
             diag_add(diags, DIAG_ERROR, jsonc_pos(doc, value),
                      "source \"%s\": environment variable %s is not set",
                      source, name);
@@ -282,6 +292,7 @@ build_sources(struct layout *l, const cJSON *sources, struct diag_list *diags)
         src->headers = get(s, "headers");
         src->ca_file = get_str(s, "ca_file", NULL);
         src->format = get_str(s, "format", "json");
+        src->number_locale = get_str(s, "number_locale", NULL);
         src->client_cert = get_str(s, "client_cert", NULL);
         src->client_key = get_str(s, "client_key", NULL);
         const cJSON *url = get(s, "url");
@@ -302,7 +313,7 @@ build_sources(struct layout *l, const cJSON *sources, struct diag_list *diags)
         }
         for (const cJSON *h = src->headers ? src->headers->child : NULL; h;
              h = h->next) {
-            check_env_refs(l->doc, h, src->name, diags);
+            check_env_refs(l, l->doc, h, src->name, diags);
         }
     }
 }

@@ -82,7 +82,8 @@ struct layout_source {
     const char *label;         /* display name; defaults to name */
     const cJSON *headers;      /* object of strings, or NULL */
     const char *ca_file, *client_cert, *client_key; /* as written, or NULL */
-    const char *format;        /* "json" (default) or "prometheus" */
+    const char *format;        /* "json" (default), "prometheus", ... */
+    const char *number_locale; /* NULL: numbers in strings are C-style */
 };
 
 struct layout_widget {

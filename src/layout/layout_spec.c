@@ -101,6 +101,9 @@ static const struct spec_field source_fields[] = {
      "payload format (default json); prometheus: the HTTP API's query and "
      "query_range answers; worldbank: World Bank API v2; sdmx: SDMX-JSON "
      "data messages"},
+    {"number_locale", ENUM("vi-VN", "en-US"), false,
+     "numbers sent as strings are written in this locale (\"1.234,5\"); "
+     "without it only plain numbers (\"1234.5\") are read"},
     {"ca_file", STR, false, "PEM file of CAs to trust for this source"},
     {"client_cert", STR, false, "PEM client certificate (mutual TLS)"},
     {"client_key", STR, false, "PEM key of the client certificate"},

@@ -7,7 +7,9 @@
 #include "text/format.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MINUS "\xE2\x88\x92" /* U+2212 */
@@ -58,6 +60,68 @@ format_number(char *buf, size_t n, double v, int decimals,
     }
     out[o] = '\0';
     snprintf(buf, n, "%s", out);
+}
+
+bool
+format_parse_number(const char *s, enum layout_locale loc, double *out)
+{
+    const char group = loc == LAYOUT_LOCALE_VI_VN ? '.' : ',';
+    const char point = loc == LAYOUT_LOCALE_VI_VN ? ',' : '.';
+    char plain[128];
+    size_t n = 0;
+    const char *p = s;
+    if (strncmp(p, MINUS, 3) == 0) {
+        plain[n++] = '-';
+        p += 3;
+    } else if (*p == '-') {
+        plain[n++] = '-';
+        p++;
+    }
+    /* Integer part: digits, with group separators every 3 if any. */
+    int run = 0, groups = 0;
+    bool grouped = false;
+    while (*p && *p != point) {
+        if (*p >= '0' && *p <= '9') {
+            run++;
+        } else if (*p == group && run > 0 && (groups == 0 ? run <= 3
+                                                          : run == 3)) {
+            grouped = true;
+            groups++;
+            run = 0;
+            p++;
+            continue;
+        } else {
+            return false;
+        }
+        if (n >= sizeof(plain) - 2) {
+            return false;
+        }
+        plain[n++] = *p++;
+    }
+    if (run == 0 || (grouped && run != 3)) {
+        return false;
+    }
+    if (*p == point) {
+        plain[n++] = '.';
+        p++;
+        if (!(*p >= '0' && *p <= '9')) {
+            return false;
+        }
+        while (*p >= '0' && *p <= '9' && n < sizeof(plain) - 1) {
+            plain[n++] = *p++;
+        }
+    }
+    if (*p) {
+        return false;
+    }
+    plain[n] = '\0';
+    char *end;
+    double v = strtod(plain, &end);
+    if (*end || !isfinite(v)) {
+        return false;
+    }
+    *out = v;
+    return true;
 }
 
 const char *

@@ -32,6 +32,11 @@ void format_time(char *buf, size_t n, const struct civil_time *ct,
  * "just now", "12 min ago", "3 h ago", "2 days ago". Negative = future. */
 void format_age(char *buf, size_t n, int64_t age_ms, enum layout_locale loc);
 
+/* Parses a number as loc writes it ("1.234,5" in vi-VN, "1,234.5" in
+ * en-US; grouping optional but, when present, every 3 digits; a leading
+ * "-" or U+2212).  Strict: anything else is false. */
+bool format_parse_number(const char *s, enum layout_locale loc, double *out);
+
 /* Weekday name, 0 = Sunday. */
 const char *format_weekday(int weekday, enum layout_locale loc);
 

@@ -91,6 +91,9 @@ bool widget_cfg_bool(const struct layout_widget *lw, const char *key,
 
 /* Numbers: a JSON number, or a string holding a strict C-locale number. */
 bool widget_number(const cJSON *v, double *out);
+/* The same for a bound value: strings are read in the source's declared
+ * number_locale when it has one. */
+bool widget_bound_number(const struct bound *b, double *out);
 
 int widget_px(const struct widget_env *env, enum text_role role);
 void widget_set_color(cairo_t *cr, const struct widget_env *env,

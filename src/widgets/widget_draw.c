@@ -154,6 +154,18 @@ widget_number(const cJSON *v, double *out)
     return false;
 }
 
+bool
+widget_bound_number(const struct bound *b, double *out)
+{
+    if (b->src && b->src->number_locale && cJSON_IsString(b->value)) {
+        enum layout_locale loc = strcmp(b->src->number_locale, "en-US") == 0
+                                     ? LAYOUT_LOCALE_EN_US
+                                     : LAYOUT_LOCALE_VI_VN;
+        return format_parse_number(b->value->valuestring, loc, out);
+    }
+    return widget_number(b->value, out);
+}
+
 int
 widget_px(const struct widget_env *env, enum text_role role)
 {

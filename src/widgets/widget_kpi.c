@@ -153,8 +153,8 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
                                                        fs->now_ms)
                                       : SOURCE_STATE_OK;
     double v = 0, pv = 0;
-    bool have = widget_number(val.value, &v);
-    bool have_prev = have && widget_number(prev.value, &pv);
+    bool have = widget_bound_number(&val, &v);
+    bool have_prev = have && widget_bound_number(&prev, &pv);
 
     int px_small = widget_px(env, TEXT_ROLE_SMALL);
     int px_body = widget_px(env, TEXT_ROLE_BODY);
