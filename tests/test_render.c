@@ -283,6 +283,62 @@ test_frames(void)
     cairo_surface_destroy(kpi);
 }
 
+/* Every source state as the wall shows it, from snapshots published by
+ * hand (what the feed engine would publish after each outcome). */
+static void
+test_states(void)
+{
+    struct layout *l = load("tests/layouts/good/kpi-states.json");
+    if (!l) {
+        return;
+    }
+    struct wall *w = wall_create(l, tc, shaders, 1.0, (struct rect){0});
+    CHECK(w != NULL, "wall for states");
+    if (!w) {
+        layout_destroy(l);
+        return;
+    }
+    struct source_set *set = source_set_create(l);
+    int64_t now = at("2026-11-22T09:15:00+07:00");
+    int64_t min = 60000;
+    struct {
+        const char *name;
+        int64_t as_of, attempt;
+        const char *error;
+        bool data;
+    } st[] = {
+        {"ok", now - 2 * min, now - 10000, NULL, true},
+        {"late", now - 4 * min, now - 4 * min, NULL, true},
+        {"stale", now - 3 * 60 * min, now - 10000, NULL, true},
+        {"failed", now - 20 * min, now - 5000, "HTTP 503", true},
+        {"never", 0, now - 5000, "Could not resolve host", false},
+    };
+    for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+        int idx = layout_source_index(l, st[i].name);
+        cJSON *root = st[i].data ? cJSON_Parse("{\"v\": 7.85}") : NULL;
+        source_set_publish(set, (size_t)idx,
+                           snapshot_create(root, 10 + i, st[i].as_of,
+                                           st[i].as_of, st[i].attempt,
+                                           st[i].error));
+    }
+    struct frame_state fs = fs_of(set, now);
+    for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+        int idx = layout_source_index(l, st[i].name);
+        static const enum source_state want[] = {
+            SOURCE_STATE_OK, SOURCE_STATE_LATE, SOURCE_STATE_STALE,
+            SOURCE_STATE_ERROR, SOURCE_STATE_ERROR};
+        CHECK(snapshot_state(fs.snapshots[idx], &l->sources[idx], now) ==
+                  want[i], "%s is in the intended state", st[i].name);
+    }
+    wall_update(w, &fs);
+    cairo_surface_t *img = wall_read(w);
+    golden("kpi-states", img);
+    cairo_surface_destroy(img);
+    wall_destroy(w);
+    source_set_destroy(set);
+    layout_destroy(l);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -305,6 +361,7 @@ main(int argc, char **argv)
     if (tc) {
         test_damage();
         test_frames();
+        test_states();
     }
     text_cache_destroy(tc);
     free(shaders);

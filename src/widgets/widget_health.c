@@ -108,8 +108,26 @@ health_paint(void *self, cairo_t *cr, int w, int hgt,
     int px = widget_px(env, TEXT_ROLE_SMALL);
     int line = text_measure(env->text, "Ag", FONT_REGULAR, px).height;
     int row_h = (int)(line * 1.15);
-    int label_w = (w - 2 * pad) * 44 / 100;
-    int state_w = (w - 2 * pad) * 20 / 100;
+    /* Columns from the text itself: dot, label, state, detail.  The state
+     * column fits its longest word; the detail column (age, error) is left
+     * out when it would have less room than a few characters; labels are
+     * cut with an ellipsis last. */
+    const char *const *names = vi ? vi_names : en_names;
+    int state_w = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        const struct layout_source *src = &env->layout->sources[h->srcs[i]];
+        enum source_state st = snapshot_state(snap_of(fs, h->srcs[i]), src,
+                                              fs->now_ms);
+        int sw = text_measure(env->text, names[st], FONT_REGULAR, px).width;
+        state_w = sw > state_w ? sw : state_w;
+    }
+    int inner = w - 2 * pad - px; /* after the dot */
+    int gap = px / 2;
+    int label_w = inner * 40 / 100;
+    bool show_detail = inner - label_w - state_w - 2 * gap >= 6 * px;
+    if (!show_detail) {
+        label_w = inner - state_w - gap;
+    }
     int rows = (hgt - pad - y) / row_h;
     for (size_t i = 0; i < h->n; i++) {
         bool last_row = (int)i == rows - 1 && h->n > (size_t)rows;
@@ -133,13 +151,17 @@ health_paint(void *self, cairo_t *cr, int w, int hgt,
         cairo_fill(cr);
         int x = pad + px;
         char *label = text_ellipsize(env->text, src->label, FONT_MEDIUM, px,
-                                     label_w - px / 2);
+                                     label_w);
         widget_text(cr, env, label, FONT_MEDIUM, px, x, y, COLOR_TEXT, 1);
         free(label);
-        x = pad + label_w + px / 2;
-        widget_text(cr, env, vi ? vi_names[st] : en_names[st], FONT_REGULAR,
-                    px, x, y, colors[st], 1);
-        x += state_w;
+        x += label_w + gap;
+        widget_text(cr, env, names[st], FONT_REGULAR, px, x, y, colors[st],
+                    1);
+        x += state_w + gap;
+        if (!show_detail) {
+            y += row_h;
+            continue;
+        }
         char detail[512] = "";
         char fresh[160];
         widget_freshness(fresh, sizeof(fresh), env, s, fs->now_ms);

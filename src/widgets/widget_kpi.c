@@ -190,10 +190,16 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     }
     enum color_role status_color = COLOR_MUTED;
     if (!have) {
-        snprintf(status, sizeof(status), "%s",
+        snprintf(status, sizeof(status), "%s%s",
                  val.snap && val.snap->root
                      ? (vi ? "không có số liệu" : "no data")
-                     : (vi ? "chưa có số liệu" : "no data yet"));
+                     : (vi ? "chưa có số liệu" : "no data yet"),
+                 state == SOURCE_STATE_ERROR
+                     ? (vi ? " · lỗi nguồn" : " · source error")
+                     : "");
+        if (state == SOURCE_STATE_ERROR) {
+            status_color = COLOR_WARN;
+        }
     } else {
         const char *prefix = "";
         if (val.src) {
