@@ -180,6 +180,11 @@ test_faults(struct feedsim *sim)
     CHECK(g1 - g0 <= 1, "304s keep the generation (%llu -> %llu over about "
           "2 polls)", (unsigned long long)g0, (unsigned long long)g1);
 
+    /* The engine asks for compression and decodes it: healthy answers
+     * came gzipped, yet parsed into data above. */
+    CHECK(feedsim_gzipped(sim) > 0, "responses arrived gzip-compressed "
+          "(%lu) and were decoded", feedsim_gzipped(sim));
+
     struct feed_stats st = feed_engine_stats(e);
     CHECK(st.not_modified > 0, "conditional requests answered 304 (%lu of "
           "%lu)", st.not_modified, st.requests);

@@ -12,7 +12,7 @@ mode=${1:-demo}
 
 packages=(build-essential cmake pkg-config python3
   libsdl2-dev libsdl2-ttf-dev libcairo2-dev libcurl4-openssl-dev libcjson-dev
-  libunistring-dev libmicrohttpd-dev libegl-dev libgles-dev libgl1-mesa-dri libegl-mesa0)
+  libunistring-dev libmicrohttpd-dev zlib1g-dev libegl-dev libgles-dev libgl1-mesa-dri libegl-mesa0)
 if [ "$mode" = test ]; then
   packages+=(clang libclang-rt-dev valgrind openssl)
 fi

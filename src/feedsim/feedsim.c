@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <zlib.h>
 
 #include "base/log.h"
 #include "base/timeutil.h"
@@ -54,6 +55,7 @@ struct feedsim {
     struct fault_slot faults[MAX_FAULTS];
     int nfaults;
     unsigned long requests;
+    unsigned long gzipped;            /* responses sent compressed */
 };
 
 static void
@@ -386,6 +388,31 @@ fnv(const char *s)
     return h;
 }
 
+/* gzip-compresses body (as HTTP Content-Encoding: gzip); NULL on failure. */
+static char *
+gzip_body(const char *body, size_t len, size_t *out_len)
+{
+    z_stream z = {0};
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK) {
+        return NULL;
+    }
+    size_t cap = deflateBound(&z, (uLong)len) + 32;
+    char *out = xmalloc(cap);
+    z.next_in = (Bytef *)body;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    int rc = deflate(&z, Z_FINISH);
+    *out_len = z.total_out;
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url,
        const char *method, const char *version, const char *upload_data,
@@ -489,6 +516,24 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
     st->len = strlen(body);
     st->fault = f;
     cJSON_free(body);
+    /* Compress when the client accepts it (healthy responses only). */
+    const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 "Accept-Encoding");
+    bool gz = f == FAULT_NONE && ae && strstr(ae, "gzip");
+    if (gz) {
+        size_t zlen;
+        char *z = gzip_body(st->body, st->len, &zlen);
+        if (z) {
+            free(st->body);
+            st->body = z;
+            st->len = zlen;
+            pthread_mutex_lock(&sim->lock);
+            sim->gzipped++;
+            pthread_mutex_unlock(&sim->lock);
+        } else {
+            gz = false;
+        }
+    }
     uint64_t size = (f == FAULT_HUGE || f == FAULT_DRIP) ? MHD_SIZE_UNKNOWN
                                                          : st->len;
     struct MHD_Response *r = MHD_create_response_from_callback(
@@ -496,6 +541,9 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
     MHD_add_response_header(r, "Content-Type", "application/json");
     MHD_add_response_header(r, "ETag", etag);
     MHD_add_response_header(r, "Cache-Control", "no-cache");
+    if (gz) {
+        MHD_add_response_header(r, "Content-Encoding", "gzip");
+    }
     enum MHD_Result ret = MHD_queue_response(c, 200, r);
     MHD_destroy_response(r);
     return ret;
@@ -565,6 +613,16 @@ int
 feedsim_port(const struct feedsim *sim)
 {
     return sim->port;
+}
+
+unsigned long
+feedsim_gzipped(const struct feedsim *sim)
+{
+    pthread_mutex_t *lock = (pthread_mutex_t *)&sim->lock;
+    pthread_mutex_lock(lock);
+    unsigned long n = sim->gzipped;
+    pthread_mutex_unlock(lock);
+    return n;
 }
 
 unsigned long

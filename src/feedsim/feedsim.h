@@ -44,5 +44,7 @@ bool feedsim_set_fault(struct feedsim *sim, const char *path,
                        const char *mode);
 /* Requests served so far (all endpoints). */
 unsigned long feedsim_requests(const struct feedsim *sim);
+/* Responses sent gzip-compressed (when the client accepted it). */
+unsigned long feedsim_gzipped(const struct feedsim *sim);
 
 #endif
