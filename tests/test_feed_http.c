@@ -298,6 +298,54 @@ test_secret_file(struct feedsim *sim)
     remove("/tmp/opswall-test-token.txt");
 }
 
+/* A World Bank answer in 15 pages is fetched whole and equals the same
+ * answer in one page. */
+static void
+test_worldbank_paging(struct feedsim *sim)
+{
+    char *text = xasprintf(
+        "{\"opswall\": 1, \"wall\": {\"columns\": 1, \"rows\": 1, "
+        "\"width\": 640, \"height\": 360}, \"grid\": {\"columns\": 1, "
+        "\"rows\": 1}, \"sources\": {"
+        "\"paged\": {\"url\": \"http://127.0.0.1:%d/api/worldbank?"
+        "format=json&per_page=7\", \"format\": \"worldbank\"},"
+        "\"whole\": {\"url\": \"http://127.0.0.1:%d/api/worldbank?"
+        "per_page=1000\", \"format\": \"worldbank\"}}, "
+        "\"scenes\": [{\"id\": \"s\", \"widgets\": []}]}",
+        feedsim_port(sim), feedsim_port(sim));
+    struct layout *l = make_layout(text);
+    free(text);
+    if (!l) {
+        return;
+    }
+    struct source_set *set = source_set_create(l);
+    unsigned long before = feedsim_requests(sim);
+    struct feed_engine *e = feed_engine_create(l, 0, NULL, NULL);
+    CHECK(feed_engine_wait_first(e, 15000), "both answered");
+    feed_engine_collect(e, set);
+    unsigned long served = feedsim_requests(sim) - before;
+    struct snapshot *const *sn = source_set_snapshots(set);
+    CHECK(sn[0] && sn[0]->root, "paged answer adapted: %s",
+          sn[0] && sn[0]->error ? sn[0]->error : "ok");
+    CHECK(sn[1] && sn[1]->root, "single-page answer adapted");
+    if (sn[0] && sn[0]->root && sn[1] && sn[1]->root) {
+        CHECK(cJSON_Compare(sn[0]->root, sn[1]->root, 1),
+              "15 pages merged equal the same data in one page");
+        const cJSON *pts = jsonptr_get(sn[0]->root, "/countries/VNM/points");
+        CHECK(cJSON_GetArraySize(pts) == 10, "all 10 years of VNM (%d)",
+              cJSON_GetArraySize(pts));
+        const cJSON *latest = jsonptr_get(sn[0]->root,
+                                          "/countries/BRN/latest/period");
+        CHECK(cJSON_IsString(latest) &&
+                  strcmp(latest->valuestring, "2023") == 0,
+              "latest is the newest published year (last page's country)");
+    }
+    CHECK(served >= 16, "15 pages + 1 whole requested (%lu)", served);
+    feed_engine_destroy(e);
+    source_set_destroy(set);
+    layout_destroy(l);
+}
+
 int
 main(void)
 {
@@ -308,6 +356,7 @@ main(void)
     }
     test_faults(sim);
     test_secret_file(sim);
+    test_worldbank_paging(sim);
     test_flat_memory(sim);
     feedsim_stop(sim);
     return testlib_done();

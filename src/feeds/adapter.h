@@ -18,8 +18,10 @@
  *                  "points": [{"period": "2023", "value": V|null}] (oldest
  *                  first), "latest": {"period", "value"} (newest non-null),
  *                  "previous": {...} (the one before)}}}
- *               More than one page is an error naming the fix (per_page),
- *               never a silently partial series.
+ *               The feed engine fetches and merges every page first; an
+ *               answer still announcing several pages here (a file, a
+ *               test) is an error naming the fix (per_page), never a
+ *               silently partial series.
  *   sdmx        SDMX-JSON data message (1.0 "dataSets"/"structure", or 2.0
  *               "data": {"dataSets", "structures"}): series keys resolved
  *               to dimension value ids:

@@ -28,6 +28,8 @@
 #define BACKOFF_FIRST_MS 1000
 #define BACKOFF_CAP_MS (5 * 60 * 1000)
 #define MAX_REDIRECTS 5
+/* World Bank answers in pages: at most this many are fetched and merged. */
+#define WB_MAX_PAGES 50
 /* Engine generations start high so they never equal the small generations
  * of the placeholder snapshots source_set made before the first fetch. */
 #define GENERATION_BASE (1ull << 40)
@@ -49,6 +51,12 @@ struct fsrc {
     char content_type[128];
     char errbuf[CURL_ERROR_SIZE];
     struct snapshot *last;  /* last published; the worker's reference */
+    /* World Bank paging: pages 2..n are fetched right after page 1 and
+     * their rows merged before the adapter runs once on the whole. */
+    bool worldbank;
+    int page, pages;        /* page in flight (1-based), pages announced */
+    cJSON *acc;             /* [meta, rows] gathered so far, or NULL */
+    size_t acc_bytes;
     int logged_state;       /* -1 until first logged */
     bool first_done;
 };
@@ -253,6 +261,96 @@ log_state(struct feed_engine *e, struct fsrc *s)
     s->logged_state = (int)st;
 }
 
+/* The URL of page n of a World Bank query (page 1 is the URL as given). */
+static void
+set_page_url(struct fsrc *s, int n)
+{
+    if (n <= 1) {
+        curl_easy_setopt(s->easy, CURLOPT_URL, s->url);
+        return;
+    }
+    char *u = xasprintf("%s%cpage=%d", s->url, strchr(s->url, '?') ? '&' : '?',
+                        n);
+    curl_easy_setopt(s->easy, CURLOPT_URL, u); /* libcurl copies it */
+    free(u);
+}
+
+static void
+reset_paging(struct fsrc *s)
+{
+    cJSON_Delete(s->acc);
+    s->acc = NULL;
+    s->acc_bytes = 0;
+    s->page = 1;
+    s->pages = 0;
+    set_page_url(s, 1);
+}
+
+/* Pages announced by a World Bank answer [meta, rows] (0: not one). */
+static int
+wb_pages(const cJSON *doc)
+{
+    const cJSON *meta = cJSON_GetArrayItem(doc, 0);
+    const cJSON *pages = cJSON_GetObjectItemCaseSensitive(meta, "pages");
+    if (!cJSON_IsArray(doc) || !cJSON_IsNumber(pages) ||
+        !cJSON_IsArray(cJSON_GetArrayItem(doc, 1)) ||
+        !(pages->valuedouble >= 1) || pages->valuedouble > 1e6) {
+        return 0;
+    }
+    return (int)pages->valuedouble;
+}
+
+/*
+ * Takes one page of a multi-page World Bank answer.  Returns the merged
+ * document once the last page is in (meta.pages rewritten to 1), NULL
+ * while pages are outstanding (the next one is already requested) or on
+ * error (why is set).
+ */
+static cJSON *
+wb_take_page(struct feed_engine *e, struct fsrc *s, cJSON *doc, int pages,
+             char *why, size_t whylen, bool *more)
+{
+    *more = false;
+    s->acc_bytes += s->len;
+    if (pages > WB_MAX_PAGES || s->acc_bytes > SOURCE_MAX_BODY ||
+        (s->page > 1 && pages != s->pages)) {
+        snprintf(why, whylen, pages > WB_MAX_PAGES
+                                  ? "World Bank: more than 50 pages"
+                              : s->acc_bytes > SOURCE_MAX_BODY
+                                  ? "World Bank: pages larger than 8 MiB in all"
+                                  : "World Bank: page count changed while "
+                                    "paging");
+        cJSON_Delete(doc);
+        reset_paging(s);
+        return NULL;
+    }
+    if (s->page == 1) {
+        s->acc = doc;
+        s->pages = pages;
+    } else {
+        cJSON *rows = cJSON_GetArrayItem(s->acc, 1);
+        cJSON *more_rows = cJSON_GetArrayItem(doc, 1);
+        while (more_rows->child) {
+            cJSON_AddItemToArray(rows, cJSON_DetachItemViaPointer(
+                                           more_rows, more_rows->child));
+        }
+        cJSON_Delete(doc);
+    }
+    if (s->page < s->pages) {
+        s->page++;
+        set_page_url(s, s->page);
+        *more = true;
+        return NULL;
+    }
+    cJSON *merged = s->acc;
+    s->acc = NULL;
+    cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetArrayItem(merged, 0),
+                                           "pages", cJSON_CreateNumber(1));
+    reset_paging(s);
+    (void)e;
+    return merged;
+}
+
 static void
 start_transfer(struct feed_engine *e, struct fsrc *s)
 {
@@ -267,7 +365,9 @@ start_transfer(struct feed_engine *e, struct fsrc *s)
         h = curl_slist_append(h, it->data);
     }
     char cond[400];
-    if (s->etag[0] && s->last && s->last->root) {
+    if (s->page > 1 || s->acc) {
+        /* Later pages are fetched whole. */
+    } else if (s->etag[0] && s->last && s->last->root) {
         snprintf(cond, sizeof(cond), "If-None-Match: %s", s->etag);
         h = curl_slist_append(h, cond);
     } else if (s->last_modified[0] && s->last && s->last->root) {
@@ -335,6 +435,33 @@ finish_transfer(struct feed_engine *e, CURL *c, CURLcode rc)
                strncasecmp(s->content_type, "text/plain", 10) != 0) {
         snprintf(why, sizeof(why), "unexpected content type %.80s",
                  s->content_type);
+    } else if (s->worldbank && s->len <= SOURCE_MAX_BODY) {
+        cJSON *doc = cJSON_ParseWithLength(s->body ? s->body : "", s->len);
+        int pages = doc ? wb_pages(doc) : 0;
+        if (pages > 1 || s->page > 1) {
+            bool more;
+            doc = wb_take_page(e, s, doc, pages, why, sizeof(why), &more);
+            /* Paged answers are not cached: their ETag is page 1's. */
+            s->etag[0] = s->last_modified[0] = '\0';
+            if (more) {
+                start_transfer(e, s); /* the next page, at once */
+                return;
+            }
+        }
+        if (doc) {
+            snap = source_adapt_tree(src, doc, ++e->generation, now,
+                                     e->layout->utc_offset_min);
+        } else if (!why[0]) {
+            snap = snapshot_create(NULL, ++e->generation, 0, 0, now,
+                                   "payload is not valid JSON");
+        }
+        parsed = true;
+        if (snap && snap->error) {
+            snprintf(why, sizeof(why), "%s", snap->error);
+            snapshot_unref(snap);
+            snap = NULL;
+            s->etag[0] = s->last_modified[0] = '\0';
+        }
     } else {
         snap = source_parse_payload(src, s->body ? s->body : "", s->len,
                                     ++e->generation, now,
@@ -348,6 +475,9 @@ finish_transfer(struct feed_engine *e, CURL *c, CURLcode rc)
         }
     }
     if (!snap) {
+        if (s->acc || s->page > 1) {
+            reset_paging(s); /* a failed page restarts the sequence */
+        }
         /* Keep the last good data, marked with the error. */
         snap = s->last ? snapshot_derive(s->last, ++e->generation,
                                          s->last->fetched_ms,
@@ -492,6 +622,8 @@ feed_engine_create(const struct layout *layout, int64_t clock_offset_ms,
         s->cert = opt_path(layout, src->client_cert);
         s->key = opt_path(layout, src->client_key);
         s->logged_state = -1;
+        s->worldbank = src->format && strcmp(src->format, "worldbank") == 0;
+        s->page = 1;
         for (const cJSON *h = src->headers ? src->headers->child : NULL; h;
              h = h->next) {
             char *v = expand_env(layout, h->valuestring);
@@ -543,6 +675,7 @@ feed_engine_destroy(struct feed_engine *e)
         }
         curl_slist_free_all(s->headers);
         snapshot_unref(s->last);
+        cJSON_Delete(s->acc);
         free(s->body);
         free(s->name);
         free(s->url);

@@ -30,6 +30,13 @@ source_parse_payload(const struct layout_source *src, const char *body,
         return snapshot_create(NULL, generation, 0, 0, now_ms,
                                "payload is not valid JSON");
     }
+    return source_adapt_tree(src, root, generation, now_ms, utc_offset_min);
+}
+
+struct snapshot *
+source_adapt_tree(const struct layout_source *src, cJSON *root,
+                  uint64_t generation, int64_t now_ms, int utc_offset_min)
+{
     enum feed_format fmt = FEED_FORMAT_JSON;
     if (src->format && !adapter_format_from_name(src->format, &fmt)) {
         cJSON_Delete(root);

@@ -25,4 +25,10 @@ struct snapshot *source_parse_payload(const struct layout_source *src,
                                       uint64_t generation, int64_t now_ms,
                                       int utc_offset_min);
 
+/* The same from an already parsed tree (taken): the format's adapter,
+ * then the as_of timestamp. */
+struct snapshot *source_adapt_tree(const struct layout_source *src,
+                                   cJSON *root, uint64_t generation,
+                                   int64_t now_ms, int utc_offset_min);
+
 #endif

@@ -225,6 +225,63 @@ tasks(int64_t now_ms)
     return o;
 }
 
+/* World Bank API v2 shape, paged like the real one: 10 countries x 10
+ * years (2015-2024), newest year first, 2024 not yet published (null). */
+static char *
+worldbank_page(int page, int per_page)
+{
+    static const char *const iso[] = {"VNM", "THA", "IDN", "MYS", "PHL",
+                                      "SGP", "KHM", "LAO", "MMR", "BRN"};
+    static const char *const names[] = {
+        "Viet Nam", "Thailand", "Indonesia", "Malaysia", "Philippines",
+        "Singapore", "Cambodia", "Lao PDR", "Myanmar", "Brunei Darussalam"};
+    const int total = 100;
+    if (per_page < 1) {
+        per_page = 50;
+    }
+    int pages = (total + per_page - 1) / per_page;
+    cJSON *doc = cJSON_CreateArray();
+    cJSON *meta = cJSON_CreateObject();
+    cJSON_AddNumberToObject(meta, "page", page);
+    cJSON_AddNumberToObject(meta, "pages", pages);
+    cJSON_AddNumberToObject(meta, "per_page", per_page);
+    cJSON_AddNumberToObject(meta, "total", total);
+    cJSON_AddStringToObject(meta, "sourceid", "2");
+    cJSON_AddStringToObject(meta, "lastupdated", "2025-07-01");
+    cJSON_AddItemToArray(doc, meta);
+    cJSON *rows = cJSON_CreateArray();
+    for (int i = (page - 1) * per_page; i < total && i < page * per_page;
+         i++) {
+        int c = i / 10, year = 2024 - i % 10;
+        cJSON *r = cJSON_CreateObject();
+        cJSON *ind = cJSON_AddObjectToObject(r, "indicator");
+        cJSON_AddStringToObject(ind, "id", "NY.GDP.MKTP.KD.ZG");
+        cJSON_AddStringToObject(ind, "value", "GDP growth (annual %)");
+        cJSON *ctry = cJSON_AddObjectToObject(r, "country");
+        cJSON_AddStringToObject(ctry, "id", iso[c]);
+        cJSON_AddStringToObject(ctry, "value", names[c]);
+        cJSON_AddStringToObject(r, "countryiso3code", iso[c]);
+        char y[8];
+        snprintf(y, sizeof(y), "%d", year);
+        cJSON_AddStringToObject(r, "date", y);
+        if (year == 2024) {
+            cJSON_AddNullToObject(r, "value");
+        } else {
+            cJSON_AddNumberToObject(r, "value",
+                                    round((3 + c * 0.4 + wiggle(c, year)) *
+                                          100) / 100);
+        }
+        cJSON_AddStringToObject(r, "unit", "");
+        cJSON_AddStringToObject(r, "obs_status", "");
+        cJSON_AddNumberToObject(r, "decimal", 1);
+        cJSON_AddItemToArray(rows, r);
+    }
+    cJSON_AddItemToArray(doc, rows);
+    char *s = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    return s;
+}
+
 /* ---- faults ---------------------------------------------------------- */
 
 static bool
@@ -440,6 +497,26 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
                          "{\"error\": \"want ?path=/api/x&mode=MODE\"}");
         }
         return reply(c, 200, "application/json", "{\"ok\": true}");
+    }
+    if (strcmp(url, "/api/worldbank") == 0) {
+        const char *pg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+                                                     "page");
+        const char *pp = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+                                                     "per_page");
+        int page = pg ? (int)strtol(pg, NULL, 10) : 1;
+        int per_page = pp ? (int)strtol(pp, NULL, 10) : 50;
+        take_fault(sim, url, &(int){0});
+        if (page < 1 || page > 1000 || per_page < 1 || per_page > 10000) {
+            return reply(c, 400, "application/json",
+                         "[{\"message\":[{\"id\":\"120\",\"key\":"
+                         "\"Invalid value\",\"value\":\"The provided "
+                         "parameter value is not valid\"}]}]");
+        }
+        char *body = worldbank_page(page, per_page);
+        enum MHD_Result ret = reply(c, 200, "application/json;charset=utf-8",
+                                    body);
+        cJSON_free(body);
+        return ret;
     }
     /* /private/...: the same data behind a bearer token, for tests of
      * secrets in headers. */
