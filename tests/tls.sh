@@ -5,6 +5,7 @@
 #   noca       same server, no ca_file (system CAs)             -> refused
 #   wronghost  signed by our CA for wrong.example only            -> refused
 #   expired    signed by our CA, valid in January 2024 only       -> refused
+#   h2         nginx with the good certificate                   -> ok over HTTP/2
 # Usage: tls.sh BUILD_DIR
 set -u
 build=$(cd "$1" && pwd)
@@ -59,6 +60,43 @@ for name in good wronghost expired; do
 done
 sleep 0.7
 
+# HTTP/2: nginx (our own instance and config, loopback only) with TLS and
+# ALPN; libcurl must negotiate h2, and the engine says so in its log.
+mkdir -p www tmpd
+echo '{"value": 7.85}' >www/h2.json
+port_h2=8669
+ngx_user=""
+[ "$(id -u)" = 0 ] && ngx_user="user root;"
+cat >nginx.conf <<NGX
+$ngx_user
+worker_processes 1;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log;
+events {}
+http {
+    access_log off;
+    client_body_temp_path $tmp/tmpd/body;
+    proxy_temp_path $tmp/tmpd/proxy;
+    fastcgi_temp_path $tmp/tmpd/fastcgi;
+    uwsgi_temp_path $tmp/tmpd/uwsgi;
+    scgi_temp_path $tmp/tmpd/scgi;
+    server {
+        listen 127.0.0.1:$port_h2 ssl http2;
+        ssl_certificate $tmp/good.pem;
+        ssl_certificate_key $tmp/good.key;
+        root $tmp/www;
+        default_type application/json;
+    }
+}
+NGX
+if command -v nginx >/dev/null; then
+    nginx -c "$tmp/nginx.conf" -g 'daemon off;' >/dev/null 2>&1 &
+    pids+=($!)
+    sleep 0.5
+else
+    bad "nginx is not installed (tools/setup.sh test installs nginx-light)"
+fi
+
 cat >tls.json <<JSON
 {"opswall": 1,
  "wall": {"columns": 1, "rows": 1, "width": 640, "height": 360},
@@ -71,13 +109,16 @@ cat >tls.json <<JSON
   "wronghost": {"url": "https://127.0.0.1:$port_wronghost/api/national",
                 "ca_file": "ca.pem", "timeout": "5s"},
   "expired": {"url": "https://127.0.0.1:$port_expired/api/national",
-              "ca_file": "ca.pem", "timeout": "5s"}},
+              "ca_file": "ca.pem", "timeout": "5s"},
+  "h2": {"url": "https://127.0.0.1:$port_h2/h2.json",
+         "ca_file": "ca.pem", "timeout": "5s"}},
  "scenes": [{"id": "s", "widgets": [
   {"id": "h", "type": "health", "cell": [0, 0, 1, 1]}]}]}
 JSON
 "$build/opswall" render tls.json -o tls.png --at 2026-11-22T09:00:00+07:00 \
     >out.log 2>&1
 grep -q 'source "good": start -> ok' out.log && ok || bad "good certificate refused"
+grep -q 'source "h2": start -> ok (HTTP/2)' out.log && ok || bad "HTTP/2 not negotiated with nginx"
 grep -qE 'source "noca": start -> error: .*(certificate|issuer)' out.log && ok \
     || bad "unknown CA accepted"
 grep -qE 'source "wronghost": start -> error: .*(subject|name|host)' out.log && ok \

@@ -58,6 +58,7 @@ struct fsrc {
     cJSON *acc;             /* [meta, rows] gathered so far, or NULL */
     size_t acc_bytes;
     int logged_state;       /* -1 until first logged */
+    long http_version;      /* CURL_HTTP_VERSION_* of the last answer */
     bool first_done;
 };
 
@@ -255,8 +256,11 @@ log_state(struct feed_engine *e, struct fsrc *s)
         LOG_WARN("source \"%s\": %s -> error: %s", s->name, from,
                  s->last && s->last->error ? s->last->error : "?");
     } else {
-        LOG_INFO("source \"%s\": %s -> %s", s->name, from,
-                 snapshot_state_name(st));
+        const char *proto = s->http_version == CURL_HTTP_VERSION_2_0 ? "HTTP/2"
+                            : s->http_version == CURL_HTTP_VERSION_3 ? "HTTP/3"
+                                                                     : "HTTP/1.1";
+        LOG_INFO("source \"%s\": %s -> %s (%s)", s->name, from,
+                 snapshot_state_name(st), proto);
     }
     s->logged_state = (int)st;
 }
@@ -409,6 +413,7 @@ finish_transfer(struct feed_engine *e, CURL *c, CURLcode rc)
     int64_t now = wall_now(e);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &s->http_version);
     char why[CURL_ERROR_SIZE + 64] = "";
     struct snapshot *snap = NULL;
     bool parsed = false, not_modified = false;
