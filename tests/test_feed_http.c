@@ -346,6 +346,39 @@ test_worldbank_paging(struct feedsim *sim)
     layout_destroy(l);
 }
 
+/* Redirects are followed, but no more than 5. */
+static void
+test_redirects(struct feedsim *sim)
+{
+    char *text = xasprintf(
+        "{\"opswall\": 1, \"wall\": {\"columns\": 1, \"rows\": 1, "
+        "\"width\": 640, \"height\": 360}, \"grid\": {\"columns\": 1, "
+        "\"rows\": 1}, \"sources\": {"
+        "\"few\": {\"url\": \"http://127.0.0.1:%d/redirect/3\"},"
+        "\"many\": {\"url\": \"http://127.0.0.1:%d/redirect/9\"}}, "
+        "\"scenes\": [{\"id\": \"s\", \"widgets\": []}]}",
+        feedsim_port(sim), feedsim_port(sim));
+    struct layout *l = make_layout(text);
+    free(text);
+    if (!l) {
+        return;
+    }
+    struct source_set *set = source_set_create(l);
+    struct feed_engine *e = feed_engine_create(l, 0, NULL, NULL);
+    feed_engine_wait_first(e, 10000);
+    feed_engine_collect(e, set);
+    struct snapshot *const *sn = source_set_snapshots(set);
+    CHECK(sn[0] && sn[0]->root, "3 redirects followed: %s",
+          sn[0] && sn[0]->error ? sn[0]->error : "ok");
+    CHECK(sn[1] && !sn[1]->root && sn[1]->error &&
+              strstr(sn[1]->error, "redirects"),
+          "9 redirects refused: %s",
+          sn[1] && sn[1]->error ? sn[1]->error : "(none)");
+    feed_engine_destroy(e);
+    source_set_destroy(set);
+    layout_destroy(l);
+}
+
 int
 main(void)
 {
@@ -357,6 +390,7 @@ main(void)
     test_faults(sim);
     test_secret_file(sim);
     test_worldbank_paging(sim);
+    test_redirects(sim);
     test_flat_memory(sim);
     feedsim_stop(sim);
     return testlib_done();

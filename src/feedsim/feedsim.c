@@ -498,6 +498,23 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
         }
         return reply(c, 200, "application/json", "{\"ok\": true}");
     }
+    /* /redirect/N: N hops of 302 before the national data. */
+    if (strncmp(url, "/redirect/", 10) == 0) {
+        long hops = strtol(url + 10, NULL, 10);
+        take_fault(sim, url, &(int){0});
+        char next[64];
+        if (hops > 1 && hops < 100) {
+            snprintf(next, sizeof(next), "/redirect/%ld", hops - 1);
+        } else {
+            snprintf(next, sizeof(next), "/api/national");
+        }
+        struct MHD_Response *r = MHD_create_response_from_buffer(
+            0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(r, "Location", next);
+        enum MHD_Result ret = MHD_queue_response(c, 302, r);
+        MHD_destroy_response(r);
+        return ret;
+    }
     if (strcmp(url, "/api/worldbank") == 0) {
         const char *pg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
                                                      "page");
