@@ -253,6 +253,45 @@ test_flat_memory(struct feedsim *sim)
     layout_destroy(l);
 }
 
+/* A minimal layout around sources_json (the body of "sources"), its
+ * engine started and each source's first answer collected. */
+struct fetched {
+    struct layout *layout;
+    struct source_set *set;
+    struct feed_engine *engine;
+    bool all_answered;
+};
+
+static bool
+fetch_once(const char *sources_json, int64_t timeout_ms, struct fetched *f)
+{
+    *f = (struct fetched){0};
+    char *text = xasprintf(
+        "{\"opswall\": 1, \"wall\": {\"columns\": 1, \"rows\": 1, "
+        "\"width\": 640, \"height\": 360}, \"grid\": {\"columns\": 1, "
+        "\"rows\": 1}, \"sources\": {%s}, "
+        "\"scenes\": [{\"id\": \"s\", \"widgets\": []}]}",
+        sources_json);
+    f->layout = make_layout(text);
+    free(text);
+    if (!f->layout) {
+        return false;
+    }
+    f->set = source_set_create(f->layout);
+    f->engine = feed_engine_create(f->layout, 0, NULL, NULL);
+    f->all_answered = feed_engine_wait_first(f->engine, timeout_ms);
+    feed_engine_collect(f->engine, f->set);
+    return true;
+}
+
+static void
+fetched_fini(struct fetched *f)
+{
+    feed_engine_destroy(f->engine);
+    source_set_destroy(f->set);
+    layout_destroy(f->layout);
+}
+
 /* A header secret read from a file (${file:...}) reaches the server; a
  * wrong one is refused with the server's status, and never logged. */
 static void
@@ -265,25 +304,16 @@ test_secret_file(struct feedsim *sim)
     }
     fprintf(f, "%s\n", FEEDSIM_TOKEN);
     fclose(f);
-    char *text = xasprintf(
-        "{\"opswall\": 1, \"wall\": {\"columns\": 1, \"rows\": 1, "
-        "\"width\": 640, \"height\": 360}, \"grid\": {\"columns\": 1, "
-        "\"rows\": 1}, \"sources\": {"
+    char *sources = xasprintf(
         "\"good\": {\"url\": \"http://127.0.0.1:%d/private/api/tasks\", "
         "\"headers\": {\"Authorization\": "
         "\"Bearer ${file:opswall-test-token.txt}\"}},"
         "\"bad\": {\"url\": \"http://127.0.0.1:%d/private/api/tasks\", "
-        "\"headers\": {\"Authorization\": \"Bearer wrong\"}}}, "
-        "\"scenes\": [{\"id\": \"s\", \"widgets\": []}]}",
+        "\"headers\": {\"Authorization\": \"Bearer wrong\"}}",
         feedsim_port(sim), feedsim_port(sim));
-    struct layout *l = make_layout(text);
-    free(text);
-    if (l) {
-        struct source_set *set = source_set_create(l);
-        struct feed_engine *e = feed_engine_create(l, 0, NULL, NULL);
-        feed_engine_wait_first(e, 10000);
-        feed_engine_collect(e, set);
-        struct snapshot *const *sn = source_set_snapshots(set);
+    struct fetched run;
+    if (fetch_once(sources, 10000, &run)) {
+        struct snapshot *const *sn = source_set_snapshots(run.set);
         CHECK(sn[0] && sn[0]->root && !sn[0]->error,
               "token from a file is accepted: %s",
               sn[0] && sn[0]->error ? sn[0]->error : "ok");
@@ -291,10 +321,9 @@ test_secret_file(struct feedsim *sim)
                   strcmp(sn[1]->error, "HTTP 401") == 0,
               "wrong token refused: %s",
               sn[1] && sn[1]->error ? sn[1]->error : "(none)");
-        feed_engine_destroy(e);
-        source_set_destroy(set);
-        layout_destroy(l);
+        fetched_fini(&run);
     }
+    free(sources);
     remove("/tmp/opswall-test-token.txt");
 }
 
@@ -303,28 +332,22 @@ test_secret_file(struct feedsim *sim)
 static void
 test_worldbank_paging(struct feedsim *sim)
 {
-    char *text = xasprintf(
-        "{\"opswall\": 1, \"wall\": {\"columns\": 1, \"rows\": 1, "
-        "\"width\": 640, \"height\": 360}, \"grid\": {\"columns\": 1, "
-        "\"rows\": 1}, \"sources\": {"
+    char *sources = xasprintf(
         "\"paged\": {\"url\": \"http://127.0.0.1:%d/api/worldbank?"
         "format=json&per_page=7\", \"format\": \"worldbank\"},"
         "\"whole\": {\"url\": \"http://127.0.0.1:%d/api/worldbank?"
-        "per_page=1000\", \"format\": \"worldbank\"}}, "
-        "\"scenes\": [{\"id\": \"s\", \"widgets\": []}]}",
+        "per_page=1000\", \"format\": \"worldbank\"}",
         feedsim_port(sim), feedsim_port(sim));
-    struct layout *l = make_layout(text);
-    free(text);
-    if (!l) {
+    unsigned long before = feedsim_requests(sim);
+    struct fetched f;
+    if (!fetch_once(sources, 15000, &f)) {
+        free(sources);
         return;
     }
-    struct source_set *set = source_set_create(l);
-    unsigned long before = feedsim_requests(sim);
-    struct feed_engine *e = feed_engine_create(l, 0, NULL, NULL);
-    CHECK(feed_engine_wait_first(e, 15000), "both answered");
-    feed_engine_collect(e, set);
+    free(sources);
+    CHECK(f.all_answered, "both answered");
     unsigned long served = feedsim_requests(sim) - before;
-    struct snapshot *const *sn = source_set_snapshots(set);
+    struct snapshot *const *sn = source_set_snapshots(f.set);
     CHECK(sn[0] && sn[0]->root, "paged answer adapted: %s",
           sn[0] && sn[0]->error ? sn[0]->error : "ok");
     CHECK(sn[1] && sn[1]->root, "single-page answer adapted");
@@ -341,42 +364,29 @@ test_worldbank_paging(struct feedsim *sim)
               "latest is the newest published year (last page's country)");
     }
     CHECK(served >= 16, "15 pages + 1 whole requested (%lu)", served);
-    feed_engine_destroy(e);
-    source_set_destroy(set);
-    layout_destroy(l);
+    fetched_fini(&f);
 }
 
 /* Redirects are followed, but no more than 5. */
 static void
 test_redirects(struct feedsim *sim)
 {
-    char *text = xasprintf(
-        "{\"opswall\": 1, \"wall\": {\"columns\": 1, \"rows\": 1, "
-        "\"width\": 640, \"height\": 360}, \"grid\": {\"columns\": 1, "
-        "\"rows\": 1}, \"sources\": {"
+    char *sources = xasprintf(
         "\"few\": {\"url\": \"http://127.0.0.1:%d/redirect/3\"},"
-        "\"many\": {\"url\": \"http://127.0.0.1:%d/redirect/9\"}}, "
-        "\"scenes\": [{\"id\": \"s\", \"widgets\": []}]}",
+        "\"many\": {\"url\": \"http://127.0.0.1:%d/redirect/9\"}",
         feedsim_port(sim), feedsim_port(sim));
-    struct layout *l = make_layout(text);
-    free(text);
-    if (!l) {
-        return;
+    struct fetched f;
+    if (fetch_once(sources, 10000, &f)) {
+        struct snapshot *const *sn = source_set_snapshots(f.set);
+        CHECK(sn[0] && sn[0]->root, "3 redirects followed: %s",
+              sn[0] && sn[0]->error ? sn[0]->error : "ok");
+        CHECK(sn[1] && !sn[1]->root && sn[1]->error &&
+                  strstr(sn[1]->error, "redirects"),
+              "9 redirects refused: %s",
+              sn[1] && sn[1]->error ? sn[1]->error : "(none)");
+        fetched_fini(&f);
     }
-    struct source_set *set = source_set_create(l);
-    struct feed_engine *e = feed_engine_create(l, 0, NULL, NULL);
-    feed_engine_wait_first(e, 10000);
-    feed_engine_collect(e, set);
-    struct snapshot *const *sn = source_set_snapshots(set);
-    CHECK(sn[0] && sn[0]->root, "3 redirects followed: %s",
-          sn[0] && sn[0]->error ? sn[0]->error : "ok");
-    CHECK(sn[1] && !sn[1]->root && sn[1]->error &&
-              strstr(sn[1]->error, "redirects"),
-          "9 redirects refused: %s",
-          sn[1] && sn[1]->error ? sn[1]->error : "(none)");
-    feed_engine_destroy(e);
-    source_set_destroy(set);
-    layout_destroy(l);
+    free(sources);
 }
 
 int

@@ -311,7 +311,7 @@ wb_pages(const cJSON *doc)
  * error (why is set).
  */
 static cJSON *
-wb_take_page(struct feed_engine *e, struct fsrc *s, cJSON *doc, int pages,
+wb_take_page(struct fsrc *s, cJSON *doc, int pages,
              char *why, size_t whylen, bool *more)
 {
     *more = false;
@@ -351,7 +351,6 @@ wb_take_page(struct feed_engine *e, struct fsrc *s, cJSON *doc, int pages,
     cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetArrayItem(merged, 0),
                                            "pages", cJSON_CreateNumber(1));
     reset_paging(s);
-    (void)e;
     return merged;
 }
 
@@ -445,7 +444,7 @@ finish_transfer(struct feed_engine *e, CURL *c, CURLcode rc)
         int pages = doc ? wb_pages(doc) : 0;
         if (pages > 1 || s->page > 1) {
             bool more;
-            doc = wb_take_page(e, s, doc, pages, why, sizeof(why), &more);
+            doc = wb_take_page(s, doc, pages, why, sizeof(why), &more);
             /* Paged answers are not cached: their ETag is page 1's. */
             s->etag[0] = s->last_modified[0] = '\0';
             if (more) {
@@ -544,7 +543,7 @@ worker(void *arg)
 }
 
 static void
-setup_easy(struct feed_engine *e, struct fsrc *s)
+setup_easy(struct fsrc *s)
 {
     CURL *c = curl_easy_init();
     s->easy = c;
@@ -581,7 +580,6 @@ setup_easy(struct feed_engine *e, struct fsrc *s)
     if (s->key) {
         curl_easy_setopt(c, CURLOPT_SSLKEY, s->key);
     }
-    (void)e;
 }
 
 static char *
@@ -637,7 +635,7 @@ feed_engine_create(const struct layout *layout, int64_t clock_offset_ms,
             free(line);
             free(v);
         }
-        setup_easy(e, s);
+        setup_easy(s);
     }
     e->multi = curl_multi_init();
     if (!e->multi) {
