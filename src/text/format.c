@@ -193,3 +193,49 @@ format_age(char *buf, size_t n, int64_t age_ms, enum layout_locale loc)
                  (long long)(s / 86400));
     }
 }
+
+const char *
+format_compact_word(double scale_of, enum layout_locale loc, double *div)
+{
+    /* Vietnamese counts in nghìn (10^3), triệu (10^6), tỷ (10^9) and
+     * nghìn tỷ (10^12), as the national statistics write budget figures. */
+    static const struct {
+        double div;
+        const char *vi, *en;
+    } scales[] = {
+        {1e12, "nghìn tỷ", "T"},
+        {1e9, "tỷ", "B"},
+        {1e6, "triệu", "M"},
+        {1e3, "nghìn", "K"},
+    };
+    double m = fabs(scale_of);
+    if (isfinite(m) && m >= 1e4) {
+        for (size_t i = 0; i < sizeof(scales) / sizeof(scales[0]); i++) {
+            if (m >= scales[i].div) {
+                *div = scales[i].div;
+                return loc == LAYOUT_LOCALE_VI_VN ? scales[i].vi
+                                                  : scales[i].en;
+            }
+        }
+    }
+    *div = 1;
+    return "";
+}
+
+double
+format_compact(char *buf, size_t n, double v, double scale_of, int decimals,
+               enum layout_locale loc)
+{
+    double div = 1;
+    const char *word = format_compact_word(scale_of, loc, &div);
+    char num[96];
+    format_number(num, sizeof(num), v / div, decimals, loc);
+    if (!word[0] || !isfinite(v)) {
+        snprintf(buf, n, "%s", num);
+    } else if (loc == LAYOUT_LOCALE_VI_VN) {
+        snprintf(buf, n, "%s %s", num, word);
+    } else {
+        snprintf(buf, n, "%s%s", num, word);
+    }
+    return div;
+}

@@ -18,6 +18,22 @@
 void format_number(char *buf, size_t n, double v, int decimals,
                    enum layout_locale loc);
 
+/*
+ * A number in compact form for axes and bar labels: "1,5 nghìn tỷ",
+ * "12,3 triệu", "850 nghìn" / "1.5 trillion"... in en-US the short
+ * "1.5T", "12.3M", "850K" (the forms English dashboards use).  The scale
+ * is chosen from `scale_of` (pass the axis' largest magnitude so every
+ * label of one axis uses the same word), `decimals` applies after
+ * scaling.  Below 10,000 the plain number is written (scale word "").
+ * Returns the divisor used (1, 1e3, 1e6, 1e9, 1e12).
+ */
+double format_compact(char *buf, size_t n, double v, double scale_of,
+                      int decimals, enum layout_locale loc);
+/* The scale word format_compact uses for a magnitude ("triệu", "M"),
+ * "" below 10,000; and its divisor in *div. */
+const char *format_compact_word(double scale_of, enum layout_locale loc,
+                                double *div);
+
 /* "Chủ Nhật, 22/11/2026" / "Sunday, 11/22/2026". */
 void format_date_long(char *buf, size_t n, const struct civil_time *ct,
                       enum layout_locale loc);

@@ -1,0 +1,334 @@
+/*
+ * test_chart: axis scales, periods, time ticks, compact numbers, series
+ * reading and reduction; table-driven.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "base/timeutil.h"
+#include "chart/chart_palette.h"
+#include "chart/chart_series.h"
+#include "chart/chart_ticks.h"
+#include "text/format.h"
+#include "testlib.h"
+
+#define VI LAYOUT_LOCALE_VI_VN
+#define EN LAYOUT_LOCALE_EN_US
+#define TZ 420
+
+static void
+test_scales(void)
+{
+    static const struct {
+        double min, max;
+        int ticks;
+        bool zero;
+        double lo, hi, step;
+        int decimals;
+    } cases[] = {
+        {0, 100, 6, true, 0, 100, 20, 0},
+        {3, 97, 6, true, 0, 100, 20, 0},
+        {3.1, 3.4, 5, false, 3.1, 3.4, 0.1, 1},
+        {3.1, 3.4, 5, true, 0, 4, 1, 0},     /* bars: zero included */
+        {-12, 30, 6, true, -20, 30, 10, 0},
+        {-5, -1, 5, true, -6, 0, 2, 0},      /* all negative: up to zero */
+        {7, 7, 5, false, 6, 8, 0.5, 1},      /* one value: a range around */
+        {7, 7, 5, true, 0, 8, 2, 0},
+        {0, 0, 5, true, 0, 1, 0.5, 1},
+        {0.001, 0.004, 5, false, 0.001, 0.004, 0.001, 3},
+        {1517.46, 1787.4, 6, false, 1500, 1800, 100, 0},
+        {0, 1.2e12, 5, true, 0, 1.5e12, 5e11, 0},
+        {100, 0, 6, true, 0, 100, 20, 0},    /* swapped ends */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct chart_scale s;
+        bool ok = chart_scale_nice(cases[i].min, cases[i].max,
+                                   cases[i].ticks, cases[i].zero, &s);
+        CHECK(ok && fabs(s.lo - cases[i].lo) < 1e-9 * fmax(1, fabs(s.lo)) &&
+                  fabs(s.hi - cases[i].hi) < 1e-9 * fmax(1, fabs(s.hi)) &&
+                  fabs(s.step - cases[i].step) < 1e-12 * fmax(1, s.step) &&
+                  s.decimals == cases[i].decimals &&
+                  s.count <= cases[i].ticks,
+              "scale %zu [%g, %g]: got [%g, %g] step %g dec %d count %d", i,
+              cases[i].min, cases[i].max, s.lo, s.hi, s.step, s.decimals,
+              s.count);
+        /* Steps are 1, 2 or 5 times a power of ten. */
+        double m = s.step / pow(10, floor(log10(s.step)));
+        CHECK(fabs(m - 1) < 1e-9 || fabs(m - 2) < 1e-9 || fabs(m - 5) < 1e-9,
+              "scale %zu step %g is 1-2-5", i, s.step);
+        if (cases[i].zero) {
+            CHECK(s.lo <= 0 && s.hi >= 0, "scale %zu includes zero", i);
+        }
+    }
+    struct chart_scale s;
+    CHECK(!chart_scale_nice(NAN, 1, 5, true, &s), "NaN refused");
+    CHECK(!chart_scale_nice(0, INFINITY, 5, true, &s), "inf refused");
+    CHECK(!chart_scale_nice(-1e308, 1e308, 5, true, &s), "overflow refused");
+    CHECK(!chart_scale_nice(0, 1, 1, true, &s), "one tick refused");
+}
+
+static void
+test_periods(void)
+{
+    static const struct {
+        const char *in;
+        enum chart_period want;
+        const char *vi, *en;
+    } cases[] = {
+        {"2026", CHART_PERIOD_YEAR, "Năm 2026", "2026"},
+        {"2026-10", CHART_PERIOD_MONTH, "Tháng 10/2026", "Oct 2026"},
+        {"2026M10", CHART_PERIOD_MONTH, "Tháng 10/2026", "Oct 2026"},
+        {"2026-M3", CHART_PERIOD_MONTH, "Tháng 3/2026", "Mar 2026"},
+        {"2026-Q3", CHART_PERIOD_QUARTER, "Quý III/2026", "Q3 2026"},
+        {"2026Q4", CHART_PERIOD_QUARTER, "Quý IV/2026", "Q4 2026"},
+        {"2026-11-22", CHART_PERIOD_DAY, "22/11/2026", "11/22/2026"},
+        {"2026-11-22T09:15:00+07:00", CHART_PERIOD_INSTANT, "22/11 09:15",
+         "11/22 09:15"},
+        {"202610", CHART_PERIOD_NONE, NULL, NULL},
+        {"2026-13", CHART_PERIOD_NONE, NULL, NULL},
+        {"2026-Q5", CHART_PERIOD_NONE, NULL, NULL},
+        {"Hà Nội", CHART_PERIOD_NONE, NULL, NULL},
+        {"99", CHART_PERIOD_NONE, NULL, NULL},
+        {"", CHART_PERIOD_NONE, NULL, NULL},
+        {"2026-11-31", CHART_PERIOD_NONE, NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int64_t t = 0;
+        enum chart_period p = chart_period_parse(cases[i].in, TZ, &t);
+        CHECK(p == cases[i].want, "period \"%s\": got %d want %d",
+              cases[i].in, p, cases[i].want);
+        if (p != CHART_PERIOD_NONE && cases[i].vi) {
+            char buf[64];
+            chart_period_label(buf, sizeof(buf), t, p, TZ, VI);
+            CHECK_STR(buf, cases[i].vi);
+            chart_period_label(buf, sizeof(buf), t, p, TZ, EN);
+            CHECK_STR(buf, cases[i].en);
+        }
+    }
+}
+
+static int64_t
+iso(const char *s)
+{
+    int64_t t = 0;
+    time_parse_iso8601(s, TZ, &t);
+    return t;
+}
+
+static void
+test_time_ticks(void)
+{
+    static const struct {
+        const char *t0, *t1;
+        enum chart_period finest;
+        int max;
+        enum layout_locale loc;
+        const char *want; /* labels joined by | */
+    } cases[] = {
+        {"2025-10-01", "2026-09-01", CHART_PERIOD_MONTH, 12, VI,
+         "Th10/2025|Th11|Th12|Th1/2026|Th2|Th3|Th4|Th5|Th6|Th7|Th8|Th9"},
+        {"2025-10-01", "2026-09-01", CHART_PERIOD_MONTH, 6, VI,
+         "Th10/2025|Th1/2026|Th4|Th7"},  /* monthly data: month names */
+        {"2024-01-01", "2026-07-01", CHART_PERIOD_QUARTER, 12, VI,
+         "Q1/2024|Q2/2024|Q3/2024|Q4/2024|Q1/2025|Q2/2025|Q3/2025|Q4/2025|"
+         "Q1/2026|Q2/2026|Q3/2026"},
+        {"2024-01-01", "2026-07-01", CHART_PERIOD_QUARTER, 40, VI,
+         "Q1/2024|Q2/2024|Q3/2024|Q4/2024|Q1/2025|Q2/2025|Q3/2025|Q4/2025|"
+         "Q1/2026|Q2/2026|Q3/2026"},     /* never finer than the data */
+        {"2026-11-16", "2026-11-22", CHART_PERIOD_DAY, 8, VI,
+         "16/11|17/11|18/11|19/11|20/11|21/11|22/11"},
+        {"2026-11-16", "2026-11-22", CHART_PERIOD_DAY, 8, EN,
+         "11/16|11/17|11/18|11/19|11/20|11/21|11/22"},
+        {"2026-11-22T08:10:00+07:00", "2026-11-22T09:20:00+07:00",
+         CHART_PERIOD_INSTANT, 6, VI, "08:15|08:30|08:45|09:00|09:15"},
+        {"2026-11-21T18:00:00+07:00", "2026-11-22T06:00:00+07:00",
+         CHART_PERIOD_INSTANT, 5, VI, "18:00|21:00|22/11|03:00|06:00"},
+        {"2016-01-01", "2026-01-01", CHART_PERIOD_YEAR, 6, VI,
+         "2016|2018|2020|2022|2024|2026"},
+        {"2025-11-01", "2026-02-01", CHART_PERIOD_MONTH, 6, EN,
+         "Nov 2025|Dec|Jan 2026|Feb"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct chart_time_tick ticks[CHART_MAX_TIME_TICKS];
+        int n = chart_time_ticks(iso(cases[i].t0), iso(cases[i].t1),
+                                 cases[i].finest, cases[i].max, TZ,
+                                 cases[i].loc, ticks);
+        char joined[512] = "";
+        for (int k = 0; k < n; k++) {
+            strcat(joined, k ? "|" : "");
+            strcat(joined, ticks[k].label);
+        }
+        CHECK(n <= cases[i].max, "ticks %zu: %d > max %d", i, n,
+              cases[i].max);
+        CHECK(strcmp(joined, cases[i].want) == 0, "ticks %zu: got %s want %s",
+              i, joined, cases[i].want);
+    }
+}
+
+static void
+test_compact(void)
+{
+    static const struct {
+        double v, scale_of;
+        int dec;
+        enum layout_locale loc;
+        const char *want;
+    } cases[] = {
+        {1517.5e12, 1517.5e12, 1, VI, "1.517,5 nghìn tỷ"},
+        {1.5e12, 1.5e12, 1, VI, "1,5 nghìn tỷ"},
+        {398.6e9, 398.6e9, 1, VI, "398,6 tỷ"},
+        {12.3e6, 12.3e6, 1, VI, "12,3 triệu"},
+        {850e3, 850e3, 0, VI, "850 nghìn"},
+        {9999, 9999, 0, VI, "9.999"},        /* below 10.000: plain */
+        {5e5, 2e6, 1, VI, "0,5 triệu"},      /* one axis, one word */
+        {-2.5e9, 3e9, 1, VI, "\xE2\x88\x92" "2,5 tỷ"},
+        {12.3e6, 12.3e6, 1, EN, "12.3M"},
+        {1.5e12, 1.5e12, 1, EN, "1.5T"},
+        {850e3, 850e3, 0, EN, "850K"},
+        {NAN, 1e6, 1, VI, "\xE2\x80\x94"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char buf[64];
+        format_compact(buf, sizeof(buf), cases[i].v, cases[i].scale_of,
+                       cases[i].dec, cases[i].loc);
+        CHECK_STR(buf, cases[i].want);
+    }
+}
+
+static void
+test_series(void)
+{
+    static const struct {
+        const char *json;
+        enum chart_x_kind kind_in;
+        bool ok;
+        enum chart_x_kind kind;
+        size_t n, nvalid;
+        double ymin, ymax;
+    } cases[] = {
+        {"[1, 2, null, 4]", CHART_X_AUTO, true, CHART_X_CATEGORY, 4, 3, 1, 4},
+        {"[[\"2026-01\", 3], [\"2026-02\", null], [\"2026-03\", 5]]",
+         CHART_X_AUTO, true, CHART_X_TIME, 3, 2, 3, 5},
+        {"[{\"period\": \"2026-Q1\", \"value\": 7.1},"
+         " {\"period\": \"2026-Q2\", \"value\": \"7,4\"}]",
+         CHART_X_AUTO, true, CHART_X_TIME, 2, 1, 7.1, 7.1}, /* "7,4" junk */
+        {"[{\"name\": \"Hà Nội\", \"value\": 9}, {\"name\": \"Huế\","
+         " \"value\": -3}]", CHART_X_AUTO, true, CHART_X_CATEGORY, 2, 2, -3,
+         9},
+        {"[{\"t\": 1763776800000, \"value\": 1}, {\"t\": 1763776860000}]",
+         CHART_X_AUTO, true, CHART_X_TIME, 2, 1, 1, 1},
+        {"[\"1.5\", \"0x10\", \"nan\", \"inf\", \" 2\", true]", CHART_X_AUTO,
+         true, CHART_X_CATEGORY, 6, 1, 1.5, 1.5},
+        {"[]", CHART_X_AUTO, true, CHART_X_CATEGORY, 0, 0, NAN, NAN},
+        {"{\"a\": 1}", CHART_X_AUTO, false, CHART_X_AUTO, 0, 0, NAN, NAN},
+        {"[[\"Huế\", 1]]", CHART_X_TIME, false, CHART_X_AUTO, 0, 0, NAN, NAN},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cJSON *j = cJSON_Parse(cases[i].json);
+        struct chart_series_opts o = {.kind = cases[i].kind_in,
+                                      .utc_offset_min = TZ,
+                                      .number_locale = -1};
+        struct chart_series s;
+        char err[128] = "";
+        bool ok = chart_series_read(j, &o, &s, err, sizeof(err));
+        CHECK(ok == cases[i].ok, "series %zu: ok %d (%s)", i, ok, err);
+        if (ok) {
+            CHECK(s.kind == cases[i].kind && s.n == cases[i].n &&
+                      s.nvalid == cases[i].nvalid,
+                  "series %zu: kind %d n %zu valid %zu", i, s.kind, s.n,
+                  s.nvalid);
+            CHECK((isnan(cases[i].ymin) && isnan(s.ymin)) ||
+                      (s.ymin == cases[i].ymin && s.ymax == cases[i].ymax),
+                  "series %zu: range [%g, %g]", i, s.ymin, s.ymax);
+        }
+        chart_series_fini(&s);
+        cJSON_Delete(j);
+    }
+    /* Out-of-order time points are sorted; a number in a locale string is
+     * read only with the source's locale. */
+    cJSON *j = cJSON_Parse("[[\"2026-03\", \"1.234,5\"], [\"2026-01\", 2]]");
+    struct chart_series_opts o = {.utc_offset_min = TZ, .number_locale = VI};
+    struct chart_series s;
+    char err[64];
+    CHECK(chart_series_read(j, &o, &s, err, sizeof(err)) && s.n == 2 &&
+              s.pts[0].y == 2 && s.pts[1].y == 1234.5 &&
+              s.period == CHART_PERIOD_MONTH && s.last_valid == 1,
+          "sorted, locale number");
+    chart_series_fini(&s);
+    cJSON_Delete(j);
+}
+
+/* The reduced path of a big series keeps every column's extremes and
+ * every gap. */
+static void
+test_reduce(void)
+{
+    const size_t n = 10000;
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        if (i >= 5000 && i < 5003) {
+            cJSON_AddItemToArray(arr, cJSON_CreateNull());
+        } else {
+            cJSON_AddItemToArray(arr, cJSON_CreateNumber(
+                sin(i * 0.01) * 100 + (i == 777 ? 1000 : 0)));
+        }
+    }
+    struct chart_series_opts o = {.utc_offset_min = TZ, .number_locale = -1};
+    struct chart_series s;
+    char err[64];
+    CHECK(chart_series_read(arr, &o, &s, err, sizeof(err)), "read 10k");
+    struct chart_xy *path = NULL;
+    size_t k = chart_series_reduce(&s, 0, (double)(n - 1), 500, &path);
+    CHECK(k > 500 && k <= 4 * 500 + 8, "10k points reduce to %zu (<= 2008)",
+          k);
+    int moves = 0;
+    bool spike = false;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < k; i++) {
+        moves += path[i].move;
+        spike = spike || (path[i].x == 777 && path[i].y == s.pts[777].y);
+        lo = fmin(lo, path[i].y);
+        hi = fmax(hi, path[i].y);
+        CHECK(i == 0 || path[i].x > path[i - 1].x, "x increases at %zu", i);
+    }
+    CHECK(moves == 2, "one gap: 2 strokes, got %d", moves);
+    CHECK(spike, "the one-point spike survives the reduction");
+    CHECK(lo == s.ymin && hi == s.ymax, "extremes kept");
+    free(path);
+    /* Small series: copied as is. */
+    k = chart_series_reduce(&s, 0, 9, 500, &path);
+    CHECK(k == 10, "a window of 10 points keeps 10, got %zu", k);
+    free(path);
+    chart_series_fini(&s);
+    cJSON_Delete(arr);
+}
+
+static void
+test_palette(void)
+{
+    struct rgba c;
+    CHECK(chart_palette_parse("#56B4E9", &c) && fabs(c.r - 0x56 / 255.0) <
+              1e-9 && c.a == 1, "parse #RRGGBB");
+    CHECK(chart_palette_parse("#00000080", &c) && fabs(c.a - 128 / 255.0) <
+              1e-9, "parse alpha");
+    CHECK(!chart_palette_parse("#12345", &c) &&
+              !chart_palette_parse("123456", &c) &&
+              !chart_palette_parse("#12345G", &c), "malformed refused");
+    struct rgba a = chart_palette_category(0), b = chart_palette_category(7);
+    CHECK(a.r == b.r && a.g == b.g && a.b == b.b, "palette wraps");
+    struct rgba v0 = chart_palette_viridis(-1), v1 = chart_palette_viridis(2);
+    CHECK(v0.r < 0.3 && v1.g > 0.85, "viridis ends clamp");
+}
+
+int
+main(void)
+{
+    test_scales();
+    test_periods();
+    test_time_ticks();
+    test_compact();
+    test_series();
+    test_reduce();
+    test_palette();
+    return testlib_done();
+}
