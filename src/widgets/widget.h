@@ -111,6 +111,16 @@ int widget_title(cairo_t *cr, const struct widget_env *env, const char *title,
                  int pad, int w);
 /* A filled triangle for deltas, pointing up or down, within size s. */
 void widget_triangle(cairo_t *cr, double x, double y, double s, bool up);
+/*
+ * The footer every data widget has: the period (when given) and the
+ * state and freshness of the bound source ("SỐ LIỆU CŨ · cập nhật 17:00
+ * · 2 ngày trước", "chưa có số liệu · lỗi nguồn"); on one line when both
+ * fit, else two; shortened (verb, then clock time) before anything is cut.
+ * have: whether a value is shown.  Returns the footer's top y.
+ */
+int widget_footer(cairo_t *cr, const struct widget_env *env, int w, int h,
+                  int pad, const char *period, const struct bound *val,
+                  bool have, const struct frame_state *fs);
 /* "cập nhật 14:05 · 12 phút trước" for a snapshot, "" when none. */
 void widget_freshness(char *buf, size_t n, const struct widget_env *env,
                       const struct snapshot *snap, int64_t now_ms);

@@ -279,3 +279,99 @@ widget_freshness(char *buf, size_t n, const struct widget_env *env,
     format_age(age, sizeof(age), now_ms - snap->as_of_ms, l->locale);
     snprintf(buf, n, vi ? "cập nhật %s · %s" : "updated %s · %s", when, age);
 }
+
+int
+widget_footer(cairo_t *cr, const struct widget_env *env, int w, int h,
+              int pad, const char *period_s, const struct bound *val,
+              bool have, const struct frame_state *fs)
+{
+    const int vi = env->layout->locale == LAYOUT_LOCALE_VI_VN;
+    enum source_state state = val->src ? snapshot_state(val->snap, val->src,
+                                                        fs->now_ms)
+                                       : SOURCE_STATE_OK;
+    int px_small = widget_px(env, TEXT_ROLE_SMALL);
+    int line_small = text_measure(env->text, "Ag", FONT_REGULAR,
+                                  px_small).height;
+    int avail_w = w - 2 * pad;
+    /* Footer: period and freshness, always shown; on one line when they
+     * fit side by side, else period above freshness. */
+    char fresh[160] = "", status[320];
+    enum color_role status_color = COLOR_MUTED;
+    if (!have) {
+        snprintf(status, sizeof(status), "%s%s",
+                 val->snap && val->snap->root
+                     ? (vi ? "không có số liệu" : "no data")
+                     : (vi ? "chưa có số liệu" : "no data yet"),
+                 state == SOURCE_STATE_ERROR
+                     ? (vi ? " · lỗi nguồn" : " · source error")
+                     : "");
+        if (state == SOURCE_STATE_ERROR) {
+            status_color = COLOR_WARN;
+        }
+    } else {
+        const char *prefix = "";
+        if (val->src) {
+            widget_freshness(fresh, sizeof(fresh), env, val->snap, fs->now_ms);
+            if (state == SOURCE_STATE_STALE) {
+                prefix = vi ? "SỐ LIỆU CŨ · " : "STALE · ";
+                status_color = COLOR_STALE;
+            } else if (state == SOURCE_STATE_ERROR) {
+                prefix = vi ? "LỖI NGUỒN · " : "SOURCE ERROR · ";
+                status_color = COLOR_WARN;
+            } else if (state == SOURCE_STATE_LATE) {
+                status_color = COLOR_WARN;
+            }
+        }
+        snprintf(status, sizeof(status), "%s%s", prefix, fresh);
+        /* Too long: keep the facts, shortest last: drop the verb, then
+         * the clock time, keeping the state and the age. */
+        const char *verb = vi ? "cập nhật " : "updated ";
+        const char *age = strstr(fresh, " · ");
+        if (text_measure(env->text, status, FONT_REGULAR, px_small).width >
+                avail_w &&
+            strncmp(fresh, verb, strlen(verb)) == 0) {
+            snprintf(status, sizeof(status), "%s%s", prefix,
+                     fresh + strlen(verb));
+        }
+        if (text_measure(env->text, status, FONT_REGULAR, px_small).width >
+                avail_w && age) {
+            snprintf(status, sizeof(status), "%s%s", prefix,
+                     age + strlen(" · "));
+        }
+    }
+    int sep = px_small;
+    int pw = period_s[0] ? text_measure(env->text, period_s, FONT_MEDIUM,
+                                        px_small).width : 0;
+    int sw = status[0] ? text_measure(env->text, status, FONT_REGULAR,
+                                      px_small).width : 0;
+    bool one_line = !period_s[0] || !status[0] || pw + sep + sw <= avail_w;
+    int footer_lines = (period_s[0] || status[0]) ? (one_line ? 1 : 2) : 0;
+    int footer_y = h - pad - footer_lines * line_small;
+    int fy = footer_y;
+    if (period_s[0]) {
+        char *fit = text_ellipsize(env->text, period_s, FONT_MEDIUM, px_small,
+                                   avail_w);
+        widget_text(cr, env, fit, FONT_MEDIUM, px_small, pad, fy, COLOR_TEXT,
+                    0.85);
+        free(fit);
+        if (!one_line) {
+            fy += line_small;
+        }
+    }
+    if (status[0]) {
+        int sx = one_line && period_s[0] ? pad + pw + sep : pad;
+        if (one_line && period_s[0]) {
+            widget_set_color(cr, env, COLOR_MUTED, 0.8);
+            cairo_arc(cr, pad + pw + sep / 2.0,
+                      fy + line_small * 0.55, px_small * 0.08, 0, 2 * M_PI);
+            cairo_fill(cr);
+        }
+        char *fit = text_ellipsize(env->text, status, FONT_REGULAR, px_small,
+                                   w - pad - sx);
+        widget_text(cr, env, fit, FONT_REGULAR, px_small, sx, fy,
+                    status_color, 1);
+        free(fit);
+    }
+
+    return footer_y;
+}
