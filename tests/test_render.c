@@ -339,6 +339,67 @@ test_states(void)
     layout_destroy(l);
 }
 
+/* Every chart widget, and their edge cases, as goldens. */
+static void
+test_charts(void)
+{
+    const char *when = "2026-11-22T09:15:00+07:00";
+    cairo_surface_t *g = render_frame("layouts/gallery.json", 0.5,
+                                      (struct rect){0}, when);
+    golden("gallery-0.5", g);
+    cairo_surface_destroy(g);
+    cairo_surface_t *c = render_frame("tests/layouts/good/chart-cases.json",
+                                      0.5, (struct rect){0}, when);
+    golden("chart-cases-0.5", c);
+    cairo_surface_destroy(c);
+}
+
+/* Charts repaint only when their data (or their page) changes. */
+static void
+test_chart_damage(void)
+{
+    struct layout *l = load("layouts/gallery.json");
+    if (!l) {
+        return;
+    }
+    struct wall *w = wall_create(l, tc, shaders, 0.25, (struct rect){0});
+    struct source_set *set = source_set_create(l);
+    /* 09:15:01: the table (10 s pages) shows page 1 of 2 until 09:15:10. */
+    int64_t t0 = at("2026-11-22T09:15:01+07:00");
+    source_set_load_files(set, t0);
+    struct frame_state fs = fs_of(set, t0);
+    wall_update(w, &fs);
+    struct wall_stats s1 = wall_get_stats(w);
+    fs.now_ms = t0 + 5000;
+    CHECK(!wall_update(w, &fs), "5 s later, same page: nothing to do");
+    struct wall_stats s2 = wall_get_stats(w);
+    CHECK(s2.paints == s1.paints, "no chart repainted (%lu)",
+          s2.paints - s1.paints);
+    fs.now_ms = t0 + 9500; /* 09:15:10.5: the table turns its page */
+    wall_update(w, &fs);
+    struct wall_stats s3 = wall_get_stats(w);
+    CHECK(s3.paints - s2.paints == 1, "a page turn repaints the table "
+          "alone, repainted %lu", s3.paints - s2.paints);
+    /* New data for "kenh" repaints the donut only. */
+    int idx = layout_source_index(l, "kenh");
+    cJSON *root = cJSON_Parse("{\"updated\": \"2026-11-22T09:10:00+07:00\","
+                              "\"channels\": [{\"name\": \"A\", "
+                              "\"value\": 1}, {\"name\": \"B\", "
+                              "\"value\": 3}]}");
+    source_set_publish(set, (size_t)idx,
+                       snapshot_create(root, 99, fs.now_ms,
+                                       at("2026-11-22T09:10:00+07:00"),
+                                       fs.now_ms, NULL));
+    fs.snapshots = source_set_snapshots(set);
+    wall_update(w, &fs);
+    struct wall_stats s4 = wall_get_stats(w);
+    CHECK(s4.paints - s3.paints == 1, "new data for the donut repaints 1 "
+          "widget, repainted %lu", s4.paints - s3.paints);
+    wall_destroy(w);
+    source_set_destroy(set);
+    layout_destroy(l);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -362,6 +423,8 @@ main(int argc, char **argv)
         test_damage();
         test_frames();
         test_states();
+        test_charts();
+        test_chart_damage();
     }
     text_cache_destroy(tc);
     free(shaders);

@@ -69,6 +69,29 @@ cmp_x(const void *a, const void *b)
     return p->x < q->x ? -1 : p->x > q->x ? 1 : 0;
 }
 
+static void
+series_stats(struct chart_series *out)
+{
+    size_t n = out->n;
+    out->nvalid = 0;
+    out->ymin = out->ymax = NAN;
+    out->last_valid = n;
+    for (size_t i = 0; i < n; i++) {
+        double y = out->pts[i].y;
+        if (isnan(y)) {
+            continue;
+        }
+        out->nvalid++;
+        out->last_valid = i;
+        if (isnan(out->ymin) || y < out->ymin) {
+            out->ymin = y;
+        }
+        if (isnan(out->ymax) || y > out->ymax) {
+            out->ymax = y;
+        }
+    }
+}
+
 bool
 chart_series_read(const cJSON *arr, const struct chart_series_opts *o,
                   struct chart_series *out, char *err, size_t errlen)
@@ -162,22 +185,19 @@ chart_series_read(const cJSON *arr, const struct chart_series_opts *o,
             qsort(out->pts, n, sizeof(*out->pts), cmp_x);
         }
     }
-    out->last_valid = n;
-    for (i = 0; i < n; i++) {
-        double y = out->pts[i].y;
-        if (isnan(y)) {
-            continue;
-        }
-        out->nvalid++;
-        out->last_valid = i;
-        if (isnan(out->ymin) || y < out->ymin) {
-            out->ymin = y;
-        }
-        if (isnan(out->ymax) || y > out->ymax) {
-            out->ymax = y;
-        }
-    }
+    series_stats(out);
     return true;
+}
+
+void
+chart_series_keep_last(struct chart_series *s, size_t n)
+{
+    if (s->n <= n) {
+        return;
+    }
+    memmove(s->pts, s->pts + (s->n - n), n * sizeof(*s->pts));
+    s->n = n;
+    series_stats(s);
 }
 
 void

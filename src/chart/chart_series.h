@@ -67,6 +67,9 @@ bool chart_series_read(const cJSON *arr, const struct chart_series_opts *o,
                        struct chart_series *out, char *err, size_t errlen);
 void chart_series_fini(struct chart_series *s);
 
+/* Keeps only the newest n points (and recomputes the statistics). */
+void chart_series_keep_last(struct chart_series *s, size_t n);
+
 /* A point of a reduced path; `move` starts a new stroke (after a gap). */
 struct chart_xy {
     double x, y;

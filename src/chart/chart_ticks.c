@@ -354,3 +354,38 @@ chart_time_ticks(int64_t t0, int64_t t1, enum chart_period finest,
     }
     return count;
 }
+
+bool
+chart_period_short(char *buf, size_t n, const char *s, int utc_offset_min,
+                   enum layout_locale loc)
+{
+    int64_t t;
+    enum chart_period p = chart_period_parse(s, utc_offset_min, &t);
+    if (p == CHART_PERIOD_NONE || p == CHART_PERIOD_INSTANT) {
+        return false;
+    }
+    struct civil_time ct;
+    time_to_civil(t, utc_offset_min, &ct);
+    bool vi = loc == LAYOUT_LOCALE_VI_VN;
+    switch (p) {
+    case CHART_PERIOD_YEAR:
+        snprintf(buf, n, "%d", ct.year);
+        break;
+    case CHART_PERIOD_QUARTER:
+        snprintf(buf, n, vi ? "Q%d/%d" : "Q%d %d", (ct.month - 1) / 3 + 1,
+                 ct.year);
+        break;
+    case CHART_PERIOD_MONTH:
+        if (vi) {
+            snprintf(buf, n, "Th%d/%d", ct.month, ct.year);
+        } else {
+            snprintf(buf, n, "%s %d", months_en[ct.month - 1], ct.year);
+        }
+        break;
+    default:
+        snprintf(buf, n, "%02d/%02d", vi ? ct.day : ct.month,
+                 vi ? ct.month : ct.day);
+        break;
+    }
+    return true;
+}

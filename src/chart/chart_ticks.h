@@ -57,6 +57,12 @@ enum chart_period chart_period_parse(const char *s, int utc_offset_min,
 void chart_period_label(char *buf, size_t n, int64_t t, enum chart_period p,
                         int utc_offset_min, enum layout_locale loc);
 
+/* A category label that is a period, written short as an axis writes it
+ * ("2026-Q3" -> "Q3/2026", "2026-10" -> "Th10/2026", "2026-11-22" ->
+ * "22/11"); false (buf untouched) when s is not a period. */
+bool chart_period_short(char *buf, size_t n, const char *s,
+                        int utc_offset_min, enum layout_locale loc);
+
 #define CHART_MAX_TIME_TICKS 64
 
 struct chart_time_tick {

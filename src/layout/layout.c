@@ -134,8 +134,15 @@ roles_used(const char *type, const cJSON *cfg)
     if (strcmp(type, "ticker") == 0) {
         return 1u << TEXT_ROLE_BODY;
     }
-    if (strcmp(type, "health") == 0) {
+    if (strcmp(type, "health") == 0 || strcmp(type, "line") == 0 ||
+        strcmp(type, "bar") == 0 || strcmp(type, "donut") == 0) {
         return 1u << TEXT_ROLE_SMALL;
+    }
+    if (strcmp(type, "gauge") == 0 || strcmp(type, "progress") == 0) {
+        return 1u << TEXT_ROLE_SMALL | 1u << TEXT_ROLE_VALUE;
+    }
+    if (strcmp(type, "table") == 0) {
+        return 1u << TEXT_ROLE_SMALL | 1u << TEXT_ROLE_BODY;
     }
     if (strcmp(type, "text") == 0) {
         const char *size = get_str(cfg, "size", "body");
@@ -152,7 +159,9 @@ static bool
 draws_static_text(const char *type)
 {
     return strcmp(type, "kpi") == 0 || strcmp(type, "text") == 0 ||
-           strcmp(type, "clock") == 0 || strcmp(type, "health") == 0;
+           strcmp(type, "clock") == 0 || strcmp(type, "health") == 0 ||
+           strcmp(type, "table") == 0 || strcmp(type, "gauge") == 0 ||
+           strcmp(type, "progress") == 0;
 }
 
 static void

@@ -116,6 +116,25 @@ static const struct spec threshold_spec = OBJ(
     {"color", ENUM("good", "bad", "warn", "accent", "text", "muted"), true,
      "theme colour role"});
 
+static const struct spec_field series_fields[] = {
+    {"x", {.kind = SPEC_POINTER}, false, "x within each point (default: the "
+     "first of /t, /period, /date, /time, /x, /label, /name)"},
+    {"y", {.kind = SPEC_POINTER}, false, "value within each point (default: "
+     "the first of /value, /y, /v)"},
+    {"name", {.kind = SPEC_POINTER}, false, "category name within each "
+     "point (bars, donut; default: x)"},
+    {"label", STR, false, "the series' name in the legend"},
+    {"color", COLOR, false, "colour (default: the colour-blind-safe "
+     "palette in order)"},
+    END,
+};
+
+#define SERIES {.kind = SPEC_SERIES, .fields = series_fields}
+#define SERIES_LIST(lo, hi) {.kind = SPEC_ARRAY, .min = lo, .max = hi,       \
+    .items = &(const struct spec)SERIES}
+#define THRESHOLDS {.kind = SPEC_ARRAY, .min = 0, .max = 16,                \
+    .items = &threshold_spec}
+
 static const struct spec_field kpi_fields[] = {
     {"value", VALUE, true, "the number shown"},
     {"unit", STR, false, "unit after the value (\"nghìn tỷ đồng\", \"%\")"},
@@ -132,6 +151,8 @@ static const struct spec_field kpi_fields[] = {
                     .items = &threshold_spec}, false,
      "value ranges that colour the value; first match wins"},
     {"show_source", BOOL, false, "print the source's label"},
+    {"sparkline", SERIES, false, "recent values, drawn small under the "
+     "value when there is room"},
     END,
 };
 
@@ -181,6 +202,94 @@ static const struct spec_field health_fields[] = {
     END,
 };
 
+static const struct spec_field line_fields[] = {
+    {"series", SERIES_LIST(1, 8), true, "bindings to arrays of points; "
+     "null or non-numeric values are gaps"},
+    {"unit", STR, false, "unit of the values, shown on the axis"},
+    {"decimals", INT(0, 6), false, "decimal places of labelled values "
+     "(default 1)"},
+    {"x_axis", ENUM("auto", "time", "category"), false, "time when every x "
+     "is a period or timestamp (auto, the default), or categories"},
+    {"last", INT(2, 1000000), false, "show only the newest N points"},
+    {"area", BOOL, false, "fill under the line (default false; drawn from "
+     "zero, so only with zero)"},
+    {"zero", BOOL, false, "start the value axis at zero (default false)"},
+    {"target", VALUE, false, "a target line"},
+    {"target_label", STR, false, "the target line's label (default "
+     "\"mục tiêu\")"},
+    {"min_max", BOOL, false, "mark the lowest and highest value (default "
+     "false)"},
+    {"legend", BOOL, false, "show the legend when it fits (default true "
+     "with several series)"},
+    {"period", TEXT, false, "period shown in the footer (default: the "
+     "newest point's)"},
+    END,
+};
+
+static const struct spec_field bar_fields[] = {
+    {"series", SERIES_LIST(1, 6), true, "bindings to arrays of points"},
+    {"orientation", ENUM("vertical", "horizontal"), false, "bar direction "
+     "(default vertical; rankings are horizontal)"},
+    {"stacked", BOOL, false, "stack the series instead of grouping them"},
+    {"rank", OBJ({"order", ENUM("desc", "asc"), false, "desc: largest "
+                  "first (default)"},
+                 {"top", INT(1, 200), false, "show the first N"}),
+     false, "ranking mode (one series): sorted, numbered, top or bottom N"},
+    {"unit", STR, false, "unit of the values"},
+    {"decimals", INT(0, 6), false, "decimal places (default 1)"},
+    {"values", BOOL, false, "write each bar's value (default true)"},
+    {"thresholds", THRESHOLDS, false, "value ranges that colour the bars"},
+    {"highlight", STR, false, "a category to outline (e.g. a province)"},
+    {"legend", BOOL, false, "show the legend when it fits (default true "
+     "with several series)"},
+    {"period", TEXT, false, "the period the values are for"},
+    END,
+};
+
+static const struct spec_field gauge_fields[] = {
+    {"value", VALUE, true, "the value reached"},
+    {"target", VALUE, true, "the plan or target it is measured against"},
+    {"expected", VALUE, false, "where the value should be by now (marked)"},
+    {"unit", STR, false, "unit of value and target"},
+    {"decimals", INT(0, 6), false, "decimal places (default 1)"},
+    {"target_label", STR, false, "what the percentage is of (default "
+     "\"kế hoạch\")"},
+    {"thresholds", THRESHOLDS, false, "ranges of the percentage of target "
+     "that colour the gauge"},
+    {"period", TEXT, false, "the period the value is for"},
+    END,
+};
+
+static const struct spec column_spec = OBJ(
+    {"label", STR, true, "column heading"},
+    {"field", {.kind = SPEC_POINTER}, true, "pointer within each row"},
+    {"format", ENUM("text", "number", "percent"), false, "how to write the "
+     "cell (default text)"},
+    {"decimals", INT(0, 6), false, "decimal places of numbers (default 1)"},
+    {"align", ENUM("left", "center", "right"), false, "alignment (numbers "
+     "default right)"},
+    {"width", NUM(0.1, 20), false, "relative width (default 1)"},
+    {"thresholds", THRESHOLDS, false, "value ranges that colour the cell"});
+
+static const struct spec_field table_fields[] = {
+    {"rows", {.kind = SPEC_BINDING}, true, "a binding to an array of rows"},
+    {"columns", {.kind = SPEC_ARRAY, .min = 1, .max = 12,
+                 .items = &column_spec}, true, "the columns"},
+    {"page_every", DURATION, false, "time per page when the rows do not "
+     "fit (default 8s)"},
+    {"period", TEXT, false, "the period the rows are for"},
+    END,
+};
+
+static const struct spec_field donut_fields[] = {
+    {"slices", SERIES, true, "a binding to an array of {name, value}"},
+    {"unit", STR, false, "unit of the values"},
+    {"decimals", INT(0, 6), false, "decimal places (default 1)"},
+    {"center_label", STR, false, "text under the total (default \"tổng\")"},
+    {"period", TEXT, false, "the period the values are for"},
+    END,
+};
+
 const struct spec_widget_type layout_spec_widget_types[] = {
     {"kpi", kpi_fields, "a headline indicator with period, delta and "
      "freshness"},
@@ -189,6 +298,12 @@ const struct spec_widget_type layout_spec_widget_types[] = {
     {"ticker", ticker_fields, "scrolling items"},
     {"image", image_fields, "a PNG picture"},
     {"health", health_fields, "every source's state, age and last error"},
+    {"line", line_fields, "series over time, with gaps shown as gaps"},
+    {"bar", bar_fields, "bars from zero: grouped, stacked or a ranking"},
+    {"gauge", gauge_fields, "a value against its plan, as an arc"},
+    {"progress", gauge_fields, "a value against its plan, as a bar"},
+    {"table", table_fields, "rows and columns, paged when they do not fit"},
+    {"donut", donut_fields, "shares of a whole (use sparingly)"},
     {NULL, NULL, NULL},
 };
 
@@ -309,6 +424,9 @@ struct check_ctx {
     struct diag_list *diags;
 };
 
+static void check_fields(const struct check_ctx *c, const cJSON *obj,
+                         const struct spec_field *const *lists, int nlists,
+                         const char *what);
 static void check_node(const struct check_ctx *c, const cJSON *node,
                        const struct spec *spec, const char *what);
 
@@ -402,18 +520,30 @@ layout_spec_pointer_valid(const char *s)
     return true;
 }
 
+static const struct spec_field binding_fields[] = {
+    {"source", STR, true, "the source's name"},
+    {"pointer", {.kind = SPEC_POINTER}, false, "RFC 6901 pointer into "
+     "the payload (default: the whole payload)"},
+    END,
+};
+
+/* A binding, with the extra keys of a series binding when extra != NULL. */
 static void
-check_binding(const struct check_ctx *c, const cJSON *n, const char *what)
+check_binding_ext(const struct check_ctx *c, const cJSON *n, const char *what,
+                  const struct spec_field *extra)
 {
-    static const struct spec_field fields[] = {
-        {"source", STR, true, "the source's name"},
-        {"pointer", {.kind = SPEC_POINTER}, false, "RFC 6901 pointer into "
-         "the payload (default: the whole payload)"},
-        END,
-    };
-    struct spec s = {.kind = SPEC_OBJECT, .fields = fields};
     size_t before = c->diags->errors;
-    check_node(c, n, &s, what);
+    if (extra) {
+        if (!cJSON_IsObject(n)) {
+            err(c, n, "%s must be an object, not %s", what, type_name(n));
+            return;
+        }
+        const struct spec_field *lists[2] = {binding_fields, extra};
+        check_fields(c, n, lists, 2, what);
+    } else {
+        struct spec s = {.kind = SPEC_OBJECT, .fields = binding_fields};
+        check_node(c, n, &s, what);
+    }
     if ((size_t)c->diags->errors != before) {
         return;
     }
@@ -434,6 +564,12 @@ check_binding(const struct check_ctx *c, const cJSON *n, const char *what)
                 "\"sources\")", src->valuestring);
         }
     }
+}
+
+static void
+check_binding(const struct check_ctx *c, const cJSON *n, const char *what)
+{
+    check_binding_ext(c, n, what, NULL);
 }
 
 static void
@@ -514,7 +650,8 @@ check_widget(const struct check_ctx *c, const cJSON *n, const char *what)
                     "\"%s\"?", type->valuestring, hint);
             } else {
                 err(c, type, "unknown widget type \"%s\" (known: kpi, text, "
-                    "clock, ticker, image, health)", type->valuestring);
+                    "clock, ticker, image, health, line, bar, gauge, "
+                    "progress, table, donut)", type->valuestring);
             }
             free(name);
             return; /* its other keys cannot be judged */
@@ -649,6 +786,9 @@ check_node(const struct check_ctx *c, const cJSON *n, const struct spec *s,
     }
     case SPEC_BINDING:
         check_binding(c, n, what);
+        return;
+    case SPEC_SERIES:
+        check_binding_ext(c, n, what, s->fields);
         return;
     case SPEC_VALUE:
         if (cJSON_IsNumber(n) || cJSON_IsNull(n)) {
@@ -810,6 +950,10 @@ schema_of(const struct spec *s)
         return o;
     case SPEC_BINDING:
         return schema_binding();
+    case SPEC_SERIES: {
+        const struct spec_field *lists[2] = {binding_fields, s->fields};
+        return schema_object(lists, 2, NULL);
+    }
     case SPEC_VALUE:
         o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "$ref", "#/$defs/value");

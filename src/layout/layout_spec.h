@@ -28,6 +28,7 @@ enum spec_kind {
     SPEC_MAP,       /* free keys, values of `items` */
     SPEC_CELL,      /* [col, row, colspan, rowspan] */
     SPEC_BINDING,   /* {"source": NAME, "pointer": "/a/b"} */
+    SPEC_SERIES,    /* a binding with the extra keys in `fields` */
     SPEC_VALUE,     /* a number, null or a binding */
     SPEC_TEXT,      /* a string or a binding */
     SPEC_COLOR,     /* "#RRGGBB" or "#RRGGBBAA" */

@@ -17,6 +17,12 @@ extern const struct widget_class widget_clock_class;
 extern const struct widget_class widget_ticker_class;
 extern const struct widget_class widget_image_class;
 extern const struct widget_class widget_health_class;
+extern const struct widget_class widget_line_class;
+extern const struct widget_class widget_bar_class;
+extern const struct widget_class widget_gauge_class;
+extern const struct widget_class widget_progress_class;
+extern const struct widget_class widget_table_class;
+extern const struct widget_class widget_donut_class;
 
 const struct widget_class *
 widget_class_find(const char *type)
@@ -24,6 +30,8 @@ widget_class_find(const char *type)
     static const struct widget_class *const classes[] = {
         &widget_kpi_class, &widget_text_class, &widget_clock_class,
         &widget_ticker_class, &widget_image_class, &widget_health_class,
+        &widget_line_class, &widget_bar_class, &widget_gauge_class,
+        &widget_progress_class, &widget_table_class, &widget_donut_class,
     };
     for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
         if (strcmp(classes[i]->type, type) == 0) {

@@ -19,12 +19,12 @@
 #include <string.h>
 
 #include "text/format.h"
-#include "widgets/widget.h"
+#include "widgets/widget_chart.h"
 
 struct kpi {
     const struct layout_widget *lw;
     const struct widget_env *env;
-    const cJSON *value, *previous, *period, *thresholds;
+    const cJSON *value, *previous, *period, *thresholds, *sparkline;
     const char *unit, *delta_label, *polarity, *delta_unit;
     int decimals;
     bool show_source;
@@ -49,6 +49,7 @@ kpi_create(const struct layout_widget *lw, const struct widget_env *env)
     k->previous = cfg(k, "previous");
     k->period = cfg(k, "period");
     k->thresholds = cfg(k, "thresholds");
+    k->sparkline = cfg(k, "sparkline");
     k->unit = widget_cfg_str(lw, "unit", "");
     const int vi = env->layout->locale == LAYOUT_LOCALE_VI_VN;
     k->delta_label = widget_cfg_str(lw, "delta_label",
@@ -75,6 +76,7 @@ kpi_stamp(void *self, const struct frame_state *fs)
     h = widget_stamp_spec(k->env, fs, k->value, h);
     h = widget_stamp_spec(k->env, fs, k->previous, h);
     h = widget_stamp_spec(k->env, fs, k->period, h);
+    h = widget_stamp_spec(k->env, fs, k->sparkline, h);
     return h;
 }
 
@@ -85,33 +87,6 @@ kpi_next_change(void *self, const struct frame_state *fs)
     struct bound b = widget_resolve(k->env, fs, k->value);
     return b.src ? widget_source_next_change(b.snap, b.src, fs->now_ms)
                  : INT64_MAX;
-}
-
-static enum color_role
-threshold_color(const struct kpi *k, double v)
-{
-    static const char *const names[] = {"good", "bad", "warn", "accent",
-                                        "text", "muted"};
-    static const enum color_role roles[] = {COLOR_GOOD, COLOR_BAD, COLOR_WARN,
-                                            COLOR_ACCENT, COLOR_TEXT,
-                                            COLOR_MUTED};
-    for (const cJSON *t = k->thresholds ? k->thresholds->child : NULL; t;
-         t = t->next) {
-        const cJSON *above = cJSON_GetObjectItemCaseSensitive(t, "above");
-        const cJSON *below = cJSON_GetObjectItemCaseSensitive(t, "below");
-        bool match = (!above || v >= above->valuedouble) &&
-                     (!below || v < below->valuedouble);
-        if (!match) {
-            continue;
-        }
-        const cJSON *c = cJSON_GetObjectItemCaseSensitive(t, "color");
-        for (size_t i = 0; i < 6 && cJSON_IsString(c); i++) {
-            if (strcmp(names[i], c->valuestring) == 0) {
-                return roles[i];
-            }
-        }
-    }
-    return COLOR_TEXT;
 }
 
 /* Builds the delta text; returns false when there is no delta to show. */
@@ -238,11 +213,27 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
         show_delta = false; /* secondary: dropped before anything shrinks */
     }
     int block = ve.height + unit_h + (show_delta ? delta_h : 0);
-    int vy = y + (space - block) / 2;
+    /* The sparkline is the first thing to go when space is short. */
+    int spark_gap = px_small / 3;
+    int spark_h = k->sparkline ? space - block - spark_gap : 0;
+    if (spark_h > px_small * 2) {
+        spark_h = px_small * 2;
+    }
+    if (spark_h < px_small) {
+        spark_h = 0;
+    }
+    int vy = y + (space - block - (spark_h ? spark_h + spark_gap : 0)) / 2;
     if (vy < y) {
         vy = y;
     }
-    enum color_role vcolor = have ? threshold_color(k, v) : COLOR_MUTED;
+    if (spark_h && have) {
+        widget_chart_sparkline(cr, env, fs, k->sparkline, pad,
+                               vy + block + spark_gap, avail_w, spark_h,
+                               state == SOURCE_STATE_STALE ? 0.55 : 1.0);
+    }
+    enum color_role vcolor = have ? widget_threshold_color(k->thresholds, v,
+                                                          COLOR_TEXT)
+                                : COLOR_MUTED;
     double valpha = (have && state == SOURCE_STATE_STALE) ? 0.55 : 1.0;
     int vx = pad;
     vx += widget_text(cr, env, num, FONT_BOLD, vpx, vx, vy, vcolor, valpha);

@@ -1,0 +1,306 @@
+/*
+ * widget_chart: shared reading and drawing for chart widgets, so every
+ * chart marks missing, stale and failed data the same way.
+ */
+#include "widgets/widget_chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOG_MODULE "chart"
+#include "base/log.h"
+
+static int
+spec_count(const cJSON *specs)
+{
+    if (cJSON_IsArray(specs)) {
+        int n = cJSON_GetArraySize(specs);
+        return n > WIDGET_CHART_MAX_SERIES ? WIDGET_CHART_MAX_SERIES : n;
+    }
+    return cJSON_IsObject(specs) ? 1 : 0;
+}
+
+static const cJSON *
+spec_at(const cJSON *specs, int i)
+{
+    return cJSON_IsArray(specs) ? cJSON_GetArrayItem(specs, i) : specs;
+}
+
+static const char *
+spec_str(const cJSON *spec, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+void
+widget_chart_read(struct chart_set *cs, const struct widget_env *env,
+                  const struct frame_state *fs, const cJSON *specs,
+                  enum chart_x_kind kind)
+{
+    memset(cs, 0, sizeof(*cs));
+    cs->n = spec_count(specs);
+    for (int i = 0; i < cs->n; i++) {
+        const cJSON *spec = spec_at(specs, i);
+        cs->b[i] = widget_resolve(env, fs, spec);
+        cs->label[i] = spec_str(spec, "label");
+        const char *col = spec_str(spec, "color");
+        if (!col || !chart_palette_parse(col, &cs->color[i])) {
+            cs->color[i] = chart_palette_category((size_t)i);
+        }
+        int loc = -1;
+        const struct layout_source *src = cs->b[i].src;
+        if (src && src->number_locale) {
+            loc = strcmp(src->number_locale, "en-US") == 0
+                      ? LAYOUT_LOCALE_EN_US
+                      : LAYOUT_LOCALE_VI_VN;
+        }
+        struct chart_series_opts o = {
+            .x = spec_str(spec, "x"),
+            .y = spec_str(spec, "y"),
+            .label = spec_str(spec, "name"),
+            .kind = kind,
+            .utc_offset_min = env->layout->utc_offset_min,
+            .number_locale = loc,
+        };
+        char err[128];
+        if (!cs->b[i].value) {
+            memset(&cs->s[i], 0, sizeof(cs->s[i]));
+            continue;
+        }
+        cs->ok[i] = chart_series_read(cs->b[i].value, &o, &cs->s[i], err,
+                                      sizeof(err));
+        if (!cs->ok[i]) {
+            LOG_DBG("series %d: %s", i, err);
+        }
+        cs->nvalid += cs->s[i].nvalid;
+    }
+}
+
+void
+widget_chart_fini(struct chart_set *cs)
+{
+    for (int i = 0; i < cs->n; i++) {
+        chart_series_fini(&cs->s[i]);
+    }
+}
+
+static int
+severity(enum source_state st)
+{
+    switch (st) {
+    case SOURCE_STATE_ERROR:
+        return 4;
+    case SOURCE_STATE_STALE:
+        return 3;
+    case SOURCE_STATE_LATE:
+        return 2;
+    case SOURCE_STATE_NO_DATA:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+struct bound
+widget_chart_worst(const struct chart_set *cs, const struct frame_state *fs)
+{
+    struct bound worst = {0};
+    int ws = -1;
+    for (int i = 0; i < cs->n; i++) {
+        if (!cs->b[i].src) {
+            continue;
+        }
+        int s = severity(snapshot_state(cs->b[i].snap, cs->b[i].src,
+                                        fs->now_ms));
+        if (s > ws) {
+            ws = s;
+            worst = cs->b[i];
+        }
+    }
+    return worst;
+}
+
+uint64_t
+widget_chart_stamp(const struct widget_env *env, const struct frame_state *fs,
+                   const cJSON *specs, uint64_t h)
+{
+    int n = spec_count(specs);
+    for (int i = 0; i < n; i++) {
+        h = widget_stamp_spec(env, fs, spec_at(specs, i), h);
+    }
+    return h;
+}
+
+int64_t
+widget_chart_next_change(const struct widget_env *env,
+                         const struct frame_state *fs, const cJSON *specs)
+{
+    int64_t next = INT64_MAX;
+    int n = spec_count(specs);
+    for (int i = 0; i < n; i++) {
+        struct bound b = widget_resolve(env, fs, spec_at(specs, i));
+        if (b.src) {
+            int64_t t = widget_source_next_change(b.snap, b.src, fs->now_ms);
+            next = t < next ? t : next;
+        }
+    }
+    return next;
+}
+
+bool
+widget_chart_legend(cairo_t *cr, const struct widget_env *env,
+                    const struct chart_set *cs, double x_right, double y,
+                    int max_w)
+{
+    int px = widget_px(env, TEXT_ROLE_SMALL);
+    int sw = (int)lround(px * 0.9), gap = (int)lround(px * 0.35);
+    int total = 0;
+    int widths[WIDGET_CHART_MAX_SERIES] = {0};
+    for (int i = 0; i < cs->n; i++) {
+        if (!cs->label[i]) {
+            continue;
+        }
+        widths[i] = text_measure(env->text, cs->label[i], FONT_REGULAR,
+                                 px).width;
+        total += sw + gap + widths[i] + px;
+    }
+    if (total == 0 || total - px > max_w) {
+        return false;
+    }
+    struct text_extent e = text_measure(env->text, "Ag", FONT_REGULAR, px);
+    double x = x_right - (total - px);
+    for (int i = 0; i < cs->n; i++) {
+        if (!cs->label[i]) {
+            continue;
+        }
+        double cap = px * LAYOUT_CAP_HEIGHT_RATIO;
+        double by = y + e.ascent - cap / 2;
+        widget_set_rgba(cr, &cs->color[i], 1);
+        cairo_set_line_width(cr, fmax(2, px * 0.14));
+        cairo_move_to(cr, x, by);
+        cairo_line_to(cr, x + sw, by);
+        cairo_stroke(cr);
+        widget_text(cr, env, cs->label[i], FONT_REGULAR, px, x + sw + gap, y,
+                    COLOR_TEXT, 0.9);
+        x += sw + gap + widths[i] + px;
+    }
+    return true;
+}
+
+void
+widget_chart_message(cairo_t *cr, const struct widget_env *env, double x,
+                     double y, double w, double h, const char *text,
+                     enum color_role color)
+{
+    int px = widget_px(env, TEXT_ROLE_BODY);
+    char *fit = text_ellipsize(env->text, text, FONT_MEDIUM, px, (int)w);
+    struct text_extent e = text_measure(env->text, fit, FONT_MEDIUM, px);
+    widget_text(cr, env, fit, FONT_MEDIUM, px, x + (w - e.width) / 2,
+                y + (h - e.height) / 2, color, 1);
+    free(fit);
+}
+
+void
+widget_chart_no_data(char *buf, size_t n, const struct widget_env *env,
+                     const struct chart_set *cs, const struct frame_state *fs)
+{
+    const bool vi = env->layout->locale == LAYOUT_LOCALE_VI_VN;
+    bool fetched = false, failed = false;
+    for (int i = 0; i < cs->n; i++) {
+        fetched = fetched || (cs->b[i].snap && cs->b[i].snap->root);
+        failed = failed || (cs->b[i].src &&
+                            snapshot_state(cs->b[i].snap, cs->b[i].src,
+                                           fs->now_ms) == SOURCE_STATE_ERROR);
+    }
+    snprintf(buf, n, "%s%s",
+             fetched ? (vi ? "không có số liệu" : "no data")
+                     : (vi ? "chưa có số liệu" : "no data yet"),
+             failed ? (vi ? " · lỗi nguồn" : " · source error") : "");
+}
+
+enum color_role
+widget_threshold_color(const cJSON *thresholds, double v, enum color_role def)
+{
+    static const char *const names[] = {"good", "bad", "warn", "accent",
+                                        "text", "muted"};
+    static const enum color_role roles[] = {COLOR_GOOD, COLOR_BAD, COLOR_WARN,
+                                            COLOR_ACCENT, COLOR_TEXT,
+                                            COLOR_MUTED};
+    for (const cJSON *t = thresholds ? thresholds->child : NULL; t;
+         t = t->next) {
+        const cJSON *above = cJSON_GetObjectItemCaseSensitive(t, "above");
+        const cJSON *below = cJSON_GetObjectItemCaseSensitive(t, "below");
+        bool match = (!above || v >= above->valuedouble) &&
+                     (!below || v < below->valuedouble);
+        if (!match) {
+            continue;
+        }
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(t, "color");
+        for (size_t i = 0; i < 6 && cJSON_IsString(c); i++) {
+            if (strcmp(names[i], c->valuestring) == 0) {
+                return roles[i];
+            }
+        }
+    }
+    return def;
+}
+
+double
+widget_state_alpha(enum source_state st)
+{
+    return st == SOURCE_STATE_STALE ? 0.5 : 1.0;
+}
+
+void
+widget_set_rgba(cairo_t *cr, const struct rgba *c, double alpha)
+{
+    cairo_set_source_rgba(cr, c->r, c->g, c->b, c->a * alpha);
+}
+
+bool
+widget_chart_sparkline(cairo_t *cr, const struct widget_env *env,
+                       const struct frame_state *fs, const cJSON *spec,
+                       double x, double y, double w, double h, double alpha)
+{
+    struct chart_set cs;
+    widget_chart_read(&cs, env, fs, spec, CHART_X_AUTO);
+    const struct chart_series *s = &cs.s[0];
+    if (cs.n < 1 || s->nvalid < 2 || w < 4 || h < 2) {
+        widget_chart_fini(&cs);
+        return false;
+    }
+    double x0 = s->pts[0].x, x1 = s->pts[s->n - 1].x;
+    double y0 = s->ymin, y1 = s->ymax;
+    if (y1 <= y0) {
+        y0 -= 1;
+        y1 += 1;
+    }
+    struct chart_xy *path = NULL;
+    size_t k = chart_series_reduce(s, x0, x1, (int)w, &path);
+    double lw = fmax(1.5, widget_px(env, TEXT_ROLE_SMALL) * 0.07);
+    double iy = y + lw, ih = h - 2 * lw;
+#define SX(v) (x1 > x0 ? x + ((v) - x0) / (x1 - x0) * w : x + w / 2)
+#define SY(v) (iy + ih - ((v) - y0) / (y1 - y0) * ih)
+    widget_set_color(cr, env, COLOR_ACCENT, 0.85 * alpha);
+    cairo_set_line_width(cr, lw);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    for (size_t i = 0; i < k; i++) {
+        if (path[i].move) {
+            cairo_move_to(cr, SX(path[i].x), SY(path[i].y));
+        } else {
+            cairo_line_to(cr, SX(path[i].x), SY(path[i].y));
+        }
+    }
+    cairo_stroke(cr);
+    const struct chart_point *last = &s->pts[s->last_valid];
+    cairo_arc(cr, SX(last->x), SY(last->y), lw * 1.8, 0, 2 * M_PI);
+    cairo_fill(cr);
+#undef SX
+#undef SY
+    free(path);
+    widget_chart_fini(&cs);
+    return true;
+}

@@ -1,0 +1,84 @@
+/*
+ * widget_chart: what the chart widgets (line, bar, donut, kpi sparkline)
+ * share: reading their series from the frame state, the worst state of
+ * their sources for the footer, the legend, axis labels and messages.
+ * Render thread only.
+ */
+#ifndef OPSWALL_WIDGET_CHART_H
+#define OPSWALL_WIDGET_CHART_H
+
+#include "chart/chart_palette.h"
+#include "chart/chart_series.h"
+#include "chart/chart_ticks.h"
+#include "widgets/widget.h"
+
+#define WIDGET_CHART_MAX_SERIES 8
+
+struct chart_set {
+    int n;
+    struct chart_series s[WIDGET_CHART_MAX_SERIES];
+    struct bound b[WIDGET_CHART_MAX_SERIES];
+    bool ok[WIDGET_CHART_MAX_SERIES];   /* read without error */
+    const char *label[WIDGET_CHART_MAX_SERIES];
+    struct rgba color[WIDGET_CHART_MAX_SERIES];
+    size_t nvalid;                       /* valid points over all series */
+};
+
+/*
+ * Reads the series specs (an array of series bindings, or one) into cs.
+ * A series that cannot be read is logged once per change by the caller's
+ * footer (its points are simply absent); never an error for the frame.
+ */
+void widget_chart_read(struct chart_set *cs, const struct widget_env *env,
+                       const struct frame_state *fs, const cJSON *specs,
+                       enum chart_x_kind kind);
+void widget_chart_fini(struct chart_set *cs);
+
+/* The binding whose source is in the worst state (error > stale > late >
+ * ok), for the footer; a literal-free set returns an empty bound. */
+struct bound widget_chart_worst(const struct chart_set *cs,
+                                const struct frame_state *fs);
+
+/* Stamp and next change over every series spec. */
+uint64_t widget_chart_stamp(const struct widget_env *env,
+                            const struct frame_state *fs, const cJSON *specs,
+                            uint64_t h);
+int64_t widget_chart_next_change(const struct widget_env *env,
+                                 const struct frame_state *fs,
+                                 const cJSON *specs);
+
+/* Legend entries laid out right to left ending at x_right, on the row at
+ * y; drawn only if every entry fits in max_w.  Returns whether drawn. */
+bool widget_chart_legend(cairo_t *cr, const struct widget_env *env,
+                         const struct chart_set *cs, double x_right,
+                         double y, int max_w);
+
+/* A centred message in a rectangle ("chưa có số liệu"). */
+void widget_chart_message(cairo_t *cr, const struct widget_env *env,
+                          double x, double y, double w, double h,
+                          const char *text, enum color_role color);
+
+/* The "no data" message for a set: "chưa có số liệu", "không có số liệu",
+ * with " · lỗi nguồn" when a source failed. */
+void widget_chart_no_data(char *buf, size_t n, const struct widget_env *env,
+                          const struct chart_set *cs,
+                          const struct frame_state *fs);
+
+/* Colour of value v by a thresholds array ({above, below, color}), or def. */
+enum color_role widget_threshold_color(const cJSON *thresholds, double v,
+                                       enum color_role def);
+
+/* Alpha for data drawn from a source in this state (stale data dims). */
+double widget_state_alpha(enum source_state st);
+
+void widget_set_rgba(cairo_t *cr, const struct rgba *c, double alpha);
+
+/* A sparkline of one series spec in the rectangle: the line (gaps kept)
+ * scaled to its own range, the newest point marked.  Returns false (and
+ * draws nothing) when the series has fewer than two values. */
+bool widget_chart_sparkline(cairo_t *cr, const struct widget_env *env,
+                            const struct frame_state *fs, const cJSON *spec,
+                            double x, double y, double w, double h,
+                            double alpha);
+
+#endif
