@@ -107,6 +107,30 @@ test_periods(void)
     }
 }
 
+static void
+test_period_short(void)
+{
+    static const struct {
+        const char *in;
+        enum layout_locale loc;
+        const char *want; /* NULL: not a period */
+    } cases[] = {
+        {"2026-Q3", VI, "Q3/2026"},   {"2026-Q3", EN, "Q3 2026"},
+        {"2026-10", VI, "Th10/2026"}, {"2026-10", EN, "Oct 2026"},
+        {"2026", VI, "2026"},         {"2026-11-22", VI, "22/11"},
+        {"2026-11-22", EN, "11/22"},  {"Hà Nội", VI, NULL},
+        {"2026-11-22T09:00:00+07:00", VI, NULL}, /* an instant: as is */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char buf[64] = "untouched";
+        bool ok = chart_period_short(buf, sizeof(buf), cases[i].in, TZ,
+                                     cases[i].loc);
+        CHECK(ok == (cases[i].want != NULL), "short \"%s\": %d", cases[i].in,
+              ok);
+        CHECK_STR(buf, cases[i].want ? cases[i].want : "untouched");
+    }
+}
+
 static int64_t
 iso(const char *s)
 {
@@ -325,6 +349,7 @@ main(void)
 {
     test_scales();
     test_periods();
+    test_period_short();
     test_time_ticks();
     test_compact();
     test_series();

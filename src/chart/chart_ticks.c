@@ -220,48 +220,66 @@ step_allowed(size_t i, enum chart_period finest)
     }
 }
 
+/* The short forms axes write: "2026", "Q3/2026", "Th10/2026", "22/11"
+ * (en-US "2026", "Q3 2026", "Oct 2026", "11/22"). */
+static void
+short_label(char *buf, size_t n, const struct civil_time *ct,
+            enum chart_period p, enum layout_locale loc)
+{
+    bool vi = loc == LAYOUT_LOCALE_VI_VN;
+    switch (p) {
+    case CHART_PERIOD_YEAR:
+        snprintf(buf, n, "%d", ct->year);
+        break;
+    case CHART_PERIOD_QUARTER:
+        snprintf(buf, n, vi ? "Q%d/%d" : "Q%d %d", (ct->month - 1) / 3 + 1,
+                 ct->year);
+        break;
+    case CHART_PERIOD_MONTH:
+        if (vi) {
+            snprintf(buf, n, "Th%d/%d", ct->month, ct->year);
+        } else {
+            snprintf(buf, n, "%s %d", months_en[ct->month - 1], ct->year);
+        }
+        break;
+    default:
+        snprintf(buf, n, "%02d/%02d", vi ? ct->day : ct->month,
+                 vi ? ct->month : ct->day);
+        break;
+    }
+}
+
 static void
 tick_label(char *buf, size_t n, const struct civil_time *ct, size_t step,
            bool first, enum chart_period finest, enum layout_locale loc)
 {
-    bool vi = loc == LAYOUT_LOCALE_VI_VN;
     switch (time_steps[step].unit) {
     case U_MIN:
     case U_HOUR:
         if (ct->hour == 0 && ct->minute == 0) {
-            snprintf(buf, n, "%02d/%02d", vi ? ct->day : ct->month,
-                     vi ? ct->month : ct->day);
+            short_label(buf, n, ct, CHART_PERIOD_DAY, loc);
         } else {
             snprintf(buf, n, "%02d:%02d", ct->hour, ct->minute);
         }
         break;
     case U_DAY:
-        snprintf(buf, n, "%02d/%02d", vi ? ct->day : ct->month,
-                 vi ? ct->month : ct->day);
+        short_label(buf, n, ct, CHART_PERIOD_DAY, loc);
         break;
     case U_MONTH:
         if (finest == CHART_PERIOD_QUARTER ||
             (time_steps[step].n == 3 && finest != CHART_PERIOD_MONTH &&
              (ct->month - 1) % 3 == 0)) {
-            snprintf(buf, n, vi ? "Q%d/%d" : "Q%d %d",
-                     (ct->month - 1) / 3 + 1, ct->year);
+            short_label(buf, n, ct, CHART_PERIOD_QUARTER, loc);
         } else if (first || ct->month == 1) {
-            if (vi) {
-                snprintf(buf, n, "Th%d/%d", ct->month, ct->year);
-            } else {
-                snprintf(buf, n, "%s %d", months_en[ct->month - 1],
-                         ct->year);
-            }
+            short_label(buf, n, ct, CHART_PERIOD_MONTH, loc);
+        } else if (loc == LAYOUT_LOCALE_VI_VN) {
+            snprintf(buf, n, "Th%d", ct->month);
         } else {
-            if (vi) {
-                snprintf(buf, n, "Th%d", ct->month);
-            } else {
-                snprintf(buf, n, "%s", months_en[ct->month - 1]);
-            }
+            snprintf(buf, n, "%s", months_en[ct->month - 1]);
         }
         break;
     case U_YEAR:
-        snprintf(buf, n, "%d", ct->year);
+        short_label(buf, n, ct, CHART_PERIOD_YEAR, loc);
         break;
     }
 }
@@ -366,26 +384,6 @@ chart_period_short(char *buf, size_t n, const char *s, int utc_offset_min,
     }
     struct civil_time ct;
     time_to_civil(t, utc_offset_min, &ct);
-    bool vi = loc == LAYOUT_LOCALE_VI_VN;
-    switch (p) {
-    case CHART_PERIOD_YEAR:
-        snprintf(buf, n, "%d", ct.year);
-        break;
-    case CHART_PERIOD_QUARTER:
-        snprintf(buf, n, vi ? "Q%d/%d" : "Q%d %d", (ct.month - 1) / 3 + 1,
-                 ct.year);
-        break;
-    case CHART_PERIOD_MONTH:
-        if (vi) {
-            snprintf(buf, n, "Th%d/%d", ct.month, ct.year);
-        } else {
-            snprintf(buf, n, "%s %d", months_en[ct.month - 1], ct.year);
-        }
-        break;
-    default:
-        snprintf(buf, n, "%02d/%02d", vi ? ct.day : ct.month,
-                 vi ? ct.month : ct.day);
-        break;
-    }
+    short_label(buf, n, &ct, p, loc);
     return true;
 }

@@ -88,6 +88,16 @@ const char *widget_cfg_str(const struct layout_widget *lw, const char *key,
                            const char *def);
 bool widget_cfg_bool(const struct layout_widget *lw, const char *key,
                      bool def);
+/* An integer key of the widget's configuration (the schema bounds it), or
+ * def. */
+int widget_cfg_int(const struct layout_widget *lw, const char *key, int def);
+
+/* The state of a bound value's source; OK for literals. */
+enum source_state widget_bound_state(const struct bound *b, int64_t now_ms);
+/* Writes a text spec (literal or binding) resolved against the frame into
+ * buf; "" when it is missing or not a string. */
+void widget_text_of(char *buf, size_t n, const struct widget_env *env,
+                    const struct frame_state *fs, const cJSON *spec);
 
 /* Numbers: a JSON number, or a string holding a strict C-locale number. */
 bool widget_number(const cJSON *v, double *out);
@@ -109,6 +119,11 @@ int widget_text(cairo_t *cr, const struct widget_env *env, const char *s,
 /* Title row at the top of a panel; returns the y below it. */
 int widget_title(cairo_t *cr, const struct widget_env *env, const char *title,
                  int pad, int w);
+/* Width of the widget's title as widget_title draws it (0 without one). */
+int widget_title_width(const struct widget_env *env, const char *title);
+/* Top y of a text of height text_h centred in the title row that ends at
+ * title_bottom (what widget_title returned). */
+double widget_title_row_y(int pad, int title_bottom, int text_h);
 /* A filled triangle for deltas, pointing up or down, within size s. */
 void widget_triangle(cairo_t *cr, double x, double y, double s, bool up);
 /*

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/xalloc.h"
 #include "text/format.h"
 #include "widgets/widget_chart.h"
 
@@ -42,8 +43,7 @@ bar_create(const struct layout_widget *lw, const struct widget_env *env)
                                                      "thresholds");
     b->unit = widget_cfg_str(lw, "unit", "");
     b->highlight = widget_cfg_str(lw, "highlight", NULL);
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(lw->config, "decimals");
-    b->decimals = cJSON_IsNumber(d) ? (int)d->valuedouble : 1;
+    b->decimals = widget_cfg_int(lw, "decimals", 1);
     const cJSON *rank = cJSON_GetObjectItemCaseSensitive(lw->config, "rank");
     b->rank = cJSON_IsObject(rank);
     b->horizontal = b->rank || strcmp(widget_cfg_str(lw, "orientation",
@@ -299,26 +299,22 @@ paint_bars(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
     if (!chart_scale_nice(lo, hi, max_ticks < 8 ? max_ticks : 8, true, &sc)) {
         return;
     }
-    double sstep = sc.step / div;
-    int tdec = sstep >= 1 ? 0 : (int)ceil(-log10(sstep) - 1e-9);
-    char tl[16][48];
-    int nt = sc.count < 16 ? sc.count : 16, tick_w = 0;
-    for (int i = 0; i < nt; i++) {
-        format_number(tl[i], sizeof(tl[i]), (sc.lo + i * sc.step) / div, tdec,
-                      loc);
-        int tw = text_measure(env->text, tl[i], FONT_REGULAR, px).width;
-        tick_w = tw > tick_w ? tw : tick_w;
-    }
+    struct chart_tick_labels tl;
+    widget_chart_tick_labels(env, &sc, div, &tl);
+    /* Category names as the axis writes them (periods short), once. */
+    char (*shorts)[32] = xcalloc(ncat ? ncat : 1, sizeof(*shorts));
+    const char **names = xcalloc(ncat ? ncat : 1, sizeof(*names));
     int cat_w = 0;
     for (size_t c = 0; c < cat->n; c++) {
-        if (cat->pts[c].label) {
-            char short_name[48];
-            const char *name = cat->pts[c].label;
-            if (chart_period_short(short_name, sizeof(short_name), name,
-                                   env->layout->utc_offset_min, loc)) {
-                name = short_name;
-            }
-            int tw = text_measure(env->text, name, FONT_REGULAR, px).width;
+        names[c] = cat->pts[c].label;
+        if (names[c] && chart_period_short(shorts[c], sizeof(shorts[c]),
+                                           names[c],
+                                           env->layout->utc_offset_min, loc)) {
+            names[c] = shorts[c];
+        }
+        if (names[c]) {
+            int tw = text_measure(env->text, names[c], FONT_REGULAR,
+                                  px).width;
             cat_w = tw > cat_w ? tw : cat_w;
         }
     }
@@ -344,12 +340,14 @@ paint_bars(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
         ptop = top;
         pbottom = bare ? bottom : bottom - line_h;
     } else {
-        left = pad + tick_w + px * 0.5;
+        left = pad + tl.width + px * 0.5;
         right = w - pad;
         ptop = top + line_h / 2.0;
         pbottom = bottom - line_h - px * 0.2;
     }
     if (right - left < px * 2 || pbottom - ptop < px) {
+        free(names);
+        free(shorts);
         return;
     }
     double vlen = b->horizontal ? right - left : pbottom - ptop;
@@ -357,12 +355,12 @@ paint_bars(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
                                : pbottom - ((v) - sc.lo) / (sc.hi - sc.lo) * vlen)
     /* Grid and value labels. */
     cairo_set_line_width(cr, fmax(1, px * 0.03));
-    for (int i = 0; i < nt; i++) {
+    for (int i = 0; i < tl.n; i++) {
         double v = sc.lo + i * sc.step;
         double at = round(VPOS(v)) + 0.5;
         widget_set_color(cr, env, v == 0 ? COLOR_MUTED : COLOR_PANEL_BORDER,
                          1);
-        int tw = text_measure(env->text, tl[i], FONT_REGULAR, px).width;
+        int tw = text_measure(env->text, tl.text[i], FONT_REGULAR, px).width;
         if (b->horizontal) {
             if (bare && v != 0) {
                 continue;
@@ -371,7 +369,7 @@ paint_bars(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
             cairo_line_to(cr, at, pbottom);
             cairo_stroke(cr);
             if (!bare) {
-                widget_text(cr, env, tl[i], FONT_REGULAR, px,
+                widget_text(cr, env, tl.text[i], FONT_REGULAR, px,
                             fmin(at - tw / 2.0, w - pad - tw), pbottom,
                             COLOR_MUTED, 1);
             }
@@ -379,7 +377,7 @@ paint_bars(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
             cairo_move_to(cr, left, at);
             cairo_line_to(cr, right, at);
             cairo_stroke(cr);
-            widget_text(cr, env, tl[i], FONT_REGULAR, px,
+            widget_text(cr, env, tl.text[i], FONT_REGULAR, px,
                         left - px * 0.35 - tw, at - line_h / 2.0,
                         COLOR_MUTED, 1);
         }
@@ -396,13 +394,8 @@ paint_bars(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
         }
     }
     for (size_t c = 0; c < ncat; c++) {
-        const char *name = c < cat->n ? cat->pts[c].label : NULL;
-        bool hl = is_highlight(b, name);
-        char short_name[48];
-        if (name && chart_period_short(short_name, sizeof(short_name), name,
-                                       env->layout->utc_offset_min, loc)) {
-            name = short_name;
-        }
+        bool hl = is_highlight(b, c < cat->n ? cat->pts[c].label : NULL);
+        const char *name = names[c];
         double b0 = (b->horizontal ? ptop : left) + c * band;
         if (name && (b->horizontal || c % every == 0)) {
             enum font_weight fw = hl ? FONT_BOLD : FONT_REGULAR;
@@ -521,6 +514,8 @@ paint_bars(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
         }
     }
 #undef VPOS
+    free(names);
+    free(shorts);
 }
 
 static void
@@ -536,26 +531,15 @@ bar_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     struct chart_set cs;
     widget_chart_read(&cs, env, fs, b->series, CHART_X_CATEGORY);
     struct bound worst = widget_chart_worst(&cs, fs);
-    enum source_state state = worst.src ? snapshot_state(worst.snap,
-                                                         worst.src,
-                                                         fs->now_ms)
-                                        : SOURCE_STATE_OK;
+    enum source_state state = widget_bound_state(&worst, fs->now_ms);
     bool have = cs.nvalid > 0;
-    char period[128] = "";
-    struct bound pb = widget_resolve(env, fs, b->period);
-    if (cJSON_IsString(pb.value)) {
-        snprintf(period, sizeof(period), "%s", pb.value->valuestring);
-    }
+    char period[128];
+    widget_text_of(period, sizeof(period), env, fs, b->period);
     int footer_y = widget_footer(cr, env, w, h, pad, period, &worst, have,
                                  fs);
     if (b->legend && cs.n > 1 && !b->rank) {
-        int title_w = b->lw->title
-            ? text_measure(env->text, b->lw->title, FONT_MEDIUM,
-                           widget_px(env, TEXT_ROLE_TITLE)).width
-            : 0;
-        double ly = pad * 0.6 + (y - pad * 0.6 - line_h) / 2;
-        if (!widget_chart_legend(cr, env, &cs, w - pad, ly,
-                                 w - 2 * pad - title_w - px)) {
+        if (!widget_chart_title_legend(cr, env, &cs, b->lw->title, pad, y,
+                                       w)) {
             if (widget_chart_legend(cr, env, &cs, w - pad, y, w - 2 * pad)) {
                 y += line_h;
             }

@@ -4,6 +4,8 @@
  */
 #include "widgets/widget_chart.h"
 
+#include "text/format.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +190,40 @@ widget_chart_legend(cairo_t *cr, const struct widget_env *env,
         x += sw + gap + widths[i] + px;
     }
     return true;
+}
+
+void
+widget_chart_tick_labels(const struct widget_env *env,
+                         const struct chart_scale *sc, double div,
+                         struct chart_tick_labels *out)
+{
+    int px = widget_px(env, TEXT_ROLE_SMALL);
+    double step = sc->step / div;
+    int dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+    out->n = sc->count < WIDGET_CHART_MAX_TICKS ? sc->count
+                                                : WIDGET_CHART_MAX_TICKS;
+    out->width = 0;
+    for (int i = 0; i < out->n; i++) {
+        format_number(out->text[i], sizeof(out->text[i]),
+                      (sc->lo + i * sc->step) / div, dec,
+                      env->layout->locale);
+        int tw = text_measure(env->text, out->text[i], FONT_REGULAR,
+                              px).width;
+        out->width = tw > out->width ? tw : out->width;
+    }
+}
+
+bool
+widget_chart_title_legend(cairo_t *cr, const struct widget_env *env,
+                          const struct chart_set *cs, const char *title,
+                          int pad, int title_bottom, int w)
+{
+    int px = widget_px(env, TEXT_ROLE_SMALL);
+    int line_h = text_measure(env->text, "Ag", FONT_REGULAR, px).height;
+    return widget_chart_legend(cr, env, cs, w - pad,
+                               widget_title_row_y(pad, title_bottom, line_h),
+                               w - 2 * pad - widget_title_width(env, title) -
+                                   px);
 }
 
 void

@@ -53,6 +53,25 @@ bool widget_chart_legend(cairo_t *cr, const struct widget_env *env,
                          const struct chart_set *cs, double x_right,
                          double y, int max_w);
 
+/* A value axis' tick labels: the scale's ticks divided by the compact
+ * divisor `div` (format_compact_word), with the decimal places the divided
+ * step needs, in the small role; `width` is the widest. */
+#define WIDGET_CHART_MAX_TICKS 16
+struct chart_tick_labels {
+    int n;
+    int width;
+    char text[WIDGET_CHART_MAX_TICKS][48];
+};
+void widget_chart_tick_labels(const struct widget_env *env,
+                              const struct chart_scale *sc, double div,
+                              struct chart_tick_labels *out);
+
+/* The legend in the title row, right of the title, when it fits there;
+ * returns whether drawn.  title_bottom: what widget_title returned. */
+bool widget_chart_title_legend(cairo_t *cr, const struct widget_env *env,
+                               const struct chart_set *cs, const char *title,
+                               int pad, int title_bottom, int w);
+
 /* A centred message in a rectangle ("chưa có số liệu"). */
 void widget_chart_message(cairo_t *cr, const struct widget_env *env,
                           double x, double y, double w, double h,

@@ -37,9 +37,7 @@ donut_create(const struct layout_widget *lw, const struct widget_env *env)
     d->unit = widget_cfg_str(lw, "unit", "");
     d->center_label = widget_cfg_str(lw, "center_label", vi ? "tổng"
                                                             : "total");
-    const cJSON *dec = cJSON_GetObjectItemCaseSensitive(lw->config,
-                                                        "decimals");
-    d->decimals = cJSON_IsNumber(dec) ? (int)dec->valuedouble : 1;
+    d->decimals = widget_cfg_int(lw, "decimals", 1);
     return d;
 }
 
@@ -81,16 +79,10 @@ donut_paint(void *self, cairo_t *cr, int w, int h,
     widget_chart_read(&cs, env, fs, d->slices, CHART_X_CATEGORY);
     const struct chart_series *s = &cs.s[0];
     struct bound worst = widget_chart_worst(&cs, fs);
-    enum source_state state = worst.src ? snapshot_state(worst.snap,
-                                                         worst.src,
-                                                         fs->now_ms)
-                                        : SOURCE_STATE_OK;
-    double alpha = widget_state_alpha(state);
-    char period[128] = "";
-    struct bound pb = widget_resolve(env, fs, d->period);
-    if (cJSON_IsString(pb.value)) {
-        snprintf(period, sizeof(period), "%s", pb.value->valuestring);
-    }
+    double alpha = widget_state_alpha(widget_bound_state(&worst,
+                                                         fs->now_ms));
+    char period[128];
+    widget_text_of(period, sizeof(period), env, fs, d->period);
     int footer_y = widget_footer(cr, env, w, h, pad, period, &worst,
                                  cs.nvalid > 0, fs);
     int top = y + (int)(pad * 0.3);

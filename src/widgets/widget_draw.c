@@ -88,6 +88,29 @@ widget_cfg_bool(const struct layout_widget *lw, const char *key, bool def)
     return cJSON_IsBool(n) ? cJSON_IsTrue(n) : def;
 }
 
+int
+widget_cfg_int(const struct layout_widget *lw, const char *key, int def)
+{
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(lw->config, key);
+    return cJSON_IsNumber(n) ? (int)n->valuedouble : def;
+}
+
+enum source_state
+widget_bound_state(const struct bound *b, int64_t now_ms)
+{
+    return b->src ? snapshot_state(b->snap, b->src, now_ms)
+                  : SOURCE_STATE_OK;
+}
+
+void
+widget_text_of(char *buf, size_t n, const struct widget_env *env,
+               const struct frame_state *fs, const cJSON *spec)
+{
+    struct bound b = widget_resolve(env, fs, spec);
+    snprintf(buf, n, "%s", cJSON_IsString(b.value) ? b.value->valuestring
+                                                   : "");
+}
+
 uint64_t
 widget_stamp_mix(uint64_t h, uint64_t v)
 {
@@ -240,6 +263,21 @@ widget_title(cairo_t *cr, const struct widget_env *env, const char *title,
                                            px).height;
 }
 
+int
+widget_title_width(const struct widget_env *env, const char *title)
+{
+    return title && title[0]
+               ? text_measure(env->text, title, FONT_MEDIUM,
+                              widget_px(env, TEXT_ROLE_TITLE)).width
+               : 0;
+}
+
+double
+widget_title_row_y(int pad, int title_bottom, int text_h)
+{
+    return pad * 0.6 + (title_bottom - pad * 0.6 - text_h) / 2;
+}
+
 void
 widget_triangle(cairo_t *cr, double x, double y, double s, bool up)
 {
@@ -294,9 +332,7 @@ widget_footer(cairo_t *cr, const struct widget_env *env, int w, int h,
               bool have, const struct frame_state *fs)
 {
     const int vi = env->layout->locale == LAYOUT_LOCALE_VI_VN;
-    enum source_state state = val->src ? snapshot_state(val->snap, val->src,
-                                                        fs->now_ms)
-                                       : SOURCE_STATE_OK;
+    enum source_state state = widget_bound_state(val, fs->now_ms);
     int px_small = widget_px(env, TEXT_ROLE_SMALL);
     int line_small = text_measure(env->text, "Ag", FONT_REGULAR,
                                   px_small).height;

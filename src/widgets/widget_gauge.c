@@ -48,8 +48,7 @@ gauge_create(const struct layout_widget *lw, const struct widget_env *env)
     g->unit = widget_cfg_str(lw, "unit", "");
     g->target_label = widget_cfg_str(lw, "target_label",
                                      vi ? "kế hoạch" : "of plan");
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(lw->config, "decimals");
-    g->decimals = cJSON_IsNumber(d) ? (int)d->valuedouble : 1;
+    g->decimals = widget_cfg_int(lw, "decimals", 1);
     g->arc = strcmp(lw->type, "gauge") == 0;
     return g;
 }
@@ -112,15 +111,11 @@ gauge_paint(void *self, cairo_t *cr, int w, int h,
     bool have_t = widget_bound_number(&tb, &t) && t > 0;
     bool have = widget_bound_number(&vb, &v) && have_t;
     bool have_e = have_t && widget_bound_number(&eb, &e);
-    enum source_state state = vb.src ? snapshot_state(vb.snap, vb.src,
-                                                      fs->now_ms)
-                                     : SOURCE_STATE_OK;
-    double alpha = have ? widget_state_alpha(state) : 1;
-    char period[128] = "";
-    struct bound pb = widget_resolve(env, fs, g->period);
-    if (cJSON_IsString(pb.value)) {
-        snprintf(period, sizeof(period), "%s", pb.value->valuestring);
-    }
+    double alpha = have ? widget_state_alpha(widget_bound_state(&vb,
+                                                                fs->now_ms))
+                        : 1;
+    char period[128];
+    widget_text_of(period, sizeof(period), env, fs, g->period);
     int footer_y = widget_footer(cr, env, w, h, pad, period, &vb, have, fs);
 
     double pct = have ? v / t * 100.0 : NAN;
@@ -261,8 +256,7 @@ gauge_paint(void *self, cairo_t *cr, int w, int h,
                          w - 2 * pad - label_w - px);
         struct text_extent ve = text_measure(env->text, pct_s, FONT_BOLD,
                                              vpx);
-        double bar_y = text_bottom - pad * 0.3 - track * 2 -
-                       (have_e ? 0 : 0);
+        double bar_y = text_bottom - pad * 0.3 - track * 2;
         double ty = y + (bar_y - y - ve.height) / 2;
         if (ty < y) {
             ty = y;

@@ -56,8 +56,7 @@ kpi_create(const struct layout_widget *lw, const struct widget_env *env)
                              vi ? "so với kỳ trước" : "vs previous period");
     k->polarity = widget_cfg_str(lw, "polarity", "up-is-good");
     k->delta_unit = widget_cfg_str(lw, "delta_unit", "percent");
-    const cJSON *d = cfg(k, "decimals");
-    k->decimals = cJSON_IsNumber(d) ? (int)d->valuedouble : 1;
+    k->decimals = widget_cfg_int(lw, "decimals", 1);
     k->show_source = widget_cfg_bool(lw, "show_source", false);
     return k;
 }
@@ -123,10 +122,7 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
 
     struct bound val = widget_resolve(env, fs, k->value);
     struct bound prev = widget_resolve(env, fs, k->previous);
-    struct bound period = widget_resolve(env, fs, k->period);
-    enum source_state state = val.src ? snapshot_state(val.snap, val.src,
-                                                       fs->now_ms)
-                                      : SOURCE_STATE_OK;
+    enum source_state state = widget_bound_state(&val, fs->now_ms);
     double v = 0, pv = 0;
     bool have = widget_bound_number(&val, &v);
     bool have_prev = have && widget_bound_number(&prev, &pv);
@@ -145,22 +141,17 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
                  val.src->label);
         struct text_extent e = text_measure(env->text, src, FONT_REGULAR,
                                             px_small);
-        int title_w = k->lw->title
-            ? text_measure(env->text, k->lw->title, FONT_MEDIUM,
-                           px_title).width
-            : 0;
+        int title_w = widget_title_width(env, k->lw->title);
         if (title_w + px_small + e.width <= avail_w) {
             widget_text(cr, env, src, FONT_REGULAR, px_small,
-                        w - pad - e.width, pad * 0.6 + (y - pad * 0.6 -
-                                                       e.height) / 2,
-                        COLOR_MUTED, 0.8);
+                        w - pad - e.width,
+                        widget_title_row_y(pad, y, e.height), COLOR_MUTED,
+                        0.8);
         }
     }
 
-    char period_s[128] = "";
-    if (cJSON_IsString(period.value)) {
-        snprintf(period_s, sizeof(period_s), "%s", period.value->valuestring);
-    }
+    char period_s[128];
+    widget_text_of(period_s, sizeof(period_s), env, fs, k->period);
     int footer_y = widget_footer(cr, env, w, h, pad, period_s, &val, have,
                                  fs);
 

@@ -52,10 +52,8 @@ line_create(const struct layout_widget *lw, const struct widget_env *env)
     l->unit = widget_cfg_str(lw, "unit", "");
     l->target_label = widget_cfg_str(lw, "target_label",
                                      vi ? "mục tiêu" : "target");
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(lw->config, "decimals");
-    l->decimals = cJSON_IsNumber(d) ? (int)d->valuedouble : 1;
-    const cJSON *last = cJSON_GetObjectItemCaseSensitive(lw->config, "last");
-    l->last = cJSON_IsNumber(last) ? (int)last->valuedouble : 0;
+    l->decimals = widget_cfg_int(lw, "decimals", 1);
+    l->last = widget_cfg_int(lw, "last", 0);
     l->area = widget_cfg_bool(lw, "area", false);
     l->zero = widget_cfg_bool(lw, "zero", false) || l->area;
     l->min_max = widget_cfg_bool(lw, "min_max", false);
@@ -320,22 +318,17 @@ line_paint(void *self, cairo_t *cr, int w, int h,
         }
     }
     struct bound worst = widget_chart_worst(&cs, fs);
-    enum source_state state = worst.src ? snapshot_state(worst.snap,
-                                                         worst.src,
-                                                         fs->now_ms)
-                                        : SOURCE_STATE_OK;
-    double alpha = widget_state_alpha(state);
+    double alpha = widget_state_alpha(widget_bound_state(&worst,
+                                                         fs->now_ms));
     bool have = cs.nvalid > 0;
 
     /* Footer: the declared period, else the newest point's. */
-    char period[96] = "";
-    struct bound pb = widget_resolve(env, fs, l->period);
+    char period[96];
+    widget_text_of(period, sizeof(period), env, fs, l->period);
     int nsi = 0;
     size_t npi = 0;
-    bool newest = newest_point(&cs, &nsi, &npi);
-    if (cJSON_IsString(pb.value)) {
-        snprintf(period, sizeof(period), "%s", pb.value->valuestring);
-    } else if (newest && cs.s[nsi].kind == CHART_X_TIME) {
+    bool newest = !period[0] && newest_point(&cs, &nsi, &npi);
+    if (newest && cs.s[nsi].kind == CHART_X_TIME) {
         chart_period_label(period, sizeof(period),
                            (int64_t)cs.s[nsi].pts[npi].x, cs.s[nsi].period,
                            env->layout->utc_offset_min, loc);
@@ -347,17 +340,9 @@ line_paint(void *self, cairo_t *cr, int w, int h,
 
     /* Legend in the title row when it fits, else beside the unit. */
     bool want_legend = l->legend && cs.n > 1;
-    int title_w = l->lw->title ? text_measure(env->text, l->lw->title,
-                                              FONT_MEDIUM,
-                                              widget_px(env, TEXT_ROLE_TITLE))
-                                     .width
-                               : 0;
-    bool legend_done = false;
-    if (want_legend) {
-        double ly = pad * 0.6 + (y - pad * 0.6 - line_h) / 2;
-        legend_done = widget_chart_legend(cr, env, &cs, w - pad, ly,
-                                          w - 2 * pad - title_w - px);
-    }
+    bool legend_done = want_legend &&
+                       widget_chart_title_legend(cr, env, &cs, l->lw->title,
+                                                 pad, y, w);
 
     int top = y + (int)(pad * 0.3);
     int bottom = footer_y - (int)(pad * 0.35) - line_h; /* x labels below */
@@ -424,17 +409,8 @@ line_paint(void *self, cairo_t *cr, int w, int h,
         widget_chart_fini(&cs);
         return;
     }
-    double sstep = sc.step / div;
-    int tdec = sstep >= 1 ? 0 : (int)ceil(-log10(sstep) - 1e-9);
-    char tl[16][48];
-    int tick_w = 0;
-    int nt = sc.count < 16 ? sc.count : 16;
-    for (int i = 0; i < nt; i++) {
-        format_number(tl[i], sizeof(tl[i]), (sc.lo + i * sc.step) / div, tdec,
-                      loc);
-        int tw = text_measure(env->text, tl[i], FONT_REGULAR, px).width;
-        tick_w = tw > tick_w ? tw : tick_w;
-    }
+    struct chart_tick_labels tl;
+    widget_chart_tick_labels(env, &sc, div, &tl);
 
     /* End labels: the newest value of each series, at the right. */
     struct end_label ends[WIDGET_CHART_MAX_SERIES];
@@ -453,7 +429,7 @@ line_paint(void *self, cairo_t *cr, int w, int h,
     }
 
     struct plot p = {
-        .left = pad + tick_w + px * 0.5,
+        .left = pad + tl.width + px * 0.5,
         .top = top + line_h / 2.0,
         .x0 = xmin,
         .x1 = xmax,
@@ -469,7 +445,7 @@ line_paint(void *self, cairo_t *cr, int w, int h,
 
     /* Grid and value labels. */
     cairo_set_line_width(cr, fmax(1, px * 0.03));
-    for (int i = 0; i < nt; i++) {
+    for (int i = 0; i < tl.n; i++) {
         double v = sc.lo + i * sc.step;
         double gy = round(px_y(&p, v)) + 0.5;
         widget_set_color(cr, env, v == 0 ? COLOR_MUTED : COLOR_PANEL_BORDER,
@@ -477,8 +453,8 @@ line_paint(void *self, cairo_t *cr, int w, int h,
         cairo_move_to(cr, p.left, gy);
         cairo_line_to(cr, p.left + p.width, gy);
         cairo_stroke(cr);
-        int tw = text_measure(env->text, tl[i], FONT_REGULAR, px).width;
-        widget_text(cr, env, tl[i], FONT_REGULAR, px,
+        int tw = text_measure(env->text, tl.text[i], FONT_REGULAR, px).width;
+        widget_text(cr, env, tl.text[i], FONT_REGULAR, px,
                     p.left - px * 0.35 - tw, gy - line_h / 2.0, COLOR_MUTED,
                     1);
     }

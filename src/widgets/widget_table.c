@@ -180,15 +180,10 @@ table_paint(void *self, cairo_t *cr, int w, int h,
     struct bound rows = widget_resolve(env, fs, t->rows);
     int nrows = cJSON_IsArray(rows.value) ? cJSON_GetArraySize(rows.value)
                                           : 0;
-    enum source_state state = rows.src ? snapshot_state(rows.snap, rows.src,
-                                                        fs->now_ms)
-                                       : SOURCE_STATE_OK;
-    double alpha = widget_state_alpha(state);
-    char period[128] = "";
-    struct bound pbnd = widget_resolve(env, fs, t->period);
-    if (cJSON_IsString(pbnd.value)) {
-        snprintf(period, sizeof(period), "%s", pbnd.value->valuestring);
-    }
+    double alpha = widget_state_alpha(widget_bound_state(&rows,
+                                                         fs->now_ms));
+    char period[128];
+    widget_text_of(period, sizeof(period), env, fs, t->period);
     int footer_y = widget_footer(cr, env, w, h, pad, period, &rows,
                                  nrows > 0, fs);
     int top = y + (int)(pad * 0.3);
@@ -277,8 +272,7 @@ table_paint(void *self, cairo_t *cr, int w, int h,
                  pages);
         int tw = text_measure(env->text, pg, FONT_MEDIUM, px).width;
         widget_text(cr, env, pg, FONT_MEDIUM, px, w - pad - tw,
-                    pad * 0.6 + (y - pad * 0.6 - line_s) / 2, COLOR_ACCENT,
-                    1);
+                    widget_title_row_y(pad, y, line_s), COLOR_ACCENT, 1);
     }
     int first = page * per_page;
     for (int r = first; r < nrows && r < first + per_page; r++) {
