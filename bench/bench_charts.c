@@ -10,6 +10,7 @@
  * deterministic instruction counts; otherwise the process CPU time per
  * repaint is printed (noisy: compare within one run).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,40 +31,58 @@ cpu_us(void)
     return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
-static void
-measure(const struct widget_class *cls, const struct layout_widget *lw,
-        const struct widget_env *env, const struct frame_state *fs, int w,
-        int h, int reps, const char *name)
+/* Paints the widget reps times; `fresh`: a new widget instance every time,
+ * so its series are parsed again as after new data (a widget keeps the
+ * parsed series of unchanged data between repaints). */
+static double
+run_paints(const struct widget_class *cls, const struct layout_widget *lw,
+           const struct widget_env *env, const struct frame_state *fs,
+           cairo_t *cr, int w, int h, int reps, bool fresh, const char *tag)
 {
     void *self = cls->create(lw, env);
     if (!self) {
-        return;
+        return -1;
     }
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w,
-                                                    h);
-    cairo_t *cr = cairo_create(s);
     cls->paint(self, cr, w, h, fs); /* warm-up: glyph cache */
-    char tag[128];
-    snprintf(tag, sizeof(tag), "%s", name);
     CALLGRIND_ZERO_STATS;
     CALLGRIND_START_INSTRUMENTATION;
     double t0 = cpu_us();
     for (int i = 0; i < reps; i++) {
+        if (fresh) {
+            cls->destroy(self);
+            self = cls->create(lw, env);
+        }
         cairo_save(cr);
         cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
         cairo_paint(cr);
         cairo_restore(cr);
         cls->paint(self, cr, w, h, fs);
     }
-    cairo_surface_flush(s);
+    cairo_surface_flush(cairo_get_target(cr));
     double t1 = cpu_us();
     CALLGRIND_STOP_INSTRUMENTATION;
     CALLGRIND_DUMP_STATS_AT(tag);
-    printf("%-14s %-9s %5d x %-5d %9.3f ms CPU per repaint\n", name,
-           lw->type, w, h, (t1 - t0) / reps / 1000.0);
+    cls->destroy(self);
+    return (t1 - t0) / reps / 1000.0;
+}
+
+static void
+measure(const struct widget_class *cls, const struct layout_widget *lw,
+        const struct widget_env *env, const struct frame_state *fs, int w,
+        int h, int reps, const char *name)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w,
+                                                    h);
+    cairo_t *cr = cairo_create(s);
+    char tag[128];
+    snprintf(tag, sizeof(tag), "%s:new-data", name);
+    double fresh = run_paints(cls, lw, env, fs, cr, w, h, reps, true, tag);
+    snprintf(tag, sizeof(tag), "%s:same-data", name);
+    double same = run_paints(cls, lw, env, fs, cr, w, h, reps, false, tag);
+    printf("%-14s %-9s %5d x %-5d %9.3f ms new data %9.3f ms same data "
+           "(CPU per repaint)\n", name, lw->type, w, h, fresh, same);
     cairo_destroy(cr);
     cairo_surface_destroy(s);
-    cls->destroy(self);
 }
 
 int

@@ -25,6 +25,7 @@
 #include "render/output.h"
 #include "render/wall.h"
 #include "testlib.h"
+#include "widgets/widget_chart.h"
 
 static const char *src_dir;
 static const char *out_dir;
@@ -400,6 +401,64 @@ test_chart_damage(void)
     layout_destroy(l);
 }
 
+/* Parsed series are reused while their JSON is the same (a later minute,
+ * an HTTP 304 re-confirmation) and read again when new data arrives. */
+static void
+test_chart_cache(void)
+{
+    struct layout *l = load("layouts/gallery.json");
+    if (!l) {
+        return;
+    }
+    struct widget_env env = {.layout = l, .text = tc, .scale = 1};
+    struct source_set *set = source_set_create(l);
+    int64_t t0 = at("2026-11-22T09:15:01+07:00");
+    source_set_load_files(set, t0);
+    struct frame_state fs = fs_of(set, t0);
+    cJSON *spec = cJSON_Parse("{\"source\": \"kenh\", "
+                              "\"pointer\": \"/channels\"}");
+    struct chart_cache cc = {0};
+    const struct chart_set *cs = widget_chart_get(&cc, &env, &fs, spec,
+                                                  CHART_X_CATEGORY, 0);
+    CHECK(cc.reads == 1 && cs->nvalid == 4, "first read: %lu reads, %zu "
+          "points", (unsigned long)cc.reads, cs->nvalid);
+    const struct chart_point *pts = cs->s[0].pts;
+    fs.now_ms = t0 + 60000;
+    cs = widget_chart_get(&cc, &env, &fs, spec, CHART_X_CATEGORY, 0);
+    CHECK(cc.reads == 1 && cs->s[0].pts == pts, "a minute later the points "
+          "are reused (%lu reads)", (unsigned long)cc.reads);
+    /* A 304: a new snapshot sharing the data. */
+    size_t idx = (size_t)layout_source_index(l, "kenh");
+    const struct snapshot *old = fs.snapshots[idx];
+    source_set_publish(set, idx, snapshot_derive(old, old->generation + 1,
+                                                 fs.now_ms, old->as_of_ms,
+                                                 fs.now_ms, NULL));
+    fs.snapshots = source_set_snapshots(set);
+    cs = widget_chart_get(&cc, &env, &fs, spec, CHART_X_CATEGORY, 0);
+    CHECK(cc.reads == 1 && cs->b[0].snap == fs.snapshots[idx],
+          "re-confirmed data: points reused, binding moved to the new "
+          "snapshot");
+    cJSON *root = cJSON_Parse("{\"channels\": [{\"name\": \"A\", "
+                              "\"value\": 1}, {\"name\": \"B\", "
+                              "\"value\": null}]}");
+    source_set_publish(set, idx, snapshot_create(root, 99, fs.now_ms,
+                                                 fs.now_ms, fs.now_ms, NULL));
+    fs.snapshots = source_set_snapshots(set);
+    cs = widget_chart_get(&cc, &env, &fs, spec, CHART_X_CATEGORY, 0);
+    CHECK(cc.reads == 2 && cs->s[0].n == 2 && cs->nvalid == 1 &&
+          strcmp(cs->s[0].pts[0].label, "A") == 0,
+          "new data is read again (%lu reads, %zu points)",
+          (unsigned long)cc.reads, cs->s[0].n);
+    /* The cache keeps the snapshot its labels point into alive after the
+     * set moved on (ASan would report a use after free). */
+    source_set_destroy(set);
+    CHECK(strcmp(cs->s[0].pts[1].label, "B") == 0, "labels outlive the "
+          "source set");
+    widget_chart_cache_fini(&cc);
+    cJSON_Delete(spec);
+    layout_destroy(l);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -425,6 +484,7 @@ main(int argc, char **argv)
         test_states();
         test_charts();
         test_chart_damage();
+        test_chart_cache();
     }
     text_cache_destroy(tc);
     free(shaders);

@@ -26,6 +26,7 @@ struct bar {
     int decimals;
     bool horizontal, stacked, values, legend, rank, asc;
     int top;
+    struct chart_cache cache;
 };
 
 static void *
@@ -64,7 +65,9 @@ bar_create(const struct layout_widget *lw, const struct widget_env *env)
 static void
 bar_destroy(void *self)
 {
-    free(self);
+    struct bar *b = self;
+    widget_chart_cache_fini(&b->cache);
+    free(b);
 }
 
 static uint64_t
@@ -528,8 +531,9 @@ bar_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     int px = widget_px(env, TEXT_ROLE_SMALL);
     int line_h = text_measure(env->text, "Ag", FONT_REGULAR, px).height;
 
-    struct chart_set cs;
-    widget_chart_read(&cs, env, fs, b->series, CHART_X_CATEGORY);
+    const struct chart_set cs = *widget_chart_get(&b->cache, env, fs,
+                                                  b->series, CHART_X_CATEGORY,
+                                                  0);
     struct bound worst = widget_chart_worst(&cs, fs);
     enum source_state state = widget_bound_state(&worst, fs->now_ms);
     bool have = cs.nvalid > 0;
@@ -557,7 +561,6 @@ bar_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     } else {
         paint_bars(b, cr, &cs, pad, top, bottom, w, widget_state_alpha(state));
     }
-    widget_chart_fini(&cs);
 }
 
 const struct widget_class widget_bar_class = {

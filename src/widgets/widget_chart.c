@@ -89,6 +89,69 @@ widget_chart_fini(struct chart_set *cs)
     }
 }
 
+static void
+cache_drop(struct chart_cache *cc)
+{
+    if (cc->valid) {
+        widget_chart_fini(&cc->cs);
+    }
+    for (int i = 0; i < WIDGET_CHART_MAX_SERIES; i++) {
+        if (cc->snap[i]) {
+            snapshot_unref(cc->snap[i]);
+        }
+        cc->snap[i] = NULL;
+        cc->value[i] = NULL;
+    }
+    cc->valid = false;
+}
+
+const struct chart_set *
+widget_chart_get(struct chart_cache *cc, const struct widget_env *env,
+                 const struct frame_state *fs, const cJSON *specs,
+                 enum chart_x_kind kind, size_t last)
+{
+    int n = spec_count(specs);
+    struct bound b[WIDGET_CHART_MAX_SERIES];
+    bool same = cc->valid && cc->kind == kind && cc->cs.n == n;
+    for (int i = 0; i < n; i++) {
+        b[i] = widget_resolve(env, fs, spec_at(specs, i));
+        same = same && b[i].value == cc->value[i];
+    }
+    if (same) {
+        /* Same JSON nodes, held alive by our references: same points.
+         * Only the bindings (snapshot, for state and age) move on. */
+        for (int i = 0; i < n; i++) {
+            cc->cs.b[i] = b[i];
+        }
+        return &cc->cs;
+    }
+    cache_drop(cc);
+    widget_chart_read(&cc->cs, env, fs, specs, kind);
+    cc->reads++;
+    if (last > 0) {
+        cc->cs.nvalid = 0;
+        for (int i = 0; i < cc->cs.n; i++) {
+            chart_series_keep_last(&cc->cs.s[i], last);
+            cc->cs.nvalid += cc->cs.s[i].nvalid;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        cc->value[i] = cc->cs.b[i].value;
+        if (cc->cs.b[i].snap) {
+            cc->snap[i] = snapshot_ref((struct snapshot *)cc->cs.b[i].snap);
+        }
+    }
+    cc->kind = kind;
+    cc->valid = true;
+    return &cc->cs;
+}
+
+void
+widget_chart_cache_fini(struct chart_cache *cc)
+{
+    cache_drop(cc);
+}
+
 static int
 severity(enum source_state st)
 {

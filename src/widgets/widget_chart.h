@@ -34,6 +34,35 @@ void widget_chart_read(struct chart_set *cs, const struct widget_env *env,
                        enum chart_x_kind kind);
 void widget_chart_fini(struct chart_set *cs);
 
+/*
+ * The parsed series of a widget, kept between paints: a repaint whose
+ * series data is the same JSON as last time (only the age in the footer
+ * changed, or an HTTP 304 re-confirmed it) reuses the parsed points
+ * instead of reading 10,000 timestamps again.  The cache holds references
+ * on the snapshots its data came from, so the JSON it points into (labels)
+ * stays alive; a different JSON node for any series re-reads the set.
+ * Zero-initialised; widget_chart_cache_fini releases it.
+ */
+struct chart_cache {
+    bool valid;
+    enum chart_x_kind kind;
+    const cJSON *value[WIDGET_CHART_MAX_SERIES];
+    struct snapshot *snap[WIDGET_CHART_MAX_SERIES];
+    struct chart_set cs;
+    uint64_t reads; /* how many times the series were read (for tests) */
+};
+
+/* The set for this frame: bindings resolved afresh (states, ages), points
+ * reused when their JSON did not change.  `last` > 0 keeps only the newest
+ * `last` points of each series.  Valid until the next call or fini; the
+ * caller must not free or change it. */
+const struct chart_set *widget_chart_get(struct chart_cache *cc,
+                                         const struct widget_env *env,
+                                         const struct frame_state *fs,
+                                         const cJSON *specs,
+                                         enum chart_x_kind kind, size_t last);
+void widget_chart_cache_fini(struct chart_cache *cc);
+
 /* The binding whose source is in the worst state (error > stale > late >
  * ok), for the footer; a literal-free set returns an empty bound. */
 struct bound widget_chart_worst(const struct chart_set *cs,
