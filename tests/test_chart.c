@@ -11,6 +11,7 @@
 #include "chart/chart_ticks.h"
 #include "text/format.h"
 #include "testlib.h"
+#include "widgets/widget_chart.h"
 
 #define VI LAYOUT_LOCALE_VI_VN
 #define EN LAYOUT_LOCALE_EN_US
@@ -344,6 +345,64 @@ test_palette(void)
     CHECK(v0.r < 0.3 && v1.g > 0.85, "viridis ends clamp");
 }
 
+/* The brief move of a graphic to a new value. */
+static void
+test_anim(void)
+{
+    struct widget_anim a = {.dur_ms = 600};
+    double v[3] = {10, 20, NAN};
+    widget_anim_target(&a, v, 3, 1000);
+    CHECK(!widget_anim_running(&a, 1000) && widget_anim_at(&a, 0, 1000) == 10,
+          "first values are drawn at once");
+    uint64_t idle = widget_anim_stamp(&a, 1000, 1);
+    CHECK(widget_anim_next_change(&a, 1000, 5000) == 5000, "idle: no frames "
+          "asked for");
+    widget_anim_target(&a, v, 3, 2000);
+    CHECK(!widget_anim_running(&a, 2000), "the same values start nothing");
+    double w[3] = {30, 20, 5};
+    widget_anim_target(&a, w, 3, 3000);
+    CHECK(widget_anim_running(&a, 3000) && widget_anim_at(&a, 0, 3000) == 10,
+          "a change starts from the old value");
+    double mid = widget_anim_at(&a, 0, 3300);
+    CHECK(mid > 20 && mid < 30, "half way in time, past half way (ease "
+          "out): %g", mid);
+    CHECK(widget_anim_at(&a, 1, 3300) == 20, "an unchanged value stays");
+    CHECK(widget_anim_at(&a, 2, 3000) == 5, "a value that was missing "
+          "appears at once, never grows out of a gap");
+    CHECK(widget_anim_stamp(&a, 3000, 1) != widget_anim_stamp(&a, 3016, 1),
+          "the stamp changes every frame while moving");
+    CHECK(widget_anim_stamp(&a, 3001, 1) == widget_anim_stamp(&a, 3002, 1),
+          "but not within a frame");
+    CHECK(widget_anim_next_change(&a, 3001, 99999) == 3016, "asks for the "
+          "next frame: %lld", (long long)widget_anim_next_change(&a, 3001,
+                                                                 99999));
+    CHECK(widget_anim_next_change(&a, 3595, 99999) == 3600, "and for the "
+          "end exactly");
+    CHECK(!widget_anim_running(&a, 3600) && widget_anim_at(&a, 0, 3600) == 30
+              && widget_anim_stamp(&a, 3600, 1) == idle,
+          "at the end: the value, and the idle stamp");
+    /* A change during a move continues from where the graphic is. */
+    widget_anim_target(&a, v, 3, 4000);
+    double at = widget_anim_at(&a, 0, 4200);
+    double x[3] = {0, 20, 5};
+    widget_anim_target(&a, x, 3, 4200);
+    CHECK(fabs(widget_anim_at(&a, 0, 4200) - at) < 1e-9, "redirected "
+          "without a jump");
+    double y[3] = {0, NAN, 5};
+    widget_anim_target(&a, y, 3, 4300);
+    CHECK(isnan(widget_anim_at(&a, 1, 4300)), "a value that goes missing "
+          "is missing at once");
+    double z[2] = {1, 2};
+    widget_anim_target(&a, z, 2, 4400);
+    CHECK(!widget_anim_running(&a, 4400) && widget_anim_at(&a, 1, 4400) == 2,
+          "a different count of values jumps");
+    struct widget_anim off = {0};
+    widget_anim_target(&off, v, 3, 0);
+    widget_anim_target(&off, w, 3, 10);
+    CHECK(!widget_anim_running(&off, 10) && widget_anim_at(&off, 0, 10) == 30,
+          "without `animate` values jump");
+}
+
 int
 main(void)
 {
@@ -355,5 +414,6 @@ main(void)
     test_series();
     test_reduce();
     test_palette();
+    test_anim();
     return testlib_done();
 }

@@ -396,6 +396,41 @@ test_chart_damage(void)
     struct wall_stats s4 = wall_get_stats(w);
     CHECK(s4.paints - s3.paints == 1, "new data for the donut repaints 1 "
           "widget, repainted %lu", s4.paints - s3.paints);
+    /* The gauge declares "animate": "600ms".  A new value repaints it (and
+     * the progress bar on the same source) at once, then the gauge alone
+     * each frame of its move, then nothing. */
+    idx = layout_source_index(l, "ke_hoach");
+    root = cJSON_Parse("{\"updated\": \"2026-11-22T09:10:00+07:00\","
+                       "\"disbursement\": {\"value\": 700000, "
+                       "\"plan\": 1000000, \"expected\": 893000},"
+                       "\"revenue\": {\"value\": 1787.4, \"plan\": 1966.0}}");
+    source_set_publish(set, (size_t)idx,
+                       snapshot_create(root, 100, fs.now_ms,
+                                       at("2026-11-22T09:10:00+07:00"),
+                                       fs.now_ms, NULL));
+    fs.snapshots = source_set_snapshots(set);
+    wall_update(w, &fs);
+    struct wall_stats s5 = wall_get_stats(w);
+    CHECK(s5.paints - s4.paints == 2, "new plan data repaints gauge and "
+          "progress, repainted %lu", s5.paints - s4.paints);
+    int64_t start = fs.now_ms;
+    int frames = 0;
+    unsigned long moving = 0;
+    while (fs.now_ms < start + 1000) {
+        int64_t next = wall_next_deadline(w, &fs);
+        fs.now_ms = next < start + 1000 ? next : start + 1000;
+        struct wall_stats a = wall_get_stats(w);
+        wall_update(w, &fs);
+        struct wall_stats b = wall_get_stats(w);
+        moving += b.paints - a.paints;
+        frames++;
+    }
+    CHECK(moving >= 30 && moving <= 40, "600 ms at 16 ms a frame: the "
+          "gauge alone repainted %lu times over %d frames", moving, frames);
+    struct wall_stats s6 = wall_get_stats(w);
+    fs.now_ms += 2000;
+    CHECK(!wall_update(w, &fs), "after the move: nothing to do");
+    CHECK(wall_get_stats(w).paints == s6.paints, "and nothing repainted");
     wall_destroy(w);
     source_set_destroy(set);
     layout_destroy(l);

@@ -19,6 +19,7 @@
 #define VALUE {.kind = SPEC_VALUE}
 #define COLOR {.kind = SPEC_COLOR}
 #define DURATION {.kind = SPEC_DURATION}
+#define DURATION_MAX(ms) {.kind = SPEC_DURATION, .max = (ms)}
 #define INT(lo, hi) {.kind = SPEC_INTEGER, .min = (lo), .max = (hi)}
 #define NUM(lo, hi) {.kind = SPEC_NUMBER, .min = (lo), .max = (hi)}
 #define ENUM(...) {.kind = SPEC_ENUM, .choices = (const char *const[]){ \
@@ -240,6 +241,8 @@ static const struct spec_field bar_fields[] = {
     {"values", BOOL, false, "write each bar's value (default true)"},
     {"thresholds", THRESHOLDS, false, "value ranges that colour the bars"},
     {"highlight", STR, false, "a category to outline (e.g. a province)"},
+    {"animate", DURATION_MAX(2000), false, "when a value changes, move the "
+     "graphic to it over this time (at most 2s); numbers change at once"},
     {"legend", BOOL, false, "show the legend when it fits (default true "
      "with several series)"},
     {"period", TEXT, false, "the period the values are for"},
@@ -256,6 +259,8 @@ static const struct spec_field gauge_fields[] = {
      "\"kế hoạch\")"},
     {"thresholds", THRESHOLDS, false, "ranges of the percentage of target "
      "that colour the gauge"},
+    {"animate", DURATION_MAX(2000), false, "when a value changes, move the "
+     "graphic to it over this time (at most 2s); numbers change at once"},
     {"period", TEXT, false, "the period the value is for"},
     END,
 };
@@ -824,6 +829,8 @@ check_node(const struct check_ctx *c, const cJSON *n, const struct spec *s,
                 what);
         } else if (ms == 0) {
             err(c, n, "%s must be longer than zero", what);
+        } else if (s->max > 0 && (double)ms > s->max) {
+            err(c, n, "%s must be at most %gms", what, s->max);
         }
         return;
     }

@@ -27,6 +27,7 @@ struct bar {
     bool horizontal, stacked, values, legend, rank, asc;
     int top;
     struct chart_cache cache;
+    struct widget_anim anim; /* bar lengths moving to new values */
 };
 
 static void *
@@ -59,6 +60,7 @@ bar_create(const struct layout_widget *lw, const struct widget_env *env)
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(rank, "top");
         b->top = cJSON_IsNumber(t) ? (int)t->valuedouble : 0;
     }
+    widget_anim_init(&b->anim, lw);
     return b;
 }
 
@@ -75,6 +77,7 @@ bar_stamp(void *self, const struct frame_state *fs)
 {
     struct bar *b = self;
     uint64_t h = widget_chart_stamp(b->env, fs, b->series, 0x424152);
+    h = widget_anim_stamp(&b->anim, fs->now_ms, h);
     return widget_stamp_spec(b->env, fs, b->period, h);
 }
 
@@ -82,7 +85,9 @@ static int64_t
 bar_next_change(void *self, const struct frame_state *fs)
 {
     struct bar *b = self;
-    return widget_chart_next_change(b->env, fs, b->series);
+    return widget_anim_next_change(&b->anim, fs->now_ms,
+                                   widget_chart_next_change(b->env, fs,
+                                                            b->series));
 }
 
 struct row {
@@ -250,7 +255,7 @@ paint_rank(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
 /* Grouped or stacked bars, vertical or horizontal, with a value axis. */
 static void
 paint_bars(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
-           int top, int bottom, int w, double alpha)
+           int top, int bottom, int w, double alpha, int64_t now_ms)
 {
     const struct widget_env *env = b->env;
     const enum layout_locale loc = env->layout->locale;
@@ -385,6 +390,18 @@ paint_bars(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
                         COLOR_MUTED, 1);
         }
     }
+    /* Bar lengths may move to new values (`animate`): every bar's value
+     * in drawing order; too many bars to follow simply jump. */
+    double want[WIDGET_ANIM_MAX];
+    int nwant = 0;
+    for (size_t c = 0; c < ncat; c++) {
+        for (int i = 0; i < cs->n; i++, nwant++) {
+            if (nwant < WIDGET_ANIM_MAX) {
+                want[nwant] = c < cs->s[i].n ? cs->s[i].pts[c].y : NAN;
+            }
+        }
+    }
+    widget_anim_target(&b->anim, want, nwant, now_ms);
     double band = (b->horizontal ? pbottom - ptop : right - left) /
                   (double)(ncat ? ncat : 1);
     int groups = b->stacked ? 1 : cs->n;
@@ -445,10 +462,16 @@ paint_bars(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
                 continue;
             }
             double v = cs->s[i].pts[c].y;
-            double from = b->stacked ? (v >= 0 ? pos : neg) : 0;
-            double to = from + v;
+            /* The length drawn: v, or on its way to v. */
+            double dv = v;
+            int k = (int)c * cs->n + i;
+            if (k < WIDGET_ANIM_MAX && k < b->anim.n) {
+                dv = widget_anim_at(&b->anim, k, now_ms);
+            }
+            double from = b->stacked ? (dv >= 0 ? pos : neg) : 0;
+            double to = from + dv;
             if (b->stacked) {
-                *(v >= 0 ? &pos : &neg) = to;
+                *(dv >= 0 ? &pos : &neg) = to;
             }
             double a = VPOS(from), z = VPOS(to);
             enum color_role role = cs->n == 1
@@ -559,7 +582,8 @@ bar_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     } else if (b->rank) {
         paint_rank(b, cr, &cs, pad, top, bottom, w, widget_state_alpha(state));
     } else {
-        paint_bars(b, cr, &cs, pad, top, bottom, w, widget_state_alpha(state));
+        paint_bars(b, cr, &cs, pad, top, bottom, w, widget_state_alpha(state),
+                   fs->now_ms);
     }
 }
 

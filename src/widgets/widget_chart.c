@@ -4,6 +4,7 @@
  */
 #include "widgets/widget_chart.h"
 
+#include "base/timeutil.h"
 #include "text/format.h"
 
 #include <math.h>
@@ -402,4 +403,110 @@ widget_chart_sparkline(cairo_t *cr, const struct widget_env *env,
     free(path);
     widget_chart_fini(&cs);
     return true;
+}
+
+void
+widget_anim_init(struct widget_anim *a, const struct layout_widget *lw)
+{
+    memset(a, 0, sizeof(*a));
+    const char *d = widget_cfg_str(lw, "animate", NULL);
+    if (!d || !time_parse_duration(d, &a->dur_ms) || a->dur_ms < 0) {
+        a->dur_ms = 0;
+    }
+}
+
+static double
+anim_progress(const struct widget_anim *a, int64_t now_ms)
+{
+    if (a->dur_ms <= 0 || now_ms >= a->t0 + a->dur_ms) {
+        return 1;
+    }
+    double t = now_ms <= a->t0 ? 0 : (double)(now_ms - a->t0) / a->dur_ms;
+    double u = 1 - t;
+    return 1 - u * u * u; /* ease out: fast start, calm arrival */
+}
+
+double
+widget_anim_at(const struct widget_anim *a, int i, int64_t now_ms)
+{
+    if (i < 0 || i >= a->n) {
+        return NAN;
+    }
+    double from = a->from[i], to = a->to[i];
+    if (isnan(from) || isnan(to)) {
+        return to;
+    }
+    return from + (to - from) * anim_progress(a, now_ms);
+}
+
+bool
+widget_anim_running(const struct widget_anim *a, int64_t now_ms)
+{
+    return a->dur_ms > 0 && a->seen && now_ms >= a->t0 &&
+           now_ms < a->t0 + a->dur_ms;
+}
+
+static bool
+same_value(double x, double y)
+{
+    return (isnan(x) && isnan(y)) || x == y;
+}
+
+void
+widget_anim_target(struct widget_anim *a, const double *v, int n,
+                   int64_t now_ms)
+{
+    bool jump = a->dur_ms <= 0 || !a->seen || n != a->n ||
+                n > WIDGET_ANIM_MAX;
+    if (n > WIDGET_ANIM_MAX) {
+        n = WIDGET_ANIM_MAX;
+    }
+    bool changed = false;
+    for (int i = 0; i < n && !jump; i++) {
+        changed = changed || !same_value(v[i], a->to[i]);
+    }
+    if (jump) {
+        for (int i = 0; i < n; i++) {
+            a->from[i] = a->to[i] = v[i];
+        }
+        a->n = n;
+        a->seen = true;
+        a->t0 = now_ms - a->dur_ms;
+        return;
+    }
+    if (!changed) {
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        /* From where the graphic is now, so a change during a move
+         * continues from there without a jump. */
+        a->from[i] = widget_anim_at(a, i, now_ms);
+        a->to[i] = v[i];
+    }
+    a->t0 = now_ms;
+}
+
+uint64_t
+widget_anim_stamp(const struct widget_anim *a, int64_t now_ms, uint64_t h)
+{
+    if (!widget_anim_running(a, now_ms)) {
+        return widget_stamp_mix(h, 0x414e494d);
+    }
+    return widget_stamp_mix(h, (uint64_t)((now_ms - a->t0) /
+                                          WIDGET_ANIM_FRAME_MS) + 1);
+}
+
+int64_t
+widget_anim_next_change(const struct widget_anim *a, int64_t now_ms,
+                        int64_t other)
+{
+    if (!widget_anim_running(a, now_ms)) {
+        return other;
+    }
+    int64_t next = a->t0 + ((now_ms - a->t0) / WIDGET_ANIM_FRAME_MS + 1) *
+                               WIDGET_ANIM_FRAME_MS;
+    if (next > a->t0 + a->dur_ms) {
+        next = a->t0 + a->dur_ms;
+    }
+    return next < other ? next : other;
 }

@@ -129,4 +129,38 @@ bool widget_chart_sparkline(cairo_t *cr, const struct widget_env *env,
                             double x, double y, double w, double h,
                             double alpha);
 
+/*
+ * A brief move of a graphic (bar length, gauge arc) from the value it
+ * showed to a new one, when the layout declares `animate`.  Only the
+ * graphic moves: numbers are written at their new value at once, and a
+ * value that becomes or stops being missing jumps (a gap never grows out
+ * of a bar).  The widget feeds the values it draws each paint; while a
+ * move runs its stamp changes every frame (widget_anim_stamp) and it asks
+ * for the next frame (widget_anim_next_change), so a wall whose data did
+ * not change still paints nothing.
+ */
+#define WIDGET_ANIM_MAX 64
+#define WIDGET_ANIM_FRAME_MS 16
+struct widget_anim {
+    int64_t dur_ms;   /* 0: values jump */
+    int n;
+    bool seen;
+    int64_t t0;
+    double from[WIDGET_ANIM_MAX], to[WIDGET_ANIM_MAX];
+};
+/* Reads `animate` from the widget's configuration (0 when absent). */
+void widget_anim_init(struct widget_anim *a, const struct layout_widget *lw);
+/* The values this paint draws (NAN: missing).  A different count or more
+ * than WIDGET_ANIM_MAX values jumps. */
+void widget_anim_target(struct widget_anim *a, const double *v, int n,
+                        int64_t now_ms);
+/* What to draw for value i now. */
+double widget_anim_at(const struct widget_anim *a, int i, int64_t now_ms);
+bool widget_anim_running(const struct widget_anim *a, int64_t now_ms);
+uint64_t widget_anim_stamp(const struct widget_anim *a, int64_t now_ms,
+                           uint64_t h);
+/* The earlier of `other` and the next frame while a move runs. */
+int64_t widget_anim_next_change(const struct widget_anim *a, int64_t now_ms,
+                                int64_t other);
+
 #endif

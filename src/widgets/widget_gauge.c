@@ -27,6 +27,7 @@ struct gauge {
     const char *unit, *target_label;
     int decimals;
     bool arc;
+    struct widget_anim anim; /* the fill moving to a new value */
 };
 
 static void *
@@ -50,6 +51,7 @@ gauge_create(const struct layout_widget *lw, const struct widget_env *env)
                                      vi ? "kế hoạch" : "of plan");
     g->decimals = widget_cfg_int(lw, "decimals", 1);
     g->arc = strcmp(lw->type, "gauge") == 0;
+    widget_anim_init(&g->anim, lw);
     return g;
 }
 
@@ -66,6 +68,7 @@ gauge_stamp(void *self, const struct frame_state *fs)
     uint64_t h = widget_stamp_spec(g->env, fs, g->value, 0x47415547);
     h = widget_stamp_spec(g->env, fs, g->target, h);
     h = widget_stamp_spec(g->env, fs, g->expected, h);
+    h = widget_anim_stamp(&g->anim, fs->now_ms, h);
     return widget_stamp_spec(g->env, fs, g->period, h);
 }
 
@@ -74,8 +77,10 @@ gauge_next_change(void *self, const struct frame_state *fs)
 {
     struct gauge *g = self;
     struct bound b = widget_resolve(g->env, fs, g->value);
-    return b.src ? widget_source_next_change(b.snap, b.src, fs->now_ms)
-                 : INT64_MAX;
+    int64_t next = b.src ? widget_source_next_change(b.snap, b.src,
+                                                     fs->now_ms)
+                         : INT64_MAX;
+    return widget_anim_next_change(&g->anim, fs->now_ms, next);
 }
 
 /* The biggest size from `from` down to `floor_px` at which s fits max_w. */
@@ -152,7 +157,11 @@ gauge_paint(void *self, cairo_t *cr, int w, int h,
         snprintf(exp_s, sizeof(exp_s), vi ? "tiến độ cần đạt %s%%"
                                            : "expected by now %s%%", a);
     }
-    double fill = have ? fmin(fmax(pct, 0), 100) / 100.0 : 0;
+    /* The graphic may move to a new value (`animate`); the numbers
+     * written are the new value already. */
+    widget_anim_target(&g->anim, &pct, 1, fs->now_ms);
+    double shown = widget_anim_at(&g->anim, 0, fs->now_ms);
+    double fill = have ? fmin(fmax(shown, 0), 100) / 100.0 : 0;
     double track = fmax(px * 0.45, 3);
     int bottom = footer_y - (int)(pad * 0.3);
     int vpx_max = widget_px(env, TEXT_ROLE_VALUE);
