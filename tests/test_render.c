@@ -353,6 +353,11 @@ test_charts(void)
                                       0.5, (struct rect){0}, when);
     golden("chart-cases-0.5", c);
     cairo_surface_destroy(c);
+    cairo_surface_t *t = render_frame("tests/layouts/good/table-cases.json",
+                                      0.5, (struct rect){0},
+                                      "2026-11-22T09:15:07+07:00");
+    golden("table-cases-0.5", t);
+    cairo_surface_destroy(t);
 }
 
 /* Charts repaint only when their data (or their page) changes. */

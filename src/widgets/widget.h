@@ -119,6 +119,13 @@ int widget_text(cairo_t *cr, const struct widget_env *env, const char *s,
 /* Title row at the top of a panel; returns the y below it. */
 int widget_title(cairo_t *cr, const struct widget_env *env, const char *title,
                  int pad, int w);
+/* The same, leaving `reserve` px at the right of the row for something
+ * that must stay visible (a page indicator): the title is shortened. */
+int widget_title_fit(cairo_t *cr, const struct widget_env *env,
+                     const char *title, int pad, int w, int reserve);
+/* The y below the title row, without drawing it. */
+int widget_title_bottom(const struct widget_env *env, const char *title,
+                        int pad);
 /* Width of the widget's title as widget_title draws it (0 without one). */
 int widget_title_width(const struct widget_env *env, const char *title);
 /* Top y of a text of height text_h centred in the title row that ends at

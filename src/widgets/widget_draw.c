@@ -249,18 +249,36 @@ widget_text(cairo_t *cr, const struct widget_env *env, const char *s,
 }
 
 int
-widget_title(cairo_t *cr, const struct widget_env *env, const char *title,
-             int pad, int w)
+widget_title_bottom(const struct widget_env *env, const char *title, int pad)
 {
     if (!title || !title[0]) {
         return pad;
     }
     int px = widget_px(env, TEXT_ROLE_TITLE);
-    char *fit = text_ellipsize(env->text, title, FONT_MEDIUM, px, w - 2 * pad);
-    widget_text(cr, env, fit, FONT_MEDIUM, px, pad, pad * 0.6, COLOR_MUTED, 1);
-    free(fit);
     return (int)(pad * 0.6) + text_measure(env->text, "Ag", FONT_MEDIUM,
                                            px).height;
+}
+
+int
+widget_title_fit(cairo_t *cr, const struct widget_env *env, const char *title,
+                 int pad, int w, int reserve)
+{
+    if (!title || !title[0]) {
+        return pad;
+    }
+    int px = widget_px(env, TEXT_ROLE_TITLE);
+    char *fit = text_ellipsize(env->text, title, FONT_MEDIUM, px,
+                               w - 2 * pad - reserve);
+    widget_text(cr, env, fit, FONT_MEDIUM, px, pad, pad * 0.6, COLOR_MUTED, 1);
+    free(fit);
+    return widget_title_bottom(env, title, pad);
+}
+
+int
+widget_title(cairo_t *cr, const struct widget_env *env, const char *title,
+             int pad, int w)
+{
+    return widget_title_fit(cr, env, title, pad, w, 0);
 }
 
 int

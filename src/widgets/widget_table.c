@@ -171,7 +171,9 @@ table_paint(void *self, cairo_t *cr, int w, int h,
     const struct widget_env *env = t->env;
     const bool vi = env->layout->locale == LAYOUT_LOCALE_VI_VN;
     int pad = widget_panel(cr, env, w, h);
-    int y = widget_title(cr, env, t->lw->title, pad, w);
+    /* The title is drawn once the page count is known: a page
+     * indicator keeps its place and a long title is shortened. */
+    int y = widget_title_bottom(env, t->lw->title, pad);
     int px = widget_px(env, TEXT_ROLE_SMALL);
     int pb = widget_px(env, TEXT_ROLE_BODY);
     int line_s = text_measure(env->text, "Ag", FONT_REGULAR, px).height;
@@ -189,6 +191,7 @@ table_paint(void *self, cairo_t *cr, int w, int h,
     int top = y + (int)(pad * 0.3);
     int bottom = footer_y - (int)(pad * 0.3);
     if (nrows == 0) {
+        widget_title(cr, env, t->lw->title, pad, w);
         struct chart_set cs = {.n = 1, .b = {rows}};
         char msg[128];
         widget_chart_no_data(msg, sizeof(msg), env, &cs, fs);
@@ -271,8 +274,11 @@ table_paint(void *self, cairo_t *cr, int w, int h,
         snprintf(pg, sizeof(pg), vi ? "trang %d/%d" : "page %d/%d", page + 1,
                  pages);
         int tw = text_measure(env->text, pg, FONT_MEDIUM, px).width;
+        widget_title_fit(cr, env, t->lw->title, pad, w, tw + px);
         widget_text(cr, env, pg, FONT_MEDIUM, px, w - pad - tw,
                     widget_title_row_y(pad, y, line_s), COLOR_ACCENT, 1);
+    } else {
+        widget_title(cr, env, t->lw->title, pad, w);
     }
     int first = page * per_page;
     for (int r = first; r < nrows && r < first + per_page; r++) {
