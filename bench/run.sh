@@ -26,3 +26,16 @@ done
 rm -rf "$out"
 echo "== feeds: 200 sources every 1 s against opswall-feedsim (loopback)"
 "$build/bench/bench_feeds" "$build/opswall-feedsim" 20 2>/dev/null
+echo "== charts: CPU per repaint, new data / same data (this machine)"
+"$build/bench/bench_charts" . layouts/gallery.json 20 2>/dev/null
+echo "== charts: instructions per repaint (callgrind; deterministic)"
+out=$(mktemp -d)
+valgrind --tool=callgrind --instr-atstart=no \
+  --callgrind-out-file="$out/cg.out" "$build/bench/bench_charts" . \
+  layouts/gallery.json 5 >/dev/null 2>&1
+for f in "$out"/cg.out.*; do
+  name=$(grep -m1 '^desc: Trigger: Client Request: ' "$f" | sed 's/.*Request: //')
+  total=$(grep -m1 '^totals:' "$f" | awk '{print $2}')
+  printf '%-26s %12d instructions per repaint\n' "$name" $((total / 5))
+done | sort
+rm -rf "$out"
