@@ -58,9 +58,8 @@ main(int argc, char **argv)
     }
     struct output *out = output_create(OUTPUT_OFFSCREEN, 0, 64, 64, "bench");
     char *fonts = xasprintf("%s/assets/fonts", src);
-    char *shaders = xasprintf("%s/shaders", src);
     struct text_cache *tc = out ? text_cache_create(fonts) : NULL;
-    struct wall *w = tc ? wall_create(l, tc, shaders, scale, (struct rect){0})
+    struct wall *w = tc ? wall_create(l, tc, src, scale, (struct rect){0})
                         : NULL;
     if (!w) {
         return 1;
@@ -143,7 +142,6 @@ main(int argc, char **argv)
     output_destroy(out);
     layout_destroy(l);
     free(fonts);
-    free(shaders);
     SDL_Quit();
     return 0;
 }

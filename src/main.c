@@ -373,10 +373,8 @@ app_init(struct app *a, enum output_mode mode, int64_t now_ms)
     if (!a->text) {
         return false;
     }
-    char *shaders = xasprintf("%s/shaders", a->data_dir);
-    a->wall = wall_create(a->layout, a->text, shaders, a->opt.scale,
+    a->wall = wall_create(a->layout, a->text, a->data_dir, a->opt.scale,
                           a->opt.region);
-    free(shaders);
     if (!a->wall) {
         return false;
     }
@@ -449,10 +447,8 @@ reload(struct app *a, int64_t now_ms)
         LOG_ERR("reload failed: keeping the current layout");
         return;
     }
-    char *shaders = xasprintf("%s/shaders", a->data_dir);
-    struct wall *nw = wall_create(nl, a->text, shaders, a->opt.scale,
+    struct wall *nw = wall_create(nl, a->text, a->data_dir, a->opt.scale,
                                   a->opt.region);
-    free(shaders);
     if (!nw) {
         LOG_ERR("reload failed: keeping the current layout");
         layout_destroy(nl);

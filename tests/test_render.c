@@ -30,7 +30,6 @@
 static const char *src_dir;
 static const char *out_dir;
 static struct text_cache *tc;
-static char *shaders;
 
 static struct layout *
 load(const char *rel)
@@ -73,7 +72,7 @@ test_damage(void)
     if (!l) {
         return;
     }
-    struct wall *w = wall_create(l, tc, shaders, 0.25, (struct rect){0});
+    struct wall *w = wall_create(l, tc, src_dir, 0.25, (struct rect){0});
     CHECK(w != NULL, "wall created");
     struct source_set *set = source_set_create(l);
     int64_t t0 = at("2026-11-22T09:15:00.500+07:00");
@@ -137,7 +136,7 @@ render_frame(const char *rel, double scale, struct rect region,
     if (!l) {
         return NULL;
     }
-    struct wall *w = wall_create(l, tc, shaders, scale, region);
+    struct wall *w = wall_create(l, tc, src_dir, scale, region);
     CHECK(w != NULL, "wall for %s", rel);
     cairo_surface_t *img = NULL;
     if (w) {
@@ -293,7 +292,7 @@ test_states(void)
     if (!l) {
         return;
     }
-    struct wall *w = wall_create(l, tc, shaders, 1.0, (struct rect){0});
+    struct wall *w = wall_create(l, tc, src_dir, 1.0, (struct rect){0});
     CHECK(w != NULL, "wall for states");
     if (!w) {
         layout_destroy(l);
@@ -368,7 +367,7 @@ test_chart_damage(void)
     if (!l) {
         return;
     }
-    struct wall *w = wall_create(l, tc, shaders, 0.25, (struct rect){0});
+    struct wall *w = wall_create(l, tc, src_dir, 0.25, (struct rect){0});
     struct source_set *set = source_set_create(l);
     /* 09:15:01: the table (10 s pages) shows page 1 of 2 until 09:15:10. */
     int64_t t0 = at("2026-11-22T09:15:01+07:00");
@@ -450,7 +449,8 @@ test_chart_cache(void)
     if (!l) {
         return;
     }
-    struct widget_env env = {.layout = l, .text = tc, .scale = 1};
+    struct widget_env env = {.layout = l, .text = tc, .scale = 1,
+                             .data_dir = src_dir};
     struct source_set *set = source_set_create(l);
     int64_t t0 = at("2026-11-22T09:15:01+07:00");
     source_set_load_files(set, t0);
@@ -516,7 +516,6 @@ main(int argc, char **argv)
     char *fonts = xasprintf("%s/assets/fonts", src_dir);
     tc = text_cache_create(fonts);
     free(fonts);
-    shaders = xasprintf("%s/shaders", src_dir);
     CHECK(tc != NULL, "fonts");
     if (tc) {
         test_damage();
@@ -527,7 +526,6 @@ main(int argc, char **argv)
         test_chart_cache();
     }
     text_cache_destroy(tc);
-    free(shaders);
     output_destroy(out);
     SDL_Quit();
     return testlib_done();

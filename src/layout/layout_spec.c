@@ -295,6 +295,67 @@ static const struct spec_field donut_fields[] = {
     END,
 };
 
+static const struct spec_field map_value_fields[] = {
+    {"code", {.kind = SPEC_POINTER}, false, "the province's code within "
+     "each row (default /code; \"01\" and 1 both match)"},
+    {"name", {.kind = SPEC_POINTER}, false, "its name, used when the code "
+     "is absent or unknown (default /name; any usual spelling)"},
+    {"value", {.kind = SPEC_POINTER}, false, "the value within each row "
+     "(default /value)"},
+    END,
+};
+
+static const struct spec_field map_point_fields[] = {
+    {"code", {.kind = SPEC_POINTER}, false, "province code within each row "
+     "(default /code): the point goes to its label anchor"},
+    {"name", {.kind = SPEC_POINTER}, false, "province name (default /name)"},
+    {"lon", {.kind = SPEC_POINTER}, false, "longitude (default /lon); with "
+     "lat it places the point exactly"},
+    {"lat", {.kind = SPEC_POINTER}, false, "latitude (default /lat)"},
+    {"status", {.kind = SPEC_POINTER}, false, "markers: status text "
+     "(default /status: online, offline, connecting...)"},
+    {"value", {.kind = SPEC_POINTER}, false, "circles: the value the area "
+     "shows (default /value)"},
+    END,
+};
+
+static const struct spec_field map_fields[] = {
+    {"map", STR, false, "\"vn63\" (63 provinces, 2008 - 30/6/2025, the "
+     "default), \"vn34\" (34 units since 1/7/2025), or a GeoJSON file"},
+    {"values", {.kind = SPEC_SERIES, .fields = map_value_fields}, false,
+     "a binding to an array of rows, one per province"},
+    {"classes", OBJ({"method", ENUM("quantile", "equal", "thresholds"),
+                     false, "how values are classed (default quantile)"},
+                    {"count", INT(2, 9), false, "number of classes "
+                     "(default 5)"},
+                    {"thresholds", {.kind = SPEC_ARRAY, .min = 1, .max = 8,
+                                    .items = &(const struct spec)
+                                        NUM(-1e300, 1e300)}, false,
+                     "ascending inner breaks (method thresholds)"},
+                    {"midpoint", NUM(-1e300, 1e300), false, "centre of a "
+                     "diverging palette (e.g. 0 for a change)"},
+                    {"palette", ENUM("blues", "greens", "oranges", "purples",
+                                     "viridis", "puor", "brbg", "rdbu"),
+                     false, "colour ramp (default blues; puor with a "
+                     "midpoint)"}),
+     false, "choropleth classes and colours"},
+    {"unit", STR, false, "unit of the values (legend, call-out)"},
+    {"decimals", INT(0, 6), false, "decimal places (default 1)"},
+    {"labels", ENUM("auto", "none"), false, "province names where they fit "
+     "(default auto)"},
+    {"islands", ENUM("auto", "inset", "in_place"), false, "Hoàng Sa and "
+     "Trường Sa in framed insets next to the coast, or in place (auto: "
+     "inset in tall cells)"},
+    {"highlight", STR, false, "a province (code or name) outlined with its "
+     "value called out"},
+    {"markers", {.kind = SPEC_SERIES, .fields = map_point_fields}, false,
+     "points with a status colour (e.g. bridge points)"},
+    {"circles", {.kind = SPEC_SERIES, .fields = map_point_fields}, false,
+     "circles whose area is proportional to a value"},
+    {"period", TEXT, false, "the period the values are for"},
+    END,
+};
+
 const struct spec_widget_type layout_spec_widget_types[] = {
     {"kpi", kpi_fields, "a headline indicator with period, delta and "
      "freshness"},
@@ -303,6 +364,7 @@ const struct spec_widget_type layout_spec_widget_types[] = {
     {"ticker", ticker_fields, "scrolling items"},
     {"image", image_fields, "a PNG picture"},
     {"health", health_fields, "every source's state, age and last error"},
+    {"map", map_fields, "provinces coloured by an indicator, with markers"},
     {"line", line_fields, "series over time, with gaps shown as gaps"},
     {"bar", bar_fields, "bars from zero: grouped, stacked or a ranking"},
     {"gauge", gauge_fields, "a value against its plan, as an arc"},

@@ -139,11 +139,11 @@ build_widgets(struct wall *w)
 
 struct wall *
 wall_create(const struct layout *layout, struct text_cache *tc,
-            const char *shader_dir, double scale, struct rect region)
+            const char *data_dir, double scale, struct rect region)
 {
     struct wall *w = xcalloc(1, sizeof(*w));
     w->layout = layout;
-    w->env = (struct widget_env){layout, tc, scale};
+    w->env = (struct widget_env){layout, tc, scale, data_dir};
     if (region.w <= 0 || region.h <= 0) {
         region = (struct rect){0, 0, layout->wall.canvas_w,
                                layout->wall.canvas_h};
@@ -161,7 +161,9 @@ wall_create(const struct layout *layout, struct text_cache *tc,
         free(w);
         return NULL;
     }
+    char *shader_dir = xasprintf("%s/shaders", data_dir);
     w->prog = gl_program_load(shader_dir, "composite");
+    free(shader_dir);
     if (!w->prog) {
         free(w);
         return NULL;

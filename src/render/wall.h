@@ -35,10 +35,11 @@ struct wall_stats {
     unsigned long stamps;     /* stamp evaluations */
 };
 
-/* region: canvas pixels at scale 1; {0,0,0,0} means the whole canvas.
+/* data_dir: where shaders/ and assets/ are (outlives the wall).
+ * region: canvas pixels at scale 1; {0,0,0,0} means the whole canvas.
  * NULL, reason logged, when shaders are missing or the size is too big. */
 struct wall *wall_create(const struct layout *layout, struct text_cache *tc,
-                         const char *shader_dir, double scale,
+                         const char *data_dir, double scale,
                          struct rect region);
 void wall_destroy(struct wall *wall);
 

@@ -33,6 +33,7 @@ struct widget_env {
     const struct layout *layout;
     struct text_cache *text;
     double scale; /* output pixels per canvas pixel */
+    const char *data_dir; /* where assets/ (maps) is; may be NULL */
 };
 
 /* Part of the aux texture drawn at a place in the widget (widget px). */
