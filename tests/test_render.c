@@ -359,6 +359,18 @@ test_charts(void)
     cairo_surface_destroy(t);
 }
 
+/* Maps: both maps, several sizes, values, missing values, a highlight,
+ * markers, circles, a broken map file. */
+static void
+test_maps(void)
+{
+    const char *when = "2026-11-22T09:15:00+07:00";
+    cairo_surface_t *c = render_frame("tests/layouts/good/map-cases.json",
+                                      0.5, (struct rect){0}, when);
+    golden("map-cases-0.5", c);
+    cairo_surface_destroy(c);
+}
+
 /* Charts repaint only when their data (or their page) changes. */
 static void
 test_chart_damage(void)
@@ -524,6 +536,7 @@ main(int argc, char **argv)
         test_charts();
         test_chart_damage();
         test_chart_cache();
+        test_maps();
     }
     text_cache_destroy(tc);
     output_destroy(out);

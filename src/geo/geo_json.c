@@ -178,6 +178,11 @@ read_ring(struct builder *b, const cJSON *ring, int feature, int polygon,
         return fail(b, "a ring must be an array of positions, not %s",
                     type_of(ring));
     }
+    if (cJSON_IsNumber(ring->child)) {
+        return fail(b, "a position where a ring was expected (wrong nesting: "
+                    "a Polygon is [ring, ...], a MultiPolygon [[ring, ...], "
+                    "...], a ring [[lon, lat], ...])");
+    }
     int count = cJSON_GetArraySize(ring);
     if (count < 4) {
         return fail(b, "a ring needs at least 4 positions (3 corners and the "

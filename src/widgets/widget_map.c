@@ -51,6 +51,7 @@ struct map_w {
     bool has_mid, labels;
     enum islands islands;
     double aspect_inset, aspect_in_place;
+    int cap_placed; /* room in this paint's list of placed boxes */
 };
 
 static const char *
@@ -302,7 +303,7 @@ struct legend {
     int n;
     char text[CHART_CLASS_MAX][128];
     struct rgba color[CHART_CLASS_MAX];
-    char missing[96];    /* "không có số liệu: 3" or "" */
+    char missing[200];   /* "không có số liệu: 3" or "" */
     char names[256];     /* which, when few: "Cao Bằng, Lai Châu" */
     char unmatched[96];  /* "không khớp tỉnh: 2" or "" */
     char unit[96];
@@ -378,6 +379,29 @@ legend_build(const struct map_w *m, const struct chart_classes *cls,
     }
     if (lg->names[0]) {
         lg->h += line_h;
+    }
+}
+
+/* Drops the legend's optional lines (the missing names, then the unit)
+ * until it fits max_h; the classes and the counts always stay. */
+static void
+legend_fit(struct legend *lg, double max_h, int line_h)
+{
+    if (lg->h > max_h && lg->names[0]) {
+        lg->names[0] = '\0';
+        lg->h -= line_h;
+    }
+    if (lg->h > max_h && lg->unit[0]) {
+        lg->unit[0] = '\0';
+        lg->h -= line_h;
+    }
+    if (lg->h > max_h && lg->unmatched[0] && lg->missing[0]) {
+        /* The two counts share a line. */
+        size_t k = strlen(lg->missing);
+        snprintf(lg->missing + k, sizeof(lg->missing) - k, " \xC2\xB7 %s",
+                 lg->unmatched);
+        lg->unmatched[0] = '\0';
+        lg->h -= line_h;
     }
     if (lg->unmatched[0]) {
         lg->h += line_h;
@@ -595,8 +619,9 @@ draw_circles(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
     if (vmax <= 0) {
         return;
     }
-    /* Area proportional to the value (a radius scale would exaggerate). */
-    double rmax = px * 1.6;
+    /* Area proportional to the value (a radius scale would exaggerate);
+     * the largest about a small province across. */
+    double rmax = fmax(3, fmin(px * 1.2, s->px_per_deg * 0.35));
     for (const cJSON *row = b.value->child; row; row = row->next) {
         struct bound vb = {jsonptr_get(row, vptr), b.snap, b.src};
         double v;
@@ -607,11 +632,31 @@ draw_circles(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
         }
         double r = fmax(1.5, rmax * sqrt(v / vmax));
         cairo_arc(cr, p.x, p.y, r, 0, 2 * M_PI);
-        widget_set_color(cr, m->env, COLOR_ACCENT, 0.45);
+        widget_set_color(cr, m->env, COLOR_TEXT, 0.25);
         cairo_fill_preserve(cr);
-        widget_set_color(cr, m->env, COLOR_TEXT, 0.9);
-        cairo_set_line_width(cr, fmax(1, px * 0.06));
+        widget_set_color(cr, m->env, COLOR_TEXT, 0.85);
+        cairo_set_line_width(cr, fmax(1, px * 0.05));
         cairo_stroke(cr);
+    }
+}
+
+/* Marker boxes taken before names are placed, so no name hides one. */
+static void
+marker_boxes(const struct map_w *m, const struct geo_shape *s,
+             const struct frame_state *fs, int px, struct placed *placed,
+             int *nplaced)
+{
+    struct bound b = widget_resolve(m->env, fs, m->markers);
+    if (!cJSON_IsArray(b.value)) {
+        return;
+    }
+    double r = fmax(3, px * 0.3) + 2;
+    for (const cJSON *row = b.value->child; row; row = row->next) {
+        struct geo_pt p;
+        if (*nplaced < m->cap_placed && row_point(m, s, row, m->markers, &p)) {
+            placed[(*nplaced)++] = (struct placed){p.x - r, p.y - r, p.x + r,
+                                                   p.y + r};
+        }
     }
 }
 
@@ -808,22 +853,29 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     struct joined j;
     join_values(m, &vb, spec_ptr(m->values, "value", "/value"), m->values,
                 &j);
-    bool have = false;
+    bool have = !m->loaded && vb.value; /* data came; the map did not */
     for (size_t f = 0; f < m->geo.nf; f++) {
         have = have || !isnan(j.v[f]);
     }
     int footer_y = widget_footer(cr, env, w, h, pad, period, &vb, have, fs);
     double top = y + pad * 0.3, bottom = footer_y - pad * 0.3;
     if (!m->loaded) {
-        char msg[400];
-        snprintf(msg, sizeof(msg), "%s: %s", vi ? "không đọc được bản đồ"
-                                                : "cannot read the map",
-                 m->load_err);
-        char *fit = text_ellipsize(env->text, msg, FONT_REGULAR, px,
-                                   w - 2 * pad);
-        widget_chart_message(cr, env, pad, top, w - 2 * pad, bottom - top,
-                             fit, COLOR_BAD);
-        free(fit);
+        /* What and why, on lines of their own: the file's name and the
+         * reason, each shortened only if it must be. */
+        const char *why = m->load_err;
+        const char *slash = strrchr(why, '/');
+        why = slash ? slash + 1 : why;
+        const char *lines[2] = {vi ? "không đọc được bản đồ"
+                                   : "cannot read the map", why};
+        double ty = (top + bottom) / 2 - line_h;
+        for (int i = 0; i < 2; i++) {
+            char *fit = text_ellipsize(env->text, lines[i],
+                                       i ? FONT_REGULAR : FONT_MEDIUM, px,
+                                       w - 2 * pad);
+            widget_text(cr, env, fit, i ? FONT_REGULAR : FONT_MEDIUM, px, pad,
+                        ty + i * line_h, i ? COLOR_TEXT : COLOR_BAD, 1);
+            free(fit);
+        }
         free(j.v);
         return;
     }
@@ -858,6 +910,7 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     bool inset = m->islands == ISLANDS_INSET ||
                  (m->islands == ISLANDS_AUTO && aw / ah < 0.95);
     double aspect = inset ? m->aspect_inset : m->aspect_in_place;
+    legend_fit(&lg, ah, line_h);
     double col_w = aw - lg.w - px, row_h = ah - lg.h - px * 0.5;
     double h_col = fmin(col_w / aspect, ah), h_row = fmin(aw / aspect, row_h);
     bool legend_col = h_col >= h_row;
@@ -892,7 +945,11 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
         feature_path(cr, s, &m->geo, f);
     }
     cairo_stroke(cr);
-    struct placed *placed = xcalloc(m->geo.nf + 8, sizeof(*placed));
+    struct bound mb = widget_resolve(env, fs, m->markers);
+    m->cap_placed = (int)m->geo.nf + 8 +
+                    (cJSON_IsArray(mb.value) ? cJSON_GetArraySize(mb.value)
+                                             : 0);
+    struct placed *placed = xcalloc((size_t)m->cap_placed, sizeof(*placed));
     int nplaced = 0;
     /* Legend first, then the islands' names, then the call-out, then
      * province names in what room is left. */
@@ -913,6 +970,7 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
                        &nplaced);
     }
     if (m->labels) {
+        marker_boxes(m, s, fs, px, placed, &nplaced);
         draw_labels(m, cr, s, &j, px, placed, &nplaced);
     }
     draw_markers(m, cr, s, fs, px);
