@@ -39,3 +39,16 @@ for f in "$out"/cg.out.*; do
   printf '%-26s %12d instructions per repaint\n' "$name" $((total / 5))
 done | sort
 rm -rf "$out"
+echo "== map: load, first paint and recolour (CPU, this machine)"
+"$build/bench/bench_map" . 10 2>/dev/null
+echo "== map: instructions (callgrind; deterministic)"
+out=$(mktemp -d)
+valgrind --tool=callgrind --instr-atstart=no \
+  --callgrind-out-file="$out/cg.out" "$build/bench/bench_map" . 3 \
+  >/dev/null 2>&1
+for f in "$out"/cg.out.*; do
+  name=$(grep -m1 '^desc: Trigger: Client Request: ' "$f" | sed 's/.*Request: //')
+  total=$(grep -m1 '^totals:' "$f" | awk '{print $2}')
+  printf '%-34s %12d instructions each\n' "$name" $((total / 3))
+done
+rm -rf "$out"

@@ -369,6 +369,38 @@ test_maps(void)
                                       0.5, (struct rect){0}, when);
     golden("map-cases-0.5", c);
     cairo_surface_destroy(c);
+
+    /* A map repaints only when its data changes. */
+    struct layout *l = load("tests/layouts/good/map-cases.json");
+    if (!l) {
+        return;
+    }
+    struct wall *w = wall_create(l, tc, src_dir, 0.25, (struct rect){0});
+    struct source_set *set = source_set_create(l);
+    int64_t t0 = at("2026-11-22T09:15:01+07:00");
+    source_set_load_files(set, t0);
+    struct frame_state fs = fs_of(set, t0);
+    wall_update(w, &fs);
+    struct wall_stats s1 = wall_get_stats(w);
+    fs.now_ms = t0 + 20000;
+    CHECK(!wall_update(w, &fs), "20 s later: nothing to do");
+    CHECK(wall_get_stats(w).paints == s1.paints, "no map repainted");
+    int idx = layout_source_index(l, "t34");
+    cJSON *root = cJSON_Parse("{\"updated\": \"2026-11-22T09:10:00+07:00\","
+                              "\"units\": [{\"code\": \"01\", "
+                              "\"change\": 1.5}]}");
+    source_set_publish(set, (size_t)idx,
+                       snapshot_create(root, 77, fs.now_ms,
+                                       at("2026-11-22T09:10:00+07:00"),
+                                       fs.now_ms, NULL));
+    fs.snapshots = source_set_snapshots(set);
+    wall_update(w, &fs);
+    CHECK(wall_get_stats(w).paints - s1.paints == 1, "new data for the 34 "
+          "map repaints that map alone (%lu)",
+          wall_get_stats(w).paints - s1.paints);
+    wall_destroy(w);
+    source_set_destroy(set);
+    layout_destroy(l);
 }
 
 /* Charts repaint only when their data (or their page) changes. */

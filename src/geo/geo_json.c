@@ -33,6 +33,9 @@ struct builder {
     char where[256];
 };
 
+static bool fail(struct builder *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static bool
 fail(struct builder *b, const char *fmt, ...)
 {
