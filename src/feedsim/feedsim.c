@@ -196,6 +196,12 @@ provinces(int64_t now_ms)
                                                      wiggle(i + 9, m)) * 10) /
                                                   10);
         }
+        /* The province's bridge point in the conference system: most
+         * online, a few connecting or offline, changing by the minute. */
+        int64_t b = (i * 7 + m) % 29;
+        cJSON_AddStringToObject(p, "bridge", b == 0   ? "offline"
+                                             : b == 1 ? "connecting"
+                                                      : "online");
         cJSON_AddItemToArray(arr, p);
     }
     return o;

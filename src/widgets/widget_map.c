@@ -319,6 +319,8 @@ struct legend {
     char names[256];     /* which, when few: "Cao Bằng, Lai Châu" */
     char unmatched[96];  /* "không khớp tỉnh: 2" or "" */
     char unit[96];
+    int markers[4];      /* up, connecting, down, unknown */
+    int nmarker_lines;
     int w, h;
 };
 
@@ -333,9 +335,24 @@ range_text(char *buf, size_t n, double a, double b, int dec,
     snprintf(buf, n, "%s \xE2\x80\x93 %s%s", x, last ? "" : "< ", y);
 }
 
+static const char *const marker_words_vi[4] = {
+    "điểm cầu trực tuyến", "đang kết nối", "mất kết nối", "không rõ"};
+static const char *const marker_words_en[4] = {
+    "bridge points online", "connecting", "offline", "unknown"};
+static const enum color_role marker_roles[4] = {COLOR_GOOD, COLOR_WARN,
+                                                 COLOR_BAD, COLOR_MUTED};
+
+static void
+marker_line(char *buf, size_t n, const struct legend *lg, int i, bool vi)
+{
+    snprintf(buf, n, "%d %s", lg->markers[i],
+             vi ? marker_words_vi[i] : marker_words_en[i]);
+}
+
 static void
 legend_build(const struct map_w *m, const struct chart_classes *cls,
-             const struct joined *j, struct legend *lg, int px, int line_h)
+             const struct joined *j, const int markers[4],
+             struct legend *lg, int px, int line_h)
 {
     const struct widget_env *env = m->env;
     const enum layout_locale loc = env->layout->locale;
@@ -391,6 +408,18 @@ legend_build(const struct map_w *m, const struct chart_classes *cls,
     }
     if (lg->names[0]) {
         lg->h += line_h;
+    }
+    memcpy(lg->markers, markers, sizeof(lg->markers));
+    for (int i = 0; i < 4; i++) {
+        if (markers[i] || (i == 0 && markers[1] + markers[2] + markers[3])) {
+            char t[96];
+            marker_line(t, sizeof(t), lg, i, vi);
+            int tw = sw + px / 2 +
+                     text_measure(env->text, t, FONT_REGULAR, px).width;
+            lg->w = tw > lg->w ? tw : lg->w;
+            lg->nmarker_lines++;
+            lg->h += line_h;
+        }
     }
 }
 
@@ -458,6 +487,23 @@ legend_draw(const struct map_w *m, cairo_t *cr, const struct legend *lg,
     if (lg->unmatched[0]) {
         widget_text(cr, env, lg->unmatched, FONT_REGULAR, px, x, y,
                     COLOR_WARN, 1);
+        y += line_h;
+    }
+    const bool vi = env->layout->locale == LAYOUT_LOCALE_VI_VN;
+    for (int i = 0; i < 4 && lg->nmarker_lines; i++) {
+        if (!lg->markers[i] &&
+            !(i == 0 && lg->markers[1] + lg->markers[2] + lg->markers[3])) {
+            continue;
+        }
+        double r = fmax(3, px * 0.3) * (i == 0 ? 0.6 : 1);
+        cairo_arc(cr, x + sw / 2.0, y + line_h / 2.0, r, 0, 2 * M_PI);
+        widget_set_color(cr, env, marker_roles[i], 1);
+        cairo_fill(cr);
+        char t[96];
+        marker_line(t, sizeof(t), lg, i, vi);
+        widget_text(cr, env, t, FONT_REGULAR, px, x + sw + px / 2.0, y,
+                    i == 2 && lg->markers[2] ? COLOR_BAD : COLOR_TEXT, 1);
+        y += line_h;
     }
 }
 
@@ -546,11 +592,19 @@ draw_labels(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
         if (e0.height * 0.3 > r || e.width / 2.0 > r * 4.5) {
             continue;
         }
+        /* On the anchor, else just under it (a marker may sit on the
+         * anchor), else left out. */
         struct geo_pt a = s->anchor[f];
         struct placed b = {a.x - e.width / 2.0 - 2, a.y - e0.height / 2.0,
                            a.x + e.width / 2.0 + 2, a.y + e0.height / 2.0};
         if (overlaps(placed, *nplaced, b)) {
-            continue;
+            double dy = e0.height * 0.5 + fmax(3, px * 0.3);
+            b.y0 += dy;
+            b.y1 += dy;
+            if (b.y1 - e0.height * 0.5 > a.y + r ||
+                overlaps(placed, *nplaced, b)) {
+                continue;
+            }
         }
         placed[(*nplaced)++] = b;
         halo_text(env, cr, name, px, b.x0 + 2, b.y0, 1);
@@ -696,12 +750,42 @@ draw_markers(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
                                                          ? sv->valuestring
                                                          : NULL)
                                        : COLOR_MUTED;
-        cairo_arc(cr, p.x, p.y, r, 0, 2 * M_PI);
+        /* What needs attention stands out: a bridge point that is up is
+         * a small dot, one that is down or connecting a large one with
+         * a light ring. */
+        bool calm = role == COLOR_GOOD;
+        double rr = calm ? r * 0.6 : r;
+        cairo_arc(cr, p.x, p.y, rr, 0, 2 * M_PI);
         widget_set_color(cr, m->env, role, 1);
         cairo_fill_preserve(cr);
-        widget_set_color(cr, m->env, COLOR_BACKGROUND, 1);
-        cairo_set_line_width(cr, fmax(1, r * 0.35));
+        widget_set_color(cr, m->env, calm ? COLOR_BACKGROUND : COLOR_TEXT, 1);
+        cairo_set_line_width(cr, fmax(1, r * (calm ? 0.25 : 0.3)));
         cairo_stroke(cr);
+    }
+}
+
+/* How many markers are in each state, for the legend: up, connecting,
+ * down, unknown (all unknown when the source is not current). */
+static void
+marker_counts(const struct map_w *m, const struct frame_state *fs,
+              int counts[4])
+{
+    memset(counts, 0, 4 * sizeof(int));
+    struct bound b = widget_resolve(m->env, fs, m->markers);
+    if (!cJSON_IsArray(b.value)) {
+        return;
+    }
+    const char *sptr = spec_ptr(m->markers, "status", "/status");
+    enum source_state st = widget_bound_state(&b, fs->now_ms);
+    bool current = st == SOURCE_STATE_OK || st == SOURCE_STATE_LATE;
+    for (const cJSON *row = b.value->child; row; row = row->next) {
+        const cJSON *sv = jsonptr_get(row, sptr);
+        enum color_role role = current ? status_role(cJSON_IsString(sv)
+                                                         ? sv->valuestring
+                                                         : NULL)
+                                       : COLOR_MUTED;
+        counts[role == COLOR_GOOD ? 0 : role == COLOR_WARN ? 1
+               : role == COLOR_BAD ? 2 : 3]++;
     }
 }
 
@@ -914,7 +998,9 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
         }
     }
     struct legend lg;
-    legend_build(m, classed ? &cls : NULL, &j, &lg, px, line_h);
+    int mcount[4];
+    marker_counts(m, fs, mcount);
+    legend_build(m, classed ? &cls : NULL, &j, mcount, &lg, px, line_h);
 
     /* Map area and legend: a column right of the map or a block under
      * it, whichever leaves the map larger; never over the map. */
@@ -988,17 +1074,19 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     draw_archipelagos(m, cr, s, &j, classed ? &cls : NULL, px, w, h, alpha,
                       placed, &nplaced);
 
+    /* Circles and markers, then the call-out over them (placed clear of
+     * them when it can be), then names where room is left. */
     int hl = m->highlight ? geo_json_find(&m->geo, m->highlight) : -1;
     draw_circles(m, cr, s, fs, px);
+    marker_boxes(m, s, fs, px, placed, &nplaced);
+    draw_markers(m, cr, s, fs, px);
     if (hl >= 0) {
         draw_highlight(m, cr, s, &j, hl, px, line_h, w, top, bottom, placed,
                        &nplaced);
     }
     if (m->labels) {
-        marker_boxes(m, s, fs, px, placed, &nplaced);
         draw_labels(m, cr, s, &j, px, placed, &nplaced);
     }
-    draw_markers(m, cr, s, fs, px);
     if (have) {
         legend_draw(m, cr, &lg, lx, ly, (int)(w - pad - lx), px, line_h,
                     hatch, alpha);
