@@ -369,6 +369,12 @@ test_maps(void)
                                       0.5, (struct rect){0}, when);
     golden("map-cases-0.5", c);
     cairo_surface_destroy(c);
+    /* The same maps at a quarter of the wall's size: the shapes are
+     * projected and simplified for that size. */
+    c = render_frame("tests/layouts/good/map-cases.json", 0.25,
+                     (struct rect){0}, when);
+    golden("map-cases-0.25", c);
+    cairo_surface_destroy(c);
 
     /* A map repaints only when its data changes. */
     struct layout *l = load("tests/layouts/good/map-cases.json");

@@ -400,6 +400,21 @@ build_scenes(struct layout *l, const cJSON *scenes, struct diag_list *diags)
                 }
                 free(path);
             }
+            /* A map file of the layout's own must exist; the shipped
+             * names are found in the data directory at run time. */
+            const char *map = get_str(w, "map", "vn63");
+            if (strcmp(lw->type, "map") == 0 && strcmp(map, "vn63") != 0 &&
+                strcmp(map, "vn34") != 0) {
+                char *path = layout_resolve_path(l, map);
+                if (!file_exists(path)) {
+                    diag_add(diags, DIAG_ERROR, jsonc_pos(l->doc,
+                                                          get(w, "map")),
+                             "widget \"%s\": map \"%s\" is neither \"vn63\" "
+                             "nor \"vn34\" nor a file that exists (paths are "
+                             "relative to the layout file)", lw->id, map);
+                }
+                free(path);
+            }
         }
     }
 }

@@ -956,21 +956,51 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     int footer_y = widget_footer(cr, env, w, h, pad, period, &vb, have, fs);
     double top = y + pad * 0.3, bottom = footer_y - pad * 0.3;
     if (!m->loaded) {
-        /* What and why, on lines of their own: the file's name and the
-         * reason, each shortened only if it must be. */
+        /* What and why: the file's name and the whole reason, wrapped
+         * at spaces over as many lines as the cell holds. */
         const char *why = m->load_err;
         const char *slash = strrchr(why, '/');
         why = slash ? slash + 1 : why;
-        const char *lines[2] = {vi ? "không đọc được bản đồ"
-                                   : "cannot read the map", why};
-        double ty = (top + bottom) / 2 - line_h;
-        for (int i = 0; i < 2; i++) {
-            char *fit = text_ellipsize(env->text, lines[i],
-                                       i ? FONT_REGULAR : FONT_MEDIUM, px,
-                                       w - 2 * pad);
-            widget_text(cr, env, fit, i ? FONT_REGULAR : FONT_MEDIUM, px, pad,
-                        ty + i * line_h, i ? COLOR_TEXT : COLOR_BAD, 1);
+        int maxw = w - 2 * pad;
+        int max_lines = (int)((bottom - top) / line_h) - 1;
+        double ty = top;
+        widget_text(cr, env, vi ? "không đọc được bản đồ"
+                                : "cannot read the map",
+                    FONT_MEDIUM, px, pad, ty, COLOR_BAD, 1);
+        ty += line_h;
+        char line[400];
+        const char *p = why;
+        for (int n = 0; *p && n < max_lines; n++) {
+            /* The longest run of words that fits; at least one word. */
+            size_t best = 0, len = strlen(p);
+            for (size_t k = 1; k <= len && k < sizeof(line); k++) {
+                if (p[k] != ' ' && p[k] != '\0') {
+                    continue;
+                }
+                memcpy(line, p, k);
+                line[k] = '\0';
+                if (best && text_measure(env->text, line, FONT_REGULAR,
+                                         px).width > maxw) {
+                    break;
+                }
+                best = k;
+            }
+            if (!best) {
+                best = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
+            }
+            memcpy(line, p, best);
+            line[best] = '\0';
+            bool last = n == max_lines - 1 && p[best];
+            char *fit = text_ellipsize(env->text, line, FONT_REGULAR, px,
+                                       maxw);
+            widget_text(cr, env, last ? "\xE2\x80\xA6" : fit, FONT_REGULAR,
+                        px, pad, ty, COLOR_TEXT, 1);
             free(fit);
+            ty += line_h;
+            p += best;
+            while (*p == ' ') {
+                p++;
+            }
         }
         free(j.v);
         return;
