@@ -359,6 +359,10 @@ test_charts(void)
     cairo_surface_destroy(t);
 }
 
+static void publish(struct layout *l, struct source_set *set,
+                    struct frame_state *fs, const char *source,
+                    const char *json, uint64_t generation);
+
 /* Maps: both maps, several sizes, values, missing values, a highlight,
  * markers, circles, a broken map file. */
 static void
@@ -391,15 +395,8 @@ test_maps(void)
     fs.now_ms = t0 + 20000;
     CHECK(!wall_update(w, &fs), "20 s later: nothing to do");
     CHECK(wall_get_stats(w).paints == s1.paints, "no map repainted");
-    int idx = layout_source_index(l, "t34");
-    cJSON *root = cJSON_Parse("{\"updated\": \"2026-11-22T09:10:00+07:00\","
-                              "\"units\": [{\"code\": \"01\", "
-                              "\"change\": 1.5}]}");
-    source_set_publish(set, (size_t)idx,
-                       snapshot_create(root, 77, fs.now_ms,
-                                       at("2026-11-22T09:10:00+07:00"),
-                                       fs.now_ms, NULL));
-    fs.snapshots = source_set_snapshots(set);
+    publish(l, set, &fs, "t34", "{\"updated\": \"2026-11-22T09:10:00+07:00\","
+            "\"units\": [{\"code\": \"01\", \"change\": 1.5}]}", 77);
     wall_update(w, &fs);
     CHECK(wall_get_stats(w).paints - s1.paints == 1, "new data for the 34 "
           "map repaints that map alone (%lu)",
@@ -407,6 +404,20 @@ test_maps(void)
     wall_destroy(w);
     source_set_destroy(set);
     layout_destroy(l);
+}
+
+/* Publishes JSON text as the next snapshot of a layout source, as the
+ * feed thread would, and points the frame at the new snapshots. */
+static void
+publish(struct layout *l, struct source_set *set, struct frame_state *fs,
+        const char *source, const char *json, uint64_t generation)
+{
+    int idx = layout_source_index(l, source);
+    int64_t as_of = at("2026-11-22T09:10:00+07:00");
+    source_set_publish(set, (size_t)idx,
+                       snapshot_create(cJSON_Parse(json), generation,
+                                       fs->now_ms, as_of, fs->now_ms, NULL));
+    fs->snapshots = source_set_snapshots(set);
 }
 
 /* Charts repaint only when their data (or their page) changes. */
@@ -436,16 +447,9 @@ test_chart_damage(void)
     CHECK(s3.paints - s2.paints == 1, "a page turn repaints the table "
           "alone, repainted %lu", s3.paints - s2.paints);
     /* New data for "kenh" repaints the donut only. */
-    int idx = layout_source_index(l, "kenh");
-    cJSON *root = cJSON_Parse("{\"updated\": \"2026-11-22T09:10:00+07:00\","
-                              "\"channels\": [{\"name\": \"A\", "
-                              "\"value\": 1}, {\"name\": \"B\", "
-                              "\"value\": 3}]}");
-    source_set_publish(set, (size_t)idx,
-                       snapshot_create(root, 99, fs.now_ms,
-                                       at("2026-11-22T09:10:00+07:00"),
-                                       fs.now_ms, NULL));
-    fs.snapshots = source_set_snapshots(set);
+    publish(l, set, &fs, "kenh", "{\"updated\": \"2026-11-22T09:10:00+07:00\","
+            "\"channels\": [{\"name\": \"A\", \"value\": 1}, "
+            "{\"name\": \"B\", \"value\": 3}]}", 99);
     wall_update(w, &fs);
     struct wall_stats s4 = wall_get_stats(w);
     CHECK(s4.paints - s3.paints == 1, "new data for the donut repaints 1 "
@@ -453,16 +457,10 @@ test_chart_damage(void)
     /* The gauge declares "animate": "600ms".  A new value repaints it (and
      * the progress bar on the same source) at once, then the gauge alone
      * each frame of its move, then nothing. */
-    idx = layout_source_index(l, "ke_hoach");
-    root = cJSON_Parse("{\"updated\": \"2026-11-22T09:10:00+07:00\","
-                       "\"disbursement\": {\"value\": 700000, "
-                       "\"plan\": 1000000, \"expected\": 893000},"
-                       "\"revenue\": {\"value\": 1787.4, \"plan\": 1966.0}}");
-    source_set_publish(set, (size_t)idx,
-                       snapshot_create(root, 100, fs.now_ms,
-                                       at("2026-11-22T09:10:00+07:00"),
-                                       fs.now_ms, NULL));
-    fs.snapshots = source_set_snapshots(set);
+    publish(l, set, &fs, "ke_hoach", "{\"updated\": "
+            "\"2026-11-22T09:10:00+07:00\", \"disbursement\": {\"value\": "
+            "700000, \"plan\": 1000000, \"expected\": 893000}, "
+            "\"revenue\": {\"value\": 1787.4, \"plan\": 1966.0}}", 100);
     wall_update(w, &fs);
     struct wall_stats s5 = wall_get_stats(w);
     CHECK(s5.paints - s4.paints == 2, "new plan data repaints gauge and "

@@ -706,6 +706,22 @@ draw_circles(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
     }
 }
 
+/* A marker's colour: its status, or grey for every marker when the
+ * markers' source is not current (an old "online" is not shown as
+ * online). */
+static enum color_role
+marker_role(const struct map_w *m, const struct bound *b, const cJSON *row,
+            int64_t now_ms)
+{
+    enum source_state st = widget_bound_state(b, now_ms);
+    if (st != SOURCE_STATE_OK && st != SOURCE_STATE_LATE) {
+        return COLOR_MUTED;
+    }
+    const cJSON *sv = jsonptr_get(row, spec_ptr(m->markers, "status",
+                                                "/status"));
+    return status_role(cJSON_IsString(sv) ? sv->valuestring : NULL);
+}
+
 /* Marker boxes taken before names are placed, so no name hides one. */
 static void
 marker_boxes(const struct map_w *m, const struct geo_shape *s,
@@ -734,22 +750,13 @@ draw_markers(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
     if (!cJSON_IsArray(b.value)) {
         return;
     }
-    const char *sptr = spec_ptr(m->markers, "status", "/status");
     double r = fmax(3, px * 0.3);
-    /* A source that is not current makes every marker's status unknown:
-     * an old "online" is not shown as online. */
-    enum source_state st = widget_bound_state(&b, fs->now_ms);
-    bool current = st == SOURCE_STATE_OK || st == SOURCE_STATE_LATE;
     for (const cJSON *row = b.value->child; row; row = row->next) {
         struct geo_pt p;
         if (!row_point(m, s, row, m->markers, &p)) {
             continue;
         }
-        const cJSON *sv = jsonptr_get(row, sptr);
-        enum color_role role = current ? status_role(cJSON_IsString(sv)
-                                                         ? sv->valuestring
-                                                         : NULL)
-                                       : COLOR_MUTED;
+        enum color_role role = marker_role(m, &b, row, fs->now_ms);
         /* What needs attention stands out: a bridge point that is up is
          * a small dot, one that is down or connecting a large one with
          * a light ring. */
@@ -775,15 +782,8 @@ marker_counts(const struct map_w *m, const struct frame_state *fs,
     if (!cJSON_IsArray(b.value)) {
         return;
     }
-    const char *sptr = spec_ptr(m->markers, "status", "/status");
-    enum source_state st = widget_bound_state(&b, fs->now_ms);
-    bool current = st == SOURCE_STATE_OK || st == SOURCE_STATE_LATE;
     for (const cJSON *row = b.value->child; row; row = row->next) {
-        const cJSON *sv = jsonptr_get(row, sptr);
-        enum color_role role = current ? status_role(cJSON_IsString(sv)
-                                                         ? sv->valuestring
-                                                         : NULL)
-                                       : COLOR_MUTED;
+        enum color_role role = marker_role(m, &b, row, fs->now_ms);
         counts[role == COLOR_GOOD ? 0 : role == COLOR_WARN ? 1
                : role == COLOR_BAD ? 2 : 3]++;
     }
