@@ -12,7 +12,8 @@ mode=${1:-demo}
 
 packages=(build-essential cmake pkg-config python3
   libsdl2-dev libsdl2-ttf-dev libcairo2-dev libcurl4-openssl-dev libcjson-dev
-  libunistring-dev libmicrohttpd-dev zlib1g-dev libegl-dev libgles-dev libgl1-mesa-dri libegl-mesa0)
+  libunistring-dev libmicrohttpd-dev zlib1g-dev libegl-dev libgles-dev libgl1-mesa-dri libegl-mesa0
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg)
 if [ "$mode" = test ]; then
   packages+=(clang libclang-rt-dev valgrind openssl nginx-light)
 fi

@@ -1,0 +1,515 @@
+/*
+ * video_decoder: a thread per stream: open, read, decode, keep the newest
+ * picture in a one-slot mailbox; on failure keep the last picture, say
+ * why, and reopen with backoff.
+ *
+ * Latency: live streams are opened with FFmpeg's no-buffering and
+ * low-delay flags and a small probe, decoded with slice threads (frame
+ * threads add a frame of delay per thread), and the slot holds one
+ * picture: a picture not taken before the next arrives is dropped
+ * ("skipped"), so the wall always shows the newest.
+ *
+ * Every blocking FFmpeg call is bounded by an interrupt callback that
+ * checks the stop flag and a deadline (opening, and the time since the
+ * last packet), so a stream that hangs costs a state change, not a
+ * thread stuck forever.
+ */
+#include "video/video_decoder.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/imgutils.h>
+#include <libswscale/swscale.h>
+
+#include "base/timeutil.h"
+#include "base/xalloc.h"
+
+#define LOG_MODULE "video"
+#include "base/log.h"
+
+struct video_decoder {
+    pthread_t thread;
+    char *url, *transport;
+    struct video_opts o;
+    atomic_bool stop;
+    atomic_llong deadline_ms;   /* monotonic; 0: none */
+
+    pthread_mutex_t lock;       /* protects the fields below */
+    pthread_cond_t cond;
+    AVFrame *slot;              /* newest picture, or NULL */
+    uint64_t seq;               /* of the picture in slot */
+    struct video_status st;
+    bool tried;                 /* one attempt finished (for wait_first) */
+};
+
+const char *
+video_state_name(enum video_state s)
+{
+    switch (s) {
+    case VIDEO_CONNECTING:
+        return "connecting";
+    case VIDEO_LIVE:
+        return "live";
+    case VIDEO_LOST:
+        return "lost";
+    case VIDEO_RECONNECTING:
+        return "reconnecting";
+    }
+    return "?";
+}
+
+static int
+interrupt_cb(void *opaque)
+{
+    struct video_decoder *d = opaque;
+    if (atomic_load(&d->stop)) {
+        return 1;
+    }
+    long long dl = atomic_load(&d->deadline_ms);
+    return dl && time_mono_ms() > dl;
+}
+
+static void
+set_state(struct video_decoder *d, enum video_state s, const char *err)
+{
+    pthread_mutex_lock(&d->lock);
+    enum video_state old = d->st.state;
+    d->st.state = s;
+    if (s == VIDEO_LOST && old != VIDEO_LOST && old != VIDEO_RECONNECTING) {
+        d->st.lost_at_ms = time_now_ms();
+    }
+    if (s == VIDEO_LIVE) {
+        d->st.lost_at_ms = 0;
+        d->st.error[0] = '\0';
+    }
+    if (err) {
+        snprintf(d->st.error, sizeof(d->st.error), "%s", err);
+    }
+    if (s == VIDEO_LOST) {
+        d->tried = true;
+    }
+    pthread_cond_broadcast(&d->cond);
+    pthread_mutex_unlock(&d->lock);
+    if (old != s) {
+        if (s == VIDEO_LOST) {
+            LOG_WARN("%s: lost: %s", d->url, err ? err : "");
+        } else {
+            LOG_INFO("%s: %s", d->url, video_state_name(s));
+        }
+    }
+}
+
+/* Sleeps up to ms, waking early on stop. */
+static void
+nap(struct video_decoder *d, int64_t ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&d->lock);
+    while (!atomic_load(&d->stop)) {
+        if (pthread_cond_timedwait(&d->cond, &d->lock, &ts) != 0) {
+            break;
+        }
+    }
+    pthread_mutex_unlock(&d->lock);
+}
+
+static bool
+gpu_layout(int fmt)
+{
+    switch (fmt) {
+    case AV_PIX_FMT_YUV420P:
+    case AV_PIX_FMT_YUVJ420P:
+    case AV_PIX_FMT_YUV422P:
+    case AV_PIX_FMT_YUVJ422P:
+    case AV_PIX_FMT_YUV444P:
+    case AV_PIX_FMT_YUVJ444P:
+    case AV_PIX_FMT_NV12:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Pictures in other layouts (RGB, 10-bit...) become 4:2:0 here: the
+ * common camera and codec layouts never pass through this. */
+static AVFrame *
+convert(struct SwsContext **sws, const AVFrame *in)
+{
+    AVFrame *out = av_frame_alloc();
+    out->format = AV_PIX_FMT_YUV420P;
+    out->width = in->width;
+    out->height = in->height;
+    out->color_range = AVCOL_RANGE_MPEG;
+    out->colorspace = AVCOL_SPC_BT709;
+    if (av_frame_get_buffer(out, 32) < 0) {
+        av_frame_free(&out);
+        return NULL;
+    }
+    *sws = sws_getCachedContext(*sws, in->width, in->height, in->format,
+                                in->width, in->height, AV_PIX_FMT_YUV420P,
+                                SWS_BILINEAR, NULL, NULL, NULL);
+    if (!*sws) {
+        av_frame_free(&out);
+        return NULL;
+    }
+    sws_scale(*sws, (const uint8_t *const *)in->data, in->linesize, 0,
+              in->height, out->data, out->linesize);
+    return out;
+}
+
+static void
+publish(struct video_decoder *d, AVFrame *f)
+{
+    pthread_mutex_lock(&d->lock);
+    if (d->slot) {
+        d->st.skipped++; /* never taken: the newest wins */
+        av_frame_free(&d->slot);
+    }
+    d->slot = f;
+    d->seq++;
+    d->st.frames++;
+    d->st.width = f->width;
+    d->st.height = f->height;
+    pthread_cond_broadcast(&d->cond);
+    pthread_mutex_unlock(&d->lock);
+}
+
+/* One connection: returns when it ends (error, stall, EOF without loop,
+ * stop, or `still` done).  *got: whether any picture was decoded. */
+static void
+run_once(struct video_decoder *d, bool *got)
+{
+    char err[160] = "";
+    AVFormatContext *fmt = avformat_alloc_context();
+    fmt->interrupt_callback.callback = interrupt_cb;
+    fmt->interrupt_callback.opaque = d;
+    AVDictionary *opt = NULL;
+    if (d->o.live) {
+        av_dict_set(&opt, "fflags", "nobuffer", 0);
+        av_dict_set(&opt, "flags", "low_delay", 0);
+        av_dict_set(&opt, "probesize", "262144", 0);
+        av_dict_set(&opt, "analyzeduration", "500000", 0);
+    }
+    if (strncmp(d->url, "rtsp:", 5) == 0) {
+        av_dict_set(&opt, "rtsp_transport", d->transport, 0);
+    }
+    atomic_store(&d->deadline_ms, time_mono_ms() + d->o.open_timeout_ms);
+    int rc = avformat_open_input(&fmt, d->url, NULL, &opt);
+    av_dict_free(&opt);
+    AVCodecContext *ctx = NULL;
+    AVPacket *pkt = NULL;
+    AVFrame *frame = NULL;
+    struct SwsContext *sws = NULL;
+    int vs = -1;
+    if (rc < 0) {
+        av_strerror(rc, err, sizeof(err));
+        fmt = NULL; /* freed by avformat_open_input on failure */
+        goto done;
+    }
+    if ((rc = avformat_find_stream_info(fmt, NULL)) < 0) {
+        av_strerror(rc, err, sizeof(err));
+        goto done;
+    }
+    const AVCodec *codec = NULL;
+    vs = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+    if (vs < 0 || !codec) {
+        snprintf(err, sizeof(err), "no video stream");
+        goto done;
+    }
+    ctx = avcodec_alloc_context3(codec);
+    avcodec_parameters_to_context(ctx, fmt->streams[vs]->codecpar);
+    ctx->thread_count = 2;
+    if (d->o.live) {
+        ctx->thread_type = FF_THREAD_SLICE;
+        ctx->flags |= AV_CODEC_FLAG_LOW_DELAY;
+    }
+    if ((rc = avcodec_open2(ctx, codec, NULL)) < 0) {
+        av_strerror(rc, err, sizeof(err));
+        goto done;
+    }
+    pkt = av_packet_alloc();
+    frame = av_frame_alloc();
+    AVRational tb = fmt->streams[vs]->time_base;
+    int64_t t0_mono = 0, pts0 = AV_NOPTS_VALUE;
+    for (;;) {
+        atomic_store(&d->deadline_ms, time_mono_ms() + d->o.stall_ms);
+        rc = av_read_frame(fmt, pkt);
+        if (rc == AVERROR_EOF && !d->o.live && d->o.loop && *got) {
+            av_seek_frame(fmt, vs, 0, AVSEEK_FLAG_BACKWARD);
+            avcodec_flush_buffers(ctx);
+            pts0 = AV_NOPTS_VALUE;
+            continue;
+        }
+        if (rc < 0) {
+            if (atomic_load(&d->stop)) {
+                break;
+            }
+            if (rc == AVERROR_EXIT) {
+                snprintf(err, sizeof(err), "no data for %d s",
+                         d->o.stall_ms / 1000);
+            } else if (rc == AVERROR_EOF) {
+                snprintf(err, sizeof(err), "the stream ended");
+            } else {
+                av_strerror(rc, err, sizeof(err));
+            }
+            break;
+        }
+        if (pkt->stream_index != vs) {
+            av_packet_unref(pkt);
+            continue;
+        }
+        rc = avcodec_send_packet(ctx, pkt);
+        av_packet_unref(pkt);
+        if (rc < 0 && rc != AVERROR(EAGAIN)) {
+            continue; /* a damaged packet: the next key frame mends it */
+        }
+        while (avcodec_receive_frame(ctx, frame) == 0) {
+            if (!d->o.live && !d->o.still) {
+                /* Files play at their own pace, by timestamps. */
+                int64_t pts = frame->best_effort_timestamp;
+                if (pts != AV_NOPTS_VALUE) {
+                    if (pts0 == AV_NOPTS_VALUE) {
+                        pts0 = pts;
+                        t0_mono = time_mono_ms();
+                    }
+                    int64_t due = t0_mono + av_rescale_q(pts - pts0, tb,
+                                                         (AVRational){1, 1000});
+                    int64_t wait = due - time_mono_ms();
+                    if (wait > 0) {
+                        nap(d, wait > 1000 ? 1000 : wait);
+                    }
+                }
+            }
+            AVFrame *keep;
+            if (gpu_layout(frame->format)) {
+                keep = av_frame_alloc();
+                av_frame_move_ref(keep, frame);
+            } else {
+                keep = convert(&sws, frame);
+                av_frame_unref(frame);
+                if (!keep) {
+                    continue;
+                }
+            }
+            if (!*got) {
+                set_state(d, VIDEO_LIVE, NULL);
+            }
+            *got = true;
+            publish(d, keep);
+            if (d->o.still) {
+                goto done;
+            }
+        }
+        if (atomic_load(&d->stop)) {
+            break;
+        }
+    }
+done:
+    atomic_store(&d->deadline_ms, 0);
+    if (err[0] && !atomic_load(&d->stop)) {
+        set_state(d, VIDEO_LOST, err);
+    }
+    sws_freeContext(sws);
+    av_frame_free(&frame);
+    av_packet_free(&pkt);
+    avcodec_free_context(&ctx);
+    avformat_close_input(&fmt);
+}
+
+static void *
+thread_main(void *arg)
+{
+    struct video_decoder *d = arg;
+    int attempt = 0;
+    while (!atomic_load(&d->stop)) {
+        bool got = false;
+        run_once(d, &got);
+        if (atomic_load(&d->stop) || (d->o.still && got)) {
+            break;
+        }
+        attempt = got ? 0 : attempt + 1;
+        /* Backoff: 1 s, 2 s, 4 s ... at most 30 s. */
+        int64_t wait = 1000LL << (attempt < 5 ? attempt : 5);
+        nap(d, wait > 30000 ? 30000 : wait);
+        if (!atomic_load(&d->stop)) {
+            set_state(d, VIDEO_RECONNECTING, NULL);
+        }
+    }
+    return NULL;
+}
+
+static void
+init_once(void)
+{
+    avformat_network_init();
+    av_log_set_level(AV_LOG_ERROR);
+}
+
+struct video_decoder *
+video_decoder_start(const struct video_opts *o)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, init_once);
+    struct video_decoder *d = xcalloc(1, sizeof(*d));
+    d->o = *o;
+    d->url = xstrdup(o->url ? o->url : "");
+    d->transport = xstrdup(o->transport ? o->transport : "tcp");
+    d->o.url = d->url;
+    d->o.transport = d->transport;
+    if (d->o.stall_ms <= 0) {
+        d->o.stall_ms = 5000;
+    }
+    if (d->o.open_timeout_ms <= 0) {
+        d->o.open_timeout_ms = 5000;
+    }
+    pthread_mutex_init(&d->lock, NULL);
+    pthread_cond_init(&d->cond, NULL);
+    d->st.state = VIDEO_CONNECTING;
+    if (pthread_create(&d->thread, NULL, thread_main, d) != 0) {
+        LOG_ERR("%s: cannot start a decoder thread", d->url);
+        pthread_cond_destroy(&d->cond);
+        pthread_mutex_destroy(&d->lock);
+        free(d->transport);
+        free(d->url);
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void
+video_decoder_stop(struct video_decoder *d)
+{
+    if (!d) {
+        return;
+    }
+    atomic_store(&d->stop, true);
+    pthread_mutex_lock(&d->lock);
+    pthread_cond_broadcast(&d->cond);
+    pthread_mutex_unlock(&d->lock);
+    pthread_join(d->thread, NULL);
+    av_frame_free(&d->slot);
+    pthread_cond_destroy(&d->cond);
+    pthread_mutex_destroy(&d->lock);
+    free(d->transport);
+    free(d->url);
+    free(d);
+}
+
+static void
+image_of(AVFrame *f, struct video_image *img)
+{
+    memset(img, 0, sizeof(*img));
+    img->ref = f;
+    img->width = f->width;
+    img->height = f->height;
+    img->layout = f->format == AV_PIX_FMT_NV12 ? VIDEO_NV12 : VIDEO_PLANAR;
+    int sx = 1, sy = 1;
+    switch (f->format) {
+    case AV_PIX_FMT_YUV420P:
+    case AV_PIX_FMT_YUVJ420P:
+    case AV_PIX_FMT_NV12:
+        sx = sy = 2;
+        break;
+    case AV_PIX_FMT_YUV422P:
+    case AV_PIX_FMT_YUVJ422P:
+        sx = 2;
+        break;
+    default:
+        break;
+    }
+    img->cw = (f->width + sx - 1) / sx;
+    img->ch = (f->height + sy - 1) / sy;
+    for (int i = 0; i < 3; i++) {
+        img->plane[i] = f->data[i];
+        img->stride[i] = f->linesize[i];
+    }
+    img->full_range = f->color_range == AVCOL_RANGE_JPEG ||
+                      f->format == AV_PIX_FMT_YUVJ420P ||
+                      f->format == AV_PIX_FMT_YUVJ422P ||
+                      f->format == AV_PIX_FMT_YUVJ444P;
+    /* Unspecified: HD and larger are BT.709, SD is BT.601 (what players
+     * assume). */
+    switch (f->colorspace) {
+    case AVCOL_SPC_BT709:
+        img->bt709 = true;
+        break;
+    case AVCOL_SPC_BT470BG:
+    case AVCOL_SPC_SMPTE170M:
+        img->bt709 = false;
+        break;
+    default:
+        img->bt709 = f->height >= 720;
+        break;
+    }
+}
+
+bool
+video_decoder_take(struct video_decoder *d, uint64_t *seq,
+                   struct video_image *img)
+{
+    pthread_mutex_lock(&d->lock);
+    AVFrame *f = NULL;
+    if (d->slot && d->seq != *seq) {
+        f = d->slot;
+        d->slot = NULL;
+        *seq = d->seq;
+    }
+    pthread_mutex_unlock(&d->lock);
+    if (!f) {
+        return false;
+    }
+    image_of(f, img);
+    return true;
+}
+
+void
+video_image_release(struct video_image *img)
+{
+    if (img->ref) {
+        AVFrame *f = img->ref;
+        av_frame_free(&f);
+    }
+    memset(img, 0, sizeof(*img));
+}
+
+void
+video_decoder_status(struct video_decoder *d, struct video_status *out)
+{
+    pthread_mutex_lock(&d->lock);
+    *out = d->st;
+    pthread_mutex_unlock(&d->lock);
+}
+
+bool
+video_decoder_wait_first(struct video_decoder *d, int timeout_ms)
+{
+    int64_t end = time_mono_ms() + timeout_ms;
+    pthread_mutex_lock(&d->lock);
+    while (d->st.frames == 0 && !d->tried && time_mono_ms() < end) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 20 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&d->cond, &d->lock, &ts);
+    }
+    bool have = d->st.frames > 0;
+    pthread_mutex_unlock(&d->lock);
+    return have;
+}

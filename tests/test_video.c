@@ -1,0 +1,201 @@
+/*
+ * test_video: the decoder against streams made at test time with the
+ * ffmpeg command line (H.264 and MJPEG, in files and served over HTTP on
+ * loopback): picture layout and colour metadata, a missing file, and a
+ * stream lost (its server stopped) and recovered (restarted).
+ *   test_video
+ */
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/timeutil.h"
+#include "base/xalloc.h"
+#include "testlib.h"
+#include "video/video_decoder.h"
+
+extern char **environ;
+
+static void
+sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static char dir[] = "/tmp/opswall-video-XXXXXX";
+
+static bool
+make(const char *name, const char *args)
+{
+    char *cmd = xasprintf("ffmpeg -v error -y %s %s/%s", args, dir, name);
+    int rc = system(cmd);
+    free(cmd);
+    CHECK(rc == 0, "ffmpeg made %s", name);
+    return rc == 0;
+}
+
+static struct video_decoder *
+open_still(const char *name)
+{
+    char *url = xasprintf("%s/%s", dir, name);
+    struct video_opts o = {.url = url, .still = true};
+    struct video_decoder *d = video_decoder_start(&o);
+    free(url);
+    return d;
+}
+
+static void
+test_files(void)
+{
+    if (!make("h264.mp4", "-f lavfi -i testsrc2=size=640x360:rate=25 -t 1 "
+              "-c:v libx264 -pix_fmt yuv420p -colorspace bt709 "
+              "-color_range tv") ||
+        !make("mjpeg.avi", "-f lavfi -i testsrc2=size=320x180:rate=25 -t 1 "
+              "-c:v mjpeg -pix_fmt yuvj422p")) {
+        return;
+    }
+    struct video_decoder *d = open_still("h264.mp4");
+    CHECK(video_decoder_wait_first(d, 5000), "H.264 file: a picture");
+    uint64_t seq = 0;
+    struct video_image img;
+    CHECK(video_decoder_take(d, &seq, &img) && seq == 1, "taken once");
+    CHECK(img.width == 640 && img.height == 360 && img.cw == 320 &&
+          img.ch == 180 && img.layout == VIDEO_PLANAR && !img.full_range &&
+          img.bt709, "H.264: 640x360 4:2:0 planar, limited range, BT.709 "
+          "(%dx%d, %dx%d, %d, %d)", img.width, img.height, img.cw, img.ch,
+          img.full_range, img.bt709);
+    struct video_image again;
+    CHECK(!video_decoder_take(d, &seq, &again), "no newer picture");
+    struct video_status st;
+    video_decoder_status(d, &st);
+    CHECK(st.state == VIDEO_LIVE && st.frames == 1, "state live, 1 frame "
+          "(%s, %llu)", video_state_name(st.state),
+          (unsigned long long)st.frames);
+    video_image_release(&img);
+    video_decoder_stop(d);
+
+    d = open_still("mjpeg.avi");
+    CHECK(video_decoder_wait_first(d, 5000), "MJPEG file: a picture");
+    seq = 0;
+    CHECK(video_decoder_take(d, &seq, &img) && img.width == 320 &&
+          img.cw == 160 && img.ch == 180 && img.full_range,
+          "MJPEG: 4:2:2, full (JPEG) range (%d, %d, %d)", img.cw, img.ch,
+          img.full_range);
+    video_image_release(&img);
+    video_decoder_stop(d);
+
+    d = open_still("missing.mp4");
+    CHECK(!video_decoder_wait_first(d, 5000), "a missing file: no picture");
+    video_decoder_status(d, &st);
+    CHECK(st.state == VIDEO_LOST && st.error[0] && st.lost_at_ms > 0,
+          "a missing file is lost, with its reason: %s", st.error);
+    video_decoder_stop(d);
+
+    /* A file played in real time: pictures keep coming at its pace. */
+    char *url = xasprintf("%s/h264.mp4", dir);
+    struct video_opts o = {.url = url, .loop = true};
+    d = video_decoder_start(&o);
+    free(url);
+    sleep_ms(600);
+    video_decoder_status(d, &st);
+    CHECK(st.frames >= 8 && st.frames <= 25, "paced at 25 fps: %llu "
+          "pictures in 0.6 s", (unsigned long long)st.frames);
+    video_decoder_stop(d);
+}
+
+/* A live stream in real time: ffmpeg's own HTTP server mode (one
+ * client), H.264 in MPEG-TS with a key frame every second, as conference
+ * encoders send them. */
+static pid_t
+serve(int port)
+{
+    char *url = xasprintf("http://127.0.0.1:%d/live.ts", port);
+    char *argv[] = {"ffmpeg", "-v", "quiet", "-re", "-f", "lavfi", "-i",
+                    "testsrc2=size=320x180:rate=25", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-tune", "zerolatency", "-g",
+                    "25", "-pix_fmt", "yuv420p", "-f", "mpegts", "-listen",
+                    "1", url, NULL};
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "ffmpeg", NULL, NULL, argv, environ);
+    free(url);
+    CHECK(rc == 0, "live HTTP stream on 127.0.0.1:%d started", port);
+    return rc == 0 ? pid : -1;
+}
+
+static void
+stop_server(pid_t pid)
+{
+    if (pid > 0) {
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+    }
+}
+
+static enum video_state
+wait_state(struct video_decoder *d, enum video_state want, int ms)
+{
+    struct video_status st;
+    int64_t end = time_mono_ms() + ms;
+    do {
+        video_decoder_status(d, &st);
+        if (st.state == want) {
+            break;
+        }
+        sleep_ms(50);
+    } while (time_mono_ms() < end);
+    return st.state;
+}
+
+static void
+test_http_loss(void)
+{
+    int port = 18000 + (int)(getpid() % 2000);
+    pid_t srv = serve(port);
+    char *url = xasprintf("http://127.0.0.1:%d/live.ts", port);
+    struct video_opts o = {.url = url, .live = true, .stall_ms = 1500,
+                           .open_timeout_ms = 1500};
+    struct video_decoder *d = video_decoder_start(&o);
+    free(url);
+    CHECK(wait_state(d, VIDEO_LIVE, 8000) == VIDEO_LIVE, "HTTP MPEG-TS: "
+          "live");
+    sleep_ms(500);
+    /* The server goes away: the stream is lost, its last picture kept. */
+    stop_server(srv);
+    enum video_state s = wait_state(d, VIDEO_LOST, 6000);
+    struct video_status st;
+    video_decoder_status(d, &st);
+    CHECK((s == VIDEO_LOST || s == VIDEO_RECONNECTING) && st.lost_at_ms > 0 &&
+          st.error[0], "server stopped: lost (%s: %s)", video_state_name(s),
+          st.error);
+    uint64_t seq = 0;
+    struct video_image img;
+    CHECK(video_decoder_take(d, &seq, &img), "the last picture is kept");
+    video_image_release(&img);
+    /* Back: reconnected with backoff, live again. */
+    srv = serve(port);
+    CHECK(wait_state(d, VIDEO_LIVE, 12000) == VIDEO_LIVE, "server back: "
+          "live again");
+    video_decoder_stop(d);
+    stop_server(srv);
+}
+
+int
+main(void)
+{
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_files();
+    test_http_loss();
+    char *rm = xasprintf("rm -rf %s", dir);
+    CHECK(system(rm) == 0, "cleaned up");
+    free(rm);
+    return testlib_done();
+}
