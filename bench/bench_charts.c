@@ -106,7 +106,7 @@ main(int argc, char **argv)
     if (!tc) {
         return 1;
     }
-    struct widget_env env = {l, tc, 1.0, argv[1]};
+    struct widget_env env = {l, tc, 1.0, argv[1], false};
     struct source_set *set = source_set_create(l);
     int64_t now = 0;
     time_parse_iso8601("2026-11-22T09:15:00+07:00", 420, &now);

@@ -97,7 +97,7 @@ main(int argc, char **argv)
     if (!l || !tc) {
         return 1;
     }
-    struct widget_env env = {l, tc, 1.0, src};
+    struct widget_env env = {l, tc, 1.0, src, false};
     struct source_set *set = source_set_create(l);
     int64_t now = 0;
     time_parse_iso8601("2026-11-22T09:15:00+07:00", 420, &now);

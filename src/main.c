@@ -426,6 +426,7 @@ cmd_render(int argc, char **argv)
         feed_engine_wait_first(a.feeds, longest + 1000);
         app_collect_feeds(&a);
         struct frame_state fs = frame_state_for(&a, now);
+        wall_set_still(a.wall, true);
         wall_update(a.wall, &fs);
         if (write_png(a.wall, a.opt.out)) {
             printf("wrote %s (%d x %d)\n", a.opt.out, wall_width(a.wall),

@@ -34,7 +34,8 @@ static struct text_cache *tc;
 static struct layout *
 load(const char *rel)
 {
-    char *path = xasprintf("%s/%s", src_dir, rel);
+    char *path = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", src_dir,
+                                                          rel);
     struct diag_list d;
     diag_list_init(&d, path);
     struct layout *l = layout_load(path, &d);
@@ -137,6 +138,9 @@ render_frame(const char *rel, double scale, struct rect region,
         return NULL;
     }
     struct wall *w = wall_create(l, tc, src_dir, scale, region);
+    if (w) {
+        wall_set_still(w, true);
+    }
     CHECK(w != NULL, "wall for %s", rel);
     cairo_surface_t *img = NULL;
     if (w) {
@@ -359,6 +363,179 @@ test_charts(void)
     cairo_surface_destroy(t);
 }
 
+static bool
+ffmpeg(const char *args, const char *out)
+{
+    char *cmd = xasprintf("ffmpeg -v error -y %s %s", args, out);
+    int rc = system(cmd);
+    CHECK(rc == 0, "ffmpeg: %s", cmd);
+    free(cmd);
+    return rc == 0;
+}
+
+static bool
+write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        return false;
+    }
+    fputs(text, f);
+    return fclose(f) == 0;
+}
+
+/* The centre of each of three bands of the picture in a frame whose only
+ * widget is one video: found by scanning the middle row for the picture's
+ * horizontal extent. */
+static void
+band_colours(cairo_surface_t *img, int y, unsigned rgb[3])
+{
+    int w = cairo_image_surface_get_width(img);
+    int stride = cairo_image_surface_get_stride(img);
+    const unsigned char *row = cairo_image_surface_get_data(img) +
+                               (size_t)stride * (size_t)y;
+    /* The panel is dark and flat; the picture's bands are bright. */
+    int x0 = -1, x1 = -1;
+    for (int x = 0; x < w; x++) {
+        const unsigned char *p = row + 4 * x;
+        if (p[0] + p[1] + p[2] > 200) {
+            x0 = x0 < 0 ? x : x0;
+            x1 = x;
+        }
+    }
+    for (int k = 0; k < 3; k++) {
+        int x = x0 + (x1 - x0) * (2 * k + 1) / 6;
+        const unsigned char *p = row + 4 * (x < 0 ? 0 : x);
+        rgb[k] = (unsigned)p[2] << 16 | (unsigned)p[1] << 8 | p[0];
+    }
+}
+
+static bool
+close_rgb(unsigned a, unsigned b, int tol)
+{
+    for (int sh = 0; sh < 24; sh += 8) {
+        int d = (int)((a >> sh) & 255) - (int)((b >> sh) & 255);
+        if (d > tol || d < -tol) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* YUV -> RGB on the GPU: three flat colours encoded losslessly as
+ * limited-range BT.601 and BT.709, and as a full-range JPEG, come back
+ * as they were (within rounding and 4:2:0 chroma). */
+static void
+test_video_colours(void)
+{
+    static const unsigned want[3] = {0xB43C28, 0x3CB43C, 0x2846B4};
+    static const struct {
+        const char *name, *vf, *enc;
+    } cases[] = {
+        {"bt601.mkv", "scale=out_color_matrix=bt601:out_range=tv,"
+         "format=yuv420p", "-c:v libx264 -qp 0 -colorspace smpte170m "
+         "-color_range tv"},
+        {"bt709.mkv", "scale=out_color_matrix=bt709:out_range=tv,"
+         "format=yuv420p", "-c:v libx264 -qp 0 -colorspace bt709 "
+         "-color_range tv"},
+        {"jpeg.avi", "scale=out_color_matrix=bt601:out_range=pc,"
+         "format=yuvj420p", "-c:v mjpeg -q:v 1"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *out = xasprintf("%s/%s", out_dir, cases[i].name);
+        char *args = xasprintf(
+            "-filter_complex \"color=c=0xB43C28:s=128x128[a];"
+            "color=c=0x3CB43C:s=128x128[b];color=c=0x2846B4:s=128x128[c];"
+            "[a][b][c]hstack=3,%s\" -frames:v 1 %s", cases[i].vf,
+            cases[i].enc);
+        bool made = ffmpeg(args, out);
+        free(args);
+        char *layout = xasprintf("%s/%s.json", out_dir, cases[i].name);
+        char *text = xasprintf(
+            "{\"opswall\": 1, \"wall\": {\"columns\": 1, \"rows\": 1, "
+            "\"width\": 960, \"height\": 540}, \"grid\": {\"columns\": 1, "
+            "\"rows\": 1}, \"scenes\": [{\"id\": \"v\", \"widgets\": ["
+            "{\"id\": \"v\", \"type\": \"video\", \"cell\": [0, 0, 1, 1], "
+            "\"url\": \"%s\", \"label\": \"Màu\"}]}]}", out);
+        if (made && write_text(layout, text)) {
+            cairo_surface_t *img = render_frame(layout, 1.0, (struct rect){0},
+                                                "2026-11-22T09:15:00+07:00");
+            if (img) {
+                unsigned got[3];
+                band_colours(img, cairo_image_surface_get_height(img) / 2,
+                             got);
+                for (int k = 0; k < 3; k++) {
+                    CHECK(close_rgb(got[k], want[k], 6), "%s band %d: "
+                          "#%06X, want #%06X", cases[i].name, k, got[k],
+                          want[k]);
+                }
+                cairo_surface_destroy(img);
+            }
+        }
+        free(text);
+        free(layout);
+        free(out);
+    }
+}
+
+/* A 4 x 4 conference at a fixed frame: the first picture of each stream
+ * (MJPEG made here, deterministic), names under the pictures, one stream
+ * that does not exist (no signal), the active speaker framed, one muted. */
+static void
+test_conference(void)
+{
+    char *clips[4];
+    bool made = true;
+    for (int i = 0; i < 4; i++) {
+        clips[i] = xasprintf("%s/tile%d.avi", out_dir, i);
+        char *args = xasprintf("-f lavfi -i testsrc2=size=320x180:rate=25,"
+                               "hue=h=%d -frames:v 1 -c:v mjpeg -q:v 3 "
+                               "-pix_fmt yuvj420p", i * 90);
+        made = made && ffmpeg(args, clips[i]);
+        free(args);
+    }
+    static const char *const names[16] = {
+        "Hà Nội", "Hải Phòng", "Đà Nẵng", "TP. Hồ Chí Minh", "Cần Thơ",
+        "Quảng Ninh", "Thừa Thiên Huế", "Khánh Hòa", "Nghệ An", "Lai Châu",
+        "Đắk Lắk", "Cà Mau", "Lào Cai", "Điện Biên", "Bà Rịa - Vũng Tàu",
+        "An Giang"};
+    char streams[4096] = "";
+    size_t k = 0;
+    for (int i = 0; i < 16; i++) {
+        char *url = i == 9 ? xasprintf("%s/does-not-exist.avi", out_dir)
+                           : xstrdup(clips[i % 4]);
+        k += (size_t)snprintf(streams + k, sizeof(streams) - k,
+                              "%s{\"url\": \"%s\", \"label\": \"%s\", "
+                              "\"code\": \"T%d\"}", i ? ", " : "", url,
+                              names[i], i);
+        free(url);
+    }
+    char *status = xasprintf("%s/status.json", out_dir);
+    write_text(status, "{\"active\": \"T2\", \"muted\": [\"T5\"]}");
+    char *layout = xasprintf("%s/conference.json", out_dir);
+    char *text = xasprintf(
+        "{\"opswall\": 1, \"wall\": {\"columns\": 1, \"rows\": 1, "
+        "\"width\": 1920, \"height\": 1080}, \"grid\": {\"columns\": 1, "
+        "\"rows\": 1}, \"sources\": {\"hn\": {\"url\": \"file:%s\"}}, "
+        "\"scenes\": [{\"id\": \"c\", \"widgets\": [{\"id\": \"c\", "
+        "\"type\": \"conference\", \"cell\": [0, 0, 1, 1], \"title\": "
+        "\"Hội nghị trực tuyến với các tỉnh, thành\", \"columns\": 4, "
+        "\"status\": {\"source\": \"hn\", \"pointer\": \"\"}, "
+        "\"streams\": [%s]}]}]}", status, streams);
+    if (made && write_text(layout, text)) {
+        cairo_surface_t *img = render_frame(layout, 0.5, (struct rect){0},
+                                            "2026-11-22T09:15:00+07:00");
+        golden("conference-4x4-0.5", img);
+        cairo_surface_destroy(img);
+    }
+    free(text);
+    free(layout);
+    free(status);
+    for (int i = 0; i < 4; i++) {
+        free(clips[i]);
+    }
+}
+
 static void publish(struct layout *l, struct source_set *set,
                     struct frame_state *fs, const char *source,
                     const char *json, uint64_t generation);
@@ -555,7 +732,9 @@ main(int argc, char **argv)
         return 2;
     }
     src_dir = argv[1];
-    out_dir = argv[2];
+    /* Absolute: generated layouts name files in it. */
+    static char out_abs[4096];
+    out_dir = realpath(argv[2], out_abs) ? out_abs : argv[2];
     struct output *out = output_create(OUTPUT_OFFSCREEN, 0, 64, 64, "test");
     CHECK(out != NULL, "offscreen GL context (SDL offscreen + EGL)");
     if (!out) {
@@ -573,6 +752,8 @@ main(int argc, char **argv)
         test_chart_damage();
         test_chart_cache();
         test_maps();
+        test_video_colours();
+        test_conference();
     }
     text_cache_destroy(tc);
     output_destroy(out);

@@ -356,6 +356,35 @@ static const struct spec_field map_fields[] = {
     END,
 };
 
+static const struct spec_field video_fields[] = {
+    {"url", STR, true, "the stream: rtsp://, rtmp://, srt://, http(s):// "
+     "(HLS, MPEG-TS, MJPEG), udp://, or a file (relative to the layout)"},
+    {"label", STR, false, "the name under the picture (e.g. the province)"},
+    {"live", BOOL, false, "newest picture only (default: true for network "
+     "streams, false for files, which play at their pace and loop)"},
+    {"transport", ENUM("tcp", "udp"), false, "RTSP transport (default tcp)"},
+    END,
+};
+
+static const struct spec stream_spec = OBJ(
+    {"url", STR, true, "the stream (as for video)"},
+    {"label", STR, false, "the bridge point's name (e.g. the province)"},
+    {"code", STR, false, "its code in the conference status feed"},
+    {"live", BOOL, false, "as for video"},
+    {"transport", ENUM("tcp", "udp"), false, "RTSP transport"});
+
+static const struct spec_field conference_fields[] = {
+    {"streams", {.kind = SPEC_ARRAY, .min = 1, .max = 72,
+                 .items = &stream_spec}, true, "the bridge points"},
+    {"columns", INT(1, 12), false, "explicit grid columns (default: "
+     "chosen for the cell and the count)"},
+    {"rows", INT(1, 12), false, "explicit grid rows"},
+    {"status", {.kind = SPEC_BINDING}, false, "the conference system's "
+     "status: {\"active\": code or label, \"muted\": [...]}"},
+    {"promote", STR, false, "a stream (label or code) shown large"},
+    END,
+};
+
 const struct spec_widget_type layout_spec_widget_types[] = {
     {"kpi", kpi_fields, "a headline indicator with period, delta and "
      "freshness"},
@@ -365,6 +394,9 @@ const struct spec_widget_type layout_spec_widget_types[] = {
     {"image", image_fields, "a PNG picture"},
     {"health", health_fields, "every source's state, age and last error"},
     {"map", map_fields, "provinces coloured by an indicator, with markers"},
+    {"video", video_fields, "one live video stream"},
+    {"conference", conference_fields, "the bridge points of a conference "
+     "as a grid of live streams"},
     {"line", line_fields, "series over time, with gaps shown as gaps"},
     {"bar", bar_fields, "bars from zero: grouped, stacked or a ranking"},
     {"gauge", gauge_fields, "a value against its plan, as an arc"},

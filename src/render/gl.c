@@ -41,8 +41,15 @@ compile(GLenum type, const char *path)
 GLuint
 gl_program_load(const char *dir, const char *name)
 {
-    char *vp = xasprintf("%s/%s.vert", dir, name);
-    char *fp = xasprintf("%s/%s.frag", dir, name);
+    return gl_program_load_pair(dir, name, name);
+}
+
+GLuint
+gl_program_load_pair(const char *dir, const char *vert, const char *frag)
+{
+    const char *name = frag;
+    char *vp = xasprintf("%s/%s.vert", dir, vert);
+    char *fp = xasprintf("%s/%s.frag", dir, frag);
     GLuint vs = compile(GL_VERTEX_SHADER, vp);
     GLuint fs = vs ? compile(GL_FRAGMENT_SHADER, fp) : 0;
     GLuint prog = 0;

@@ -12,6 +12,9 @@
 
 /* Compiles dir/name.vert + dir/name.frag; 0 (reason logged) on failure. */
 GLuint gl_program_load(const char *dir, const char *name);
+/* The same with dir/vert.vert and dir/frag.frag. */
+GLuint gl_program_load_pair(const char *dir, const char *vert,
+                            const char *frag);
 /* An RGBA8 texture of w x h, uninitialised; linear or nearest filtering. */
 GLuint gl_texture_create(int w, int h, bool linear);
 /* Uploads a whole ARGB32 Cairo surface of the texture's size. */

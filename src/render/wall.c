@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "render/gl.h"
+#include "render/video_layer.h"
 
 #define MAX_DAMAGE 32
 
@@ -33,6 +34,7 @@ struct wall_widget {
     int aux_w, aux_h;
     struct widget_quad quads[WIDGET_MAX_QUADS];
     int nquads;
+    struct video_slot *vslots; /* WIDGET_MAX_VIDEO, for video widgets */
 };
 
 struct wall {
@@ -42,6 +44,7 @@ struct wall {
     int fb_w, fb_h;
     GLuint fbo, fb_tex, prog, vbo, vao;
     GLint u_target, u_tex, u_alpha;
+    struct video_layer *video;  /* made when a widget has video */
     struct wall_widget *widgets;
     size_t nwidgets;
     size_t scene, want_scene;
@@ -92,6 +95,12 @@ destroy_widgets(struct wall *w)
         if (ww->aux_tex) {
             glDeleteTextures(1, &ww->aux_tex);
         }
+        if (ww->vslots) {
+            for (int k = 0; k < WIDGET_MAX_VIDEO; k++) {
+                video_slot_free(&ww->vslots[k]);
+            }
+            free(ww->vslots);
+        }
     }
     free(w->widgets);
     w->widgets = NULL;
@@ -132,6 +141,14 @@ build_widgets(struct wall *w)
         *ww = (struct wall_widget){.lw = lw, .cls = cls, .self = self,
                                    .rect = r, .surface = s};
         ww->tex = gl_texture_create(r.w, r.h, false);
+        if (cls->video_tiles) {
+            ww->vslots = xcalloc(WIDGET_MAX_VIDEO, sizeof(*ww->vslots));
+            if (!w->video) {
+                char *dir = xasprintf("%s/shaders", w->env.data_dir);
+                w->video = video_layer_create(dir);
+                free(dir);
+            }
+        }
     }
     w->built = true;
     w->full_damage = true;
@@ -143,7 +160,7 @@ wall_create(const struct layout *layout, struct text_cache *tc,
 {
     struct wall *w = xcalloc(1, sizeof(*w));
     w->layout = layout;
-    w->env = (struct widget_env){layout, tc, scale, data_dir};
+    w->env = (struct widget_env){layout, tc, scale, data_dir, false};
     if (region.w <= 0 || region.h <= 0) {
         region = (struct rect){0, 0, layout->wall.canvas_w,
                                layout->wall.canvas_h};
@@ -207,6 +224,7 @@ wall_destroy(struct wall *w)
         return;
     }
     destroy_widgets(w);
+    video_layer_destroy(w->video);
     if (w->vbo) {
         glDeleteBuffers(1, &w->vbo);
     }
@@ -223,6 +241,13 @@ wall_destroy(struct wall *w)
         glDeleteProgram(w->prog);
     }
     free(w);
+}
+
+void
+wall_set_still(struct wall *w, bool still)
+{
+    w->env.still = still;
+    w->built = false; /* widgets are made again with it */
 }
 
 void
@@ -377,6 +402,18 @@ composite(struct wall *w)
                               qd->dw, qd->dh);
                 }
             }
+            if (ww->vslots && w->video) {
+                scissor(w, clip_rect(dr, ww->rect));
+                for (int k = 0; k < WIDGET_MAX_VIDEO; k++) {
+                    video_layer_draw(w->video, &ww->vslots[k],
+                                     (float)ww->rect.x, (float)ww->rect.y,
+                                     (float)w->fb_w, (float)w->fb_h);
+                }
+                /* Back to the widget program for what follows. */
+                glUseProgram(w->prog);
+                glBindVertexArray(w->vao);
+                glBindBuffer(GL_ARRAY_BUFFER, w->vbo);
+            }
         }
     }
     glDisable(GL_SCISSOR_TEST);
@@ -385,6 +422,45 @@ composite(struct wall *w)
     w->full_damage = false;
     w->ndamage = 0;
     gl_check("composite");
+}
+
+/* Uploads new pictures and damages the tiles that changed; returns true
+ * when so many changed that the whole widget should be redrawn. */
+static bool
+update_video(struct wall *w, struct wall_widget *ww,
+             const struct frame_state *fs)
+{
+    struct widget_video_tile t[WIDGET_MAX_VIDEO];
+    int n = ww->cls->video_tiles(ww->self, fs, t);
+    n = n < 0 ? 0 : n > WIDGET_MAX_VIDEO ? WIDGET_MAX_VIDEO : n;
+    struct rect changed[WIDGET_MAX_VIDEO];
+    int nchanged = 0;
+    bool all = false;
+    for (int k = 0; k < WIDGET_MAX_VIDEO; k++) {
+        struct video_slot *s = &ww->vslots[k];
+        if (k >= n) {
+            if (s->has) {
+                video_slot_free(s);
+                all = true; /* a tile went away */
+            }
+            continue;
+        }
+        if (video_slot_update(s, &t[k])) {
+            int x0 = (int)floorf(s->dx), y0 = (int)floorf(s->dy);
+            int x1 = (int)ceilf(s->dx + s->dw), y1 = (int)ceilf(s->dy + s->dh);
+            changed[nchanged++] = (struct rect){ww->rect.x + x0,
+                                                ww->rect.y + y0, x1 - x0,
+                                                y1 - y0};
+            w->stats.video_tiles++;
+        }
+    }
+    if (all || nchanged > 8) {
+        return true;
+    }
+    for (int k = 0; k < nchanged; k++) {
+        add_damage(w, clip_rect(changed[k], ww->rect));
+    }
+    return false;
 }
 
 bool
@@ -415,6 +491,11 @@ wall_update(struct wall *w, const struct frame_state *fs)
                 ww->nquads = nq;
                 dirty = true;
             }
+        }
+        if (ww->vslots && !dirty) {
+            dirty = update_video(w, ww, fs);
+        } else if (ww->vslots) {
+            update_video(w, ww, fs);
         }
         if (dirty) {
             add_damage(w, ww->rect);

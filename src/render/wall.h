@@ -33,6 +33,7 @@ struct wall_stats {
     unsigned long uploads;    /* texture uploads */
     unsigned long draws;      /* quads drawn */
     unsigned long stamps;     /* stamp evaluations */
+    unsigned long video_tiles; /* video tiles redrawn (new picture/place) */
 };
 
 /* data_dir: where shaders/ and assets/ are (outlives the wall).
@@ -43,6 +44,9 @@ struct wall *wall_create(const struct layout *layout, struct text_cache *tc,
                          struct rect region);
 void wall_destroy(struct wall *wall);
 
+/* One frame will be rendered (opswall render, tests): videos decode their
+ * first picture and wait for it.  Takes effect at the next update. */
+void wall_set_still(struct wall *wall, bool still);
 /* Selects the scene; takes effect (full repaint) at the next update. */
 void wall_set_scene(struct wall *wall, size_t scene);
 /* Brings the framebuffer up to date; true if any pixel may have changed. */

@@ -244,9 +244,18 @@ run_once(struct video_decoder *d, bool *got)
     frame = av_frame_alloc();
     AVRational tb = fmt->streams[vs]->time_base;
     int64_t t0_mono = 0, pts0 = AV_NOPTS_VALUE;
+    bool draining = false;
     for (;;) {
         atomic_store(&d->deadline_ms, time_mono_ms() + d->o.stall_ms);
-        rc = av_read_frame(fmt, pkt);
+        rc = draining ? AVERROR_EOF : av_read_frame(fmt, pkt);
+        if (rc == AVERROR_EOF && !draining) {
+            /* The decoder may still hold pictures (reordering, frame
+             * threads): drain them before ending or looping. */
+            draining = true;
+            avcodec_send_packet(ctx, NULL);
+            goto receive;
+        }
+        draining = false;
         if (rc == AVERROR_EOF && !d->o.live && d->o.loop && *got) {
             av_seek_frame(fmt, vs, 0, AVSEEK_FLAG_BACKWARD);
             avcodec_flush_buffers(ctx);
@@ -276,6 +285,7 @@ run_once(struct video_decoder *d, bool *got)
         if (rc < 0 && rc != AVERROR(EAGAIN)) {
             continue; /* a damaged packet: the next key frame mends it */
         }
+    receive:
         while (avcodec_receive_frame(ctx, frame) == 0) {
             if (!d->o.live && !d->o.still) {
                 /* Files play at their own pace, by timestamps. */

@@ -34,6 +34,8 @@ struct widget_env {
     struct text_cache *text;
     double scale; /* output pixels per canvas pixel */
     const char *data_dir; /* where assets/ (maps) is; may be NULL */
+    bool still;           /* one frame is rendered (opswall render, tests):
+                             videos show their first picture */
 };
 
 /* Part of the aux texture drawn at a place in the widget (widget px). */
@@ -43,6 +45,18 @@ struct widget_quad {
 };
 
 #define WIDGET_MAX_QUADS 16
+
+/* A decoded picture to draw over the widget, converted to RGB and scaled
+ * by the GPU (render/video_layer). */
+struct video_image;
+struct widget_video_tile {
+    const struct video_image *img; /* NULL: nothing to draw */
+    uint64_t seq;                  /* changes whenever img does */
+    float dx, dy, dw, dh;          /* where, in widget pixels */
+    float dim;                     /* 1: as decoded; less: darker (lost) */
+};
+
+#define WIDGET_MAX_VIDEO 72
 
 struct widget_class {
     const char *type;
@@ -62,6 +76,11 @@ struct widget_class {
     void (*aux_paint)(void *self, cairo_t *cr);
     int (*aux_quads)(void *self, const struct frame_state *fs,
                      struct widget_quad *out);
+    /* Optional: video pictures drawn over the widget's surface; the wall
+     * uploads a picture only when its seq changes and redraws only the
+     * tiles that changed.  At most WIDGET_MAX_VIDEO. */
+    int (*video_tiles)(void *self, const struct frame_state *fs,
+                       struct widget_video_tile *out);
 };
 
 const struct widget_class *widget_class_find(const char *type);

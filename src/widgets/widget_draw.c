@@ -24,6 +24,8 @@ extern const struct widget_class widget_progress_class;
 extern const struct widget_class widget_table_class;
 extern const struct widget_class widget_donut_class;
 extern const struct widget_class widget_map_class;
+extern const struct widget_class widget_video_class;
+extern const struct widget_class widget_conference_class;
 
 const struct widget_class *
 widget_class_find(const char *type)
@@ -33,7 +35,7 @@ widget_class_find(const char *type)
         &widget_ticker_class, &widget_image_class, &widget_health_class,
         &widget_line_class, &widget_bar_class, &widget_gauge_class,
         &widget_progress_class, &widget_table_class, &widget_donut_class,
-        &widget_map_class,
+        &widget_map_class, &widget_video_class, &widget_conference_class,
     };
     for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
         if (strcmp(classes[i]->type, type) == 0) {

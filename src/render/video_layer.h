@@ -1,0 +1,43 @@
+/*
+ * video_layer: decoded pictures on the GPU.  Each tile keeps one texture
+ * per plane (R8 for Y, U, V; RG8 for NV12's UV), re-uploaded only when
+ * the tile's picture changes (glTexSubImage2D with the decoder's row
+ * stride: no CPU copy or conversion); shaders/yuv.frag turns YUV into RGB
+ * while the quad is drawn at its place and size.  Render thread only.
+ */
+#ifndef OPSWALL_VIDEO_LAYER_H
+#define OPSWALL_VIDEO_LAYER_H
+
+#include <stdbool.h>
+
+#include <GLES3/gl3.h>
+
+#include "widgets/widget.h"
+
+struct video_layer;
+
+/* One tile's GPU state; zero-initialised. */
+struct video_slot {
+    GLuint tex[3];
+    int tw[3], th[3];
+    bool nv12, full, bt709, has;
+    uint64_t seq;
+    float dx, dy, dw, dh, dim;
+};
+
+/* NULL (reason logged) when the shader cannot be built. */
+struct video_layer *video_layer_create(const char *shader_dir);
+void video_layer_destroy(struct video_layer *vl);
+
+/* Brings the slot up to the tile: uploads a new picture, keeps its place.
+ * Returns true when what the slot shows changed (the caller damages its
+ * rectangle). */
+bool video_slot_update(struct video_slot *s, const struct widget_video_tile *t);
+void video_slot_free(struct video_slot *s);
+
+/* Draws the slot at (x + dx, y + dy) into a target of tw x th pixels, into
+ * the bound framebuffer.  Leaves its own program bound. */
+void video_layer_draw(struct video_layer *vl, const struct video_slot *s,
+                      float x, float y, float tw, float th);
+
+#endif
