@@ -51,6 +51,8 @@ demo)
   sleep 0.5
   kill -0 $sim 2>/dev/null || { echo "setup: feedsim could not start (port 8642 busy?)" >&2; exit 1; }
   layout=layouts/demo-live.json
+  # Scene 3 (key 3) shows a conference of 16 synthetic streams made here.
+  tools/make-streams.sh out/streams 16
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     echo "setup: running the demo wall in a preview window (Esc quits, F5 reloads)"
     build/opswall run "$layout" --window 0.5
