@@ -89,10 +89,10 @@ plane_upload(struct video_slot *s, int i, GLenum ifmt, GLenum fmt, int w,
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
 }
 
-bool
+enum video_change
 video_slot_update(struct video_slot *s, const struct widget_video_tile *t)
 {
-    bool changed = false;
+    bool changed = false, moved = false;
     const struct video_image *img = t->img;
     if (img && img->ref && (!s->has || t->seq != s->seq)) {
         plane_upload(s, 0, GL_R8, GL_RED, img->width, img->height,
@@ -120,9 +120,12 @@ video_slot_update(struct video_slot *s, const struct widget_video_tile *t)
         s->dw = t->dw;
         s->dh = t->dh;
         s->dim = t->dim;
-        changed = true;
+        moved = true;
     }
-    return changed && s->has;
+    if (!s->has) {
+        return VIDEO_SAME;
+    }
+    return moved ? VIDEO_PLACE : changed ? VIDEO_PICTURE : VIDEO_SAME;
 }
 
 void

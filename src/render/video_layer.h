@@ -29,10 +29,18 @@ struct video_slot {
 struct video_layer *video_layer_create(const char *shader_dir);
 void video_layer_destroy(struct video_layer *vl);
 
-/* Brings the slot up to the tile: uploads a new picture, keeps its place.
- * Returns true when what the slot shows changed (the caller damages its
- * rectangle). */
-bool video_slot_update(struct video_slot *s, const struct widget_video_tile *t);
+/* What changed in a slot. */
+enum video_change {
+    VIDEO_SAME,       /* nothing */
+    VIDEO_PICTURE,    /* a new picture in the same place (opaque: only the
+                         picture needs drawing again) */
+    VIDEO_PLACE,      /* its place or dimming changed: the area around it
+                         must be drawn again too */
+};
+/* Brings the slot up to the tile: uploads a new picture, keeps its
+ * place. */
+enum video_change video_slot_update(struct video_slot *s,
+                                    const struct widget_video_tile *t);
 void video_slot_free(struct video_slot *s);
 
 /* Draws the slot at (x + dx, y + dy) into a target of tw x th pixels, into

@@ -51,6 +51,14 @@ struct wall {
     bool built, full_damage;
     struct rect damage[MAX_DAMAGE];
     int ndamage;
+    /* Tiles whose picture alone changed: drawn again by themselves (the
+     * picture is opaque and covers its rectangle). */
+    struct video_redraw {
+        struct wall_widget *ww;
+        struct video_slot *slot;
+        struct rect r;
+    } *vredraw;
+    int nvredraw, cap_vredraw;
     struct wall_stats stats;
 };
 
@@ -105,6 +113,7 @@ destroy_widgets(struct wall *w)
     free(w->widgets);
     w->widgets = NULL;
     w->nwidgets = 0;
+    w->nvredraw = 0; /* they pointed into the widgets */
 }
 
 static void
@@ -225,6 +234,7 @@ wall_destroy(struct wall *w)
     }
     destroy_widgets(w);
     video_layer_destroy(w->video);
+    free(w->vredraw);
     if (w->vbo) {
         glDeleteBuffers(1, &w->vbo);
     }
@@ -416,16 +426,35 @@ composite(struct wall *w)
             }
         }
     }
+    /* Pictures that changed alone: drawn over what is there, unless a
+     * damaged rectangle above already drew them. */
+    for (int v = 0; v < w->nvredraw && w->video; v++) {
+        const struct video_redraw *vr = &w->vredraw[v];
+        bool done = w->full_damage;
+        for (int d = 0; d < w->ndamage && !done; d++) {
+            done = intersects(w->damage[d], vr->r);
+        }
+        if (done || vr->r.w <= 0 || vr->r.h <= 0) {
+            continue;
+        }
+        scissor(w, vr->r);
+        video_layer_draw(w->video, vr->slot, (float)vr->ww->rect.x,
+                         (float)vr->ww->rect.y, (float)w->fb_w,
+                         (float)w->fb_h);
+        w->stats.draws++;
+    }
     glDisable(GL_SCISSOR_TEST);
     glDisable(GL_BLEND);
     w->stats.composites++;
     w->full_damage = false;
     w->ndamage = 0;
+    w->nvredraw = 0;
     gl_check("composite");
 }
 
-/* Uploads new pictures and damages the tiles that changed; returns true
- * when so many changed that the whole widget should be redrawn. */
+/* Uploads new pictures; a tile whose picture alone changed is queued to
+ * be drawn again by itself, one that moved damages its rectangle.
+ * Returns true when the whole widget should be drawn again. */
 static bool
 update_video(struct wall *w, struct wall_widget *ww,
              const struct frame_state *fs)
@@ -433,8 +462,8 @@ update_video(struct wall *w, struct wall_widget *ww,
     struct widget_video_tile t[WIDGET_MAX_VIDEO];
     int n = ww->cls->video_tiles(ww->self, fs, t);
     n = n < 0 ? 0 : n > WIDGET_MAX_VIDEO ? WIDGET_MAX_VIDEO : n;
-    struct rect changed[WIDGET_MAX_VIDEO];
-    int nchanged = 0;
+    struct rect moved[WIDGET_MAX_VIDEO];
+    int nmoved = 0;
     bool all = false;
     for (int k = 0; k < WIDGET_MAX_VIDEO; k++) {
         struct video_slot *s = &ww->vslots[k];
@@ -445,20 +474,30 @@ update_video(struct wall *w, struct wall_widget *ww,
             }
             continue;
         }
-        if (video_slot_update(s, &t[k])) {
-            int x0 = (int)floorf(s->dx), y0 = (int)floorf(s->dy);
-            int x1 = (int)ceilf(s->dx + s->dw), y1 = (int)ceilf(s->dy + s->dh);
-            changed[nchanged++] = (struct rect){ww->rect.x + x0,
-                                                ww->rect.y + y0, x1 - x0,
-                                                y1 - y0};
-            w->stats.video_tiles++;
+        enum video_change c = video_slot_update(s, &t[k]);
+        if (c == VIDEO_SAME) {
+            continue;
         }
+        w->stats.video_tiles++;
+        struct rect r = {ww->rect.x + (int)s->dx, ww->rect.y + (int)s->dy,
+                         (int)s->dw, (int)s->dh};
+        r = clip_rect(r, ww->rect);
+        if (c == VIDEO_PLACE) {
+            moved[nmoved++] = r;
+            continue;
+        }
+        if (w->nvredraw == w->cap_vredraw) {
+            w->cap_vredraw = w->cap_vredraw ? w->cap_vredraw * 2 : 64;
+            w->vredraw = xreallocarray(w->vredraw, (size_t)w->cap_vredraw,
+                                       sizeof(*w->vredraw));
+        }
+        w->vredraw[w->nvredraw++] = (struct video_redraw){ww, s, r};
     }
-    if (all || nchanged > 8) {
+    if (all || nmoved > 8) {
         return true;
     }
-    for (int k = 0; k < nchanged; k++) {
-        add_damage(w, clip_rect(changed[k], ww->rect));
+    for (int k = 0; k < nmoved; k++) {
+        add_damage(w, moved[k]);
     }
     return false;
 }
@@ -501,7 +540,7 @@ wall_update(struct wall *w, const struct frame_state *fs)
             add_damage(w, ww->rect);
         }
     }
-    if (!w->full_damage && w->ndamage == 0) {
+    if (!w->full_damage && w->ndamage == 0 && w->nvredraw == 0) {
         return false; /* nothing changed: no GL work, no swap */
     }
     composite(w);
