@@ -32,3 +32,5 @@ for size in 640x360 320x180; do
     echo "$line  (x$ratio of decoding alone)"
   done
 done
+echo "== latency: capture -> framebuffer, 320x180 H.264 over UDP on loopback"
+"$build/bench/bench_latency" . 10 2>/dev/null
