@@ -185,6 +185,100 @@ test_http_loss(void)
     stop_server(srv);
 }
 
+static pid_t
+spawn(char *const argv[])
+{
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+    CHECK(rc == 0, "%s started", argv[0]);
+    return rc == 0 ? pid : -1;
+}
+
+/* A live encoder in real time sending to url with format fmt. */
+static pid_t
+push(const char *fmt, const char *url, const char *extra)
+{
+    char *argv[] = {"ffmpeg", "-v", "quiet", "-re", "-f", "lavfi", "-i",
+                    "testsrc2=size=320x180:rate=25", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-tune", "zerolatency", "-g",
+                    "25", "-pix_fmt", "yuv420p", (char *)extra, "udp",
+                    "-f", (char *)fmt, (char *)url, NULL};
+    if (!extra) {
+        /* No transport option: drop the pair. */
+        argv[18] = "-f";
+        argv[19] = (char *)fmt;
+        argv[20] = (char *)url;
+        argv[21] = NULL;
+    }
+    return spawn(argv);
+}
+
+/* MPEG-TS over UDP (as multicast senders do, here to 127.0.0.1): live,
+ * then lost when the sender stops (no data: the stall deadline), then
+ * live again. */
+static void
+test_udp(void)
+{
+    int port = 20000 + (int)(getpid() % 2000);
+    char *out = xasprintf("udp://127.0.0.1:%d?pkt_size=1316", port);
+    char *in = xasprintf("udp://127.0.0.1:%d", port);
+    struct video_opts o = {.url = in, .live = true, .stall_ms = 1500,
+                           .open_timeout_ms = 3000};
+    struct video_decoder *d = video_decoder_start(&o);
+    pid_t tx = push("mpegts", out, NULL);
+    CHECK(wait_state(d, VIDEO_LIVE, 8000) == VIDEO_LIVE, "UDP MPEG-TS: live");
+    stop_server(tx);
+    enum video_state s = wait_state(d, VIDEO_LOST, 6000);
+    struct video_status st;
+    video_decoder_status(d, &st);
+    CHECK((s == VIDEO_LOST || s == VIDEO_RECONNECTING) &&
+          strstr(st.error, "no data"), "sender stopped: lost after the "
+          "stall deadline (%s: %s)", video_state_name(s), st.error);
+    tx = push("mpegts", out, NULL);
+    CHECK(wait_state(d, VIDEO_LIVE, 12000) == VIDEO_LIVE, "sender back: "
+          "live again");
+    video_decoder_stop(d);
+    stop_server(tx);
+    free(in);
+    free(out);
+}
+
+/* RTSP on loopback: rtsp-server-perl relays a stream ffmpeg publishes to
+ * it; the decoder plays it over RTP/UDP (that server offers no TCP
+ * interleaving, so RTSP over TCP is not tested here). */
+static void
+test_rtsp(void)
+{
+    int base = 22000 + (int)(getpid() % 1000) * 4;
+    char cport[16], sport[16], rtp[16];
+    snprintf(cport, sizeof(cport), "%d", base);
+    snprintf(sport, sizeof(sport), "%d", base + 1);
+    snprintf(rtp, sizeof(rtp), "%d", base + 100);
+    char *srv_argv[] = {"rtsp-server-perl", "-c", cport, "-s", sport,
+                        "--client_listen_address", "127.0.0.1",
+                        "--source_listen_address", "127.0.0.1",
+                        "--rtp_start_port", rtp, NULL};
+    pid_t srv = spawn(srv_argv);
+    sleep_ms(1500);
+    char *pub = xasprintf("rtsp://127.0.0.1:%d/cau", base + 1);
+    char *play = xasprintf("rtsp://127.0.0.1:%d/cau", base);
+    pid_t tx = push("rtsp", pub, "-rtsp_transport");
+    sleep_ms(1500);
+    struct video_opts o = {.url = play, .live = true, .transport = "udp",
+                           .stall_ms = 2000, .open_timeout_ms = 3000};
+    struct video_decoder *d = video_decoder_start(&o);
+    CHECK(wait_state(d, VIDEO_LIVE, 10000) == VIDEO_LIVE, "RTSP over "
+          "RTP/UDP: live");
+    struct video_status st;
+    video_decoder_status(d, &st);
+    CHECK(st.width == 320 && st.height == 180, "RTSP picture 320x180");
+    video_decoder_stop(d);
+    stop_server(tx);
+    stop_server(srv);
+    free(pub);
+    free(play);
+}
+
 int
 main(void)
 {
@@ -194,6 +288,8 @@ main(void)
     }
     test_files();
     test_http_loss();
+    test_udp();
+    test_rtsp();
     char *rm = xasprintf("rm -rf %s", dir);
     CHECK(system(rm) == 0, "cleaned up");
     free(rm);

@@ -15,7 +15,7 @@ packages=(build-essential cmake pkg-config python3
   libunistring-dev libmicrohttpd-dev zlib1g-dev libegl-dev libgles-dev libgl1-mesa-dri libegl-mesa0
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg)
 if [ "$mode" = test ]; then
-  packages+=(clang libclang-rt-dev valgrind openssl nginx-light)
+  packages+=(clang libclang-rt-dev valgrind openssl nginx-light rtsp-server-perl)
 fi
 
 install_deps() {
