@@ -77,7 +77,21 @@ test_files(void)
     CHECK(st.state == VIDEO_LIVE && st.frames == 1, "state live, 1 frame "
           "(%s, %llu)", video_state_name(st.state),
           (unsigned long long)st.frames);
+    /* Hardware decoding is tried first ("auto"); where the machine has
+     * none (CI), the same stream decodes in software. */
+    CHECK(strncmp(st.decoder, "h264 (", 6) == 0, "decoder named: %s",
+          st.decoder);
     video_image_release(&img);
+    video_decoder_stop(d);
+
+    char *path = xasprintf("%s/h264.mp4", dir);
+    struct video_opts sw = {.url = path, .still = true, .hwaccel = "none"};
+    d = video_decoder_start(&sw);
+    free(path);
+    CHECK(video_decoder_wait_first(d, 5000), "software decoding on request");
+    video_decoder_status(d, &st);
+    CHECK(strcmp(st.decoder, "h264 (software)") == 0, "hwaccel none: %s",
+          st.decoder);
     video_decoder_stop(d);
 
     d = open_still("mjpeg.avi");

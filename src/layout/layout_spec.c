@@ -363,6 +363,8 @@ static const struct spec_field video_fields[] = {
     {"live", BOOL, false, "newest picture only (default: true for network "
      "streams, false for files, which play at their pace and loop)"},
     {"transport", ENUM("tcp", "udp"), false, "RTSP transport (default tcp)"},
+    {"hwaccel", ENUM("auto", "none", "cuda", "vaapi"), false, "hardware "
+     "decoding (default auto: NVDEC, then VAAPI, else software)"},
     END,
 };
 
@@ -371,7 +373,9 @@ static const struct spec stream_spec = OBJ(
     {"label", STR, false, "the bridge point's name (e.g. the province)"},
     {"code", STR, false, "its code in the conference status feed"},
     {"live", BOOL, false, "as for video"},
-    {"transport", ENUM("tcp", "udp"), false, "RTSP transport"});
+    {"transport", ENUM("tcp", "udp"), false, "RTSP transport"},
+    {"hwaccel", ENUM("auto", "none", "cuda", "vaapi"), false, "as for "
+     "video"});
 
 static const struct spec_field conference_fields[] = {
     {"streams", {.kind = SPEC_ARRAY, .min = 1, .max = 72,

@@ -24,7 +24,9 @@
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/hwcontext.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
 #include "base/timeutil.h"
@@ -35,7 +37,8 @@
 
 struct video_decoder {
     pthread_t thread;
-    char *url, *transport;
+    char *url, *transport, *hwaccel;
+    enum AVPixelFormat hw_fmt;  /* decoder thread: the hardware format */
     struct video_opts o;
     atomic_bool stop;
     atomic_llong deadline_ms;   /* monotonic; 0: none */
@@ -99,6 +102,8 @@ set_state(struct video_decoder *d, enum video_state s, const char *err)
     if (old != s) {
         if (s == VIDEO_LOST) {
             LOG_WARN("%s: lost: %s", d->url, err ? err : "");
+        } else if (s == VIDEO_LIVE) {
+            LOG_INFO("%s: live, decoder %s", d->url, d->st.decoder);
         } else {
             LOG_INFO("%s: %s", d->url, video_state_name(s));
         }
@@ -187,6 +192,69 @@ publish(struct video_decoder *d, AVFrame *f)
     pthread_mutex_unlock(&d->lock);
 }
 
+/* The hardware format when the decoder offers it, else the first
+ * software one (FFmpeg then decodes in software: the fallback). */
+static enum AVPixelFormat
+get_format(AVCodecContext *ctx, const enum AVPixelFormat *fmts)
+{
+    const struct video_decoder *d = ctx->opaque;
+    for (const enum AVPixelFormat *p = fmts; *p != AV_PIX_FMT_NONE; p++) {
+        if (*p == d->hw_fmt) {
+            return *p;
+        }
+    }
+    for (const enum AVPixelFormat *p = fmts; *p != AV_PIX_FMT_NONE; p++) {
+        const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(*p);
+        if (desc && !(desc->flags & AV_PIX_FMT_FLAG_HWACCEL)) {
+            return *p;
+        }
+    }
+    return fmts[0];
+}
+
+/* Tries the hardware decoders the options allow, in order; true when one
+ * is attached to ctx (its name in `name`). */
+static bool
+attach_hw(struct video_decoder *d, AVCodecContext *ctx, const AVCodec *codec,
+          char *name, size_t n)
+{
+    static const enum AVHWDeviceType order[] = {AV_HWDEVICE_TYPE_CUDA,
+                                                AV_HWDEVICE_TYPE_VAAPI};
+    if (strcmp(d->hwaccel, "none") == 0) {
+        return false;
+    }
+    for (size_t t = 0; t < sizeof(order) / sizeof(order[0]); t++) {
+        const char *tn = av_hwdevice_get_type_name(order[t]);
+        if (strcmp(d->hwaccel, "auto") != 0 && strcmp(d->hwaccel, tn) != 0) {
+            continue;
+        }
+        enum AVPixelFormat fmt = AV_PIX_FMT_NONE;
+        for (int i = 0;; i++) {
+            const AVCodecHWConfig *cfg = avcodec_get_hw_config(codec, i);
+            if (!cfg) {
+                break;
+            }
+            if ((cfg->methods & AV_CODEC_HW_CONFIG_METHOD_HW_DEVICE_CTX) &&
+                cfg->device_type == order[t]) {
+                fmt = cfg->pix_fmt;
+                break;
+            }
+        }
+        AVBufferRef *dev = NULL;
+        if (fmt == AV_PIX_FMT_NONE ||
+            av_hwdevice_ctx_create(&dev, order[t], NULL, NULL, 0) < 0) {
+            continue;
+        }
+        ctx->hw_device_ctx = dev; /* the context owns the reference */
+        d->hw_fmt = fmt;
+        ctx->opaque = d;
+        ctx->get_format = get_format;
+        snprintf(name, n, "%s", tn);
+        return true;
+    }
+    return false;
+}
+
 /* One connection: returns when it ends (error, stall, EOF without loop,
  * stop, or `still` done).  *got: whether any picture was decoded. */
 static void
@@ -231,6 +299,15 @@ run_once(struct video_decoder *d, bool *got)
     }
     ctx = avcodec_alloc_context3(codec);
     avcodec_parameters_to_context(ctx, fmt->streams[vs]->codecpar);
+    char hw[24] = "software";
+    d->hw_fmt = AV_PIX_FMT_NONE;
+    if (!attach_hw(d, ctx, codec, hw, sizeof(hw))) {
+        snprintf(hw, sizeof(hw), "software");
+    }
+    pthread_mutex_lock(&d->lock);
+    snprintf(d->st.decoder, sizeof(d->st.decoder), "%s (%s)", codec->name,
+             hw);
+    pthread_mutex_unlock(&d->lock);
     ctx->thread_count = 2;
     if (d->o.live) {
         ctx->thread_type = FF_THREAD_SLICE;
@@ -302,6 +379,20 @@ run_once(struct video_decoder *d, bool *got)
                         nap(d, wait > 1000 ? 1000 : wait);
                     }
                 }
+            }
+            if (frame->format == d->hw_fmt && d->hw_fmt != AV_PIX_FMT_NONE) {
+                /* Decoded on the hardware: fetch it (NV12 for 8-bit
+                 * streams), a copy, not a conversion. */
+                AVFrame *sw = av_frame_alloc();
+                if (av_hwframe_transfer_data(sw, frame, 0) < 0) {
+                    av_frame_free(&sw);
+                    av_frame_unref(frame);
+                    continue;
+                }
+                av_frame_copy_props(sw, frame);
+                av_frame_unref(frame);
+                av_frame_move_ref(frame, sw);
+                av_frame_free(&sw);
             }
             AVFrame *keep;
             if (gpu_layout(frame->format)) {
@@ -377,6 +468,8 @@ video_decoder_start(const struct video_opts *o)
     d->o = *o;
     d->url = xstrdup(o->url ? o->url : "");
     d->transport = xstrdup(o->transport ? o->transport : "tcp");
+    d->hwaccel = xstrdup(o->hwaccel ? o->hwaccel : "auto");
+    d->o.hwaccel = d->hwaccel;
     d->o.url = d->url;
     d->o.transport = d->transport;
     if (d->o.stall_ms <= 0) {
@@ -392,6 +485,7 @@ video_decoder_start(const struct video_opts *o)
         LOG_ERR("%s: cannot start a decoder thread", d->url);
         pthread_cond_destroy(&d->cond);
         pthread_mutex_destroy(&d->lock);
+        free(d->hwaccel);
         free(d->transport);
         free(d->url);
         free(d);
@@ -414,6 +508,7 @@ video_decoder_stop(struct video_decoder *d)
     av_frame_free(&d->slot);
     pthread_cond_destroy(&d->cond);
     pthread_mutex_destroy(&d->lock);
+    free(d->hwaccel);
     free(d->transport);
     free(d->url);
     free(d);

@@ -43,6 +43,9 @@ struct video_opts {
     const char *transport; /* RTSP: "tcp" (default) or "udp" */
     int stall_ms;         /* no packet for this long: lost (default 5000) */
     int open_timeout_ms;  /* opening a stream (default 5000) */
+    const char *hwaccel;  /* "auto" (default: NVDEC/CUDA, then VAAPI, when
+                             the codec and the machine have one), "none",
+                             "cuda" or "vaapi"; falls back to software */
 };
 
 struct video_status {
@@ -51,6 +54,7 @@ struct video_status {
     uint64_t frames;         /* pictures decoded */
     uint64_t skipped;        /* pictures replaced before being taken */
     int width, height;
+    char decoder[48];        /* "h264 (cuda)", "h264 (software)" */
     char error[160];         /* why it was lost, "" */
 };
 

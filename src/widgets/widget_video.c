@@ -80,6 +80,7 @@ start_tile(struct tile *t, const cJSON *cfg, const struct widget_env *env,
         .loop = true,
         .still = env->still,
         .transport = item_str(cfg, "transport"),
+        .hwaccel = item_str(cfg, "hwaccel"),
     };
     t->dec = video_decoder_start(&o);
     if (!t->dec) {
