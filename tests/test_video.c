@@ -104,6 +104,20 @@ test_files(void)
     video_image_release(&img);
     video_decoder_stop(d);
 
+    /* Shown at a quarter of its width: a JPEG stream decodes at a
+     * quarter size (cheaper); the picture says so. */
+    path = xasprintf("%s/mjpeg.avi", dir);
+    struct video_opts small = {.url = path, .still = true, .show_width = 80};
+    d = video_decoder_start(&small);
+    free(path);
+    seq = 0;
+    CHECK(video_decoder_wait_first(d, 5000) &&
+          video_decoder_take(d, &seq, &img) && img.width == 80 &&
+          img.height == 45, "MJPEG for an 80 px tile decoded at 80x45 "
+          "(%dx%d)", img.width, img.height);
+    video_image_release(&img);
+    video_decoder_stop(d);
+
     d = open_still("missing.mp4");
     CHECK(!video_decoder_wait_first(d, 5000), "a missing file: no picture");
     video_decoder_status(d, &st);

@@ -308,6 +308,20 @@ run_once(struct video_decoder *d, bool *got)
     snprintf(d->st.decoder, sizeof(d->st.decoder), "%s (%s)", codec->name,
              hw);
     pthread_mutex_unlock(&d->lock);
+    /* Small tiles cost less where the codec allows. */
+    int sw_w = fmt->streams[vs]->codecpar->width;
+    if (d->o.show_width > 0 && sw_w >= 2 * d->o.show_width) {
+        if (codec->max_lowres > 0) {
+            int lr = 1;
+            while (lr < codec->max_lowres && sw_w >> (lr + 1) >=
+                                                 d->o.show_width) {
+                lr++;
+            }
+            ctx->lowres = lr;
+        } else {
+            ctx->skip_loop_filter = AVDISCARD_ALL;
+        }
+    }
     ctx->thread_count = 2;
     if (d->o.live) {
         ctx->thread_type = FF_THREAD_SLICE;

@@ -43,6 +43,11 @@ struct video_opts {
     const char *transport; /* RTSP: "tcp" (default) or "udp" */
     int stall_ms;         /* no packet for this long: lost (default 5000) */
     int open_timeout_ms;  /* opening a stream (default 5000) */
+    int show_width;       /* about how wide the picture is shown (px), or
+                             0: a picture shown at half its width or less
+                             is decoded cheaper (JPEG at reduced size;
+                             H.264/HEVC without the deblocking filter,
+                             invisible at that scale) */
     const char *hwaccel;  /* "auto" (default: NVDEC/CUDA, then VAAPI, when
                              the codec and the machine have one), "none",
                              "cuda" or "vaapi"; falls back to software */

@@ -62,7 +62,7 @@ item_str(const cJSON *o, const char *key)
  * than file: is live unless told otherwise. */
 static void
 start_tile(struct tile *t, const cJSON *cfg, const struct widget_env *env,
-           const struct layout_widget *lw)
+           const struct layout_widget *lw, int show_width)
 {
     bool file = !strstr(t->url, "://") || strncmp(t->url, "file:", 5) == 0;
     const cJSON *live = cJSON_GetObjectItemCaseSensitive(cfg, "live");
@@ -81,6 +81,7 @@ start_tile(struct tile *t, const cJSON *cfg, const struct widget_env *env,
         .still = env->still,
         .transport = item_str(cfg, "transport"),
         .hwaccel = item_str(cfg, "hwaccel"),
+        .show_width = show_width,
     };
     t->dec = video_decoder_start(&o);
     if (!t->dec) {
@@ -97,6 +98,15 @@ video_create(const struct layout_widget *lw, const struct widget_env *env)
     v->env = env;
     const cJSON *cfg = lw->config;
     const cJSON *streams = cJSON_GetObjectItemCaseSensitive(cfg, "streams");
+    /* About how wide each picture is shown: the cell's width over the
+     * columns of a square-ish grid (the exact layout comes with the first
+     * paint; this is only a hint for cheaper decoding). */
+    int count = cJSON_IsArray(streams) ? cJSON_GetArraySize(streams) : 1;
+    int cols = 1;
+    while (cols * cols < count) {
+        cols++;
+    }
+    int show_w = (int)(lw->rect.w * env->scale / cols);
     if (cJSON_IsArray(streams)) {
         for (const cJSON *s = streams->child; s && v->n < CONF_MAX;
              s = s->next) {
@@ -108,13 +118,13 @@ video_create(const struct layout_widget *lw, const struct widget_env *env)
             t->url = url;
             t->label = item_str(s, "label");
             t->code = item_str(s, "code");
-            start_tile(t, s, env, lw);
+            start_tile(t, s, env, lw, show_w);
         }
     } else {
         struct tile *t = &v->t[v->n++];
         t->url = widget_cfg_str(lw, "url", "");
         t->label = widget_cfg_str(lw, "label", NULL);
-        start_tile(t, cfg, env, lw);
+        start_tile(t, cfg, env, lw, show_w);
     }
     v->columns = widget_cfg_int(lw, "columns", 0);
     v->rows = widget_cfg_int(lw, "rows", 0);
