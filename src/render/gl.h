@@ -15,6 +15,9 @@ GLuint gl_program_load(const char *dir, const char *name);
 /* The same with dir/vert.vert and dir/frag.frag. */
 GLuint gl_program_load_pair(const char *dir, const char *vert,
                             const char *frag);
+/* A vertex array and buffer for one quad of 4 vertices (x, y, u, v),
+ * attributes 0 and 1, updated per draw with glBufferSubData. */
+void gl_quad_buffer(GLuint *vao, GLuint *vbo);
 /* An RGBA8 texture of w x h, uninitialised; linear or nearest filtering. */
 GLuint gl_texture_create(int w, int h, bool linear);
 /* Uploads a whole ARGB32 Cairo surface of the texture's size. */

@@ -37,16 +37,7 @@ video_layer_create(const char *shader_dir)
     vl->u_full = glGetUniformLocation(prog, "u_full");
     vl->u_bt709 = glGetUniformLocation(prog, "u_bt709");
     vl->u_dim = glGetUniformLocation(prog, "u_dim");
-    glGenVertexArrays(1, &vl->vao);
-    glBindVertexArray(vl->vao);
-    glGenBuffers(1, &vl->vbo);
-    glBindBuffer(GL_ARRAY_BUFFER, vl->vbo);
-    glBufferData(GL_ARRAY_BUFFER, 16 * sizeof(float), NULL, GL_DYNAMIC_DRAW);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float), 0);
-    glEnableVertexAttribArray(1);
-    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float),
-                          (void *)(2 * sizeof(float)));
+    gl_quad_buffer(&vl->vao, &vl->vbo);
     return vl;
 }
 

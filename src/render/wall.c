@@ -208,16 +208,7 @@ wall_create(const struct layout *layout, struct text_cache *tc,
         wall_destroy(w);
         return NULL;
     }
-    glGenVertexArrays(1, &w->vao);
-    glBindVertexArray(w->vao);
-    glGenBuffers(1, &w->vbo);
-    glBindBuffer(GL_ARRAY_BUFFER, w->vbo);
-    glBufferData(GL_ARRAY_BUFFER, 16 * sizeof(float), NULL, GL_DYNAMIC_DRAW);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float), 0);
-    glEnableVertexAttribArray(1);
-    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float),
-                          (void *)(2 * sizeof(float)));
+    gl_quad_buffer(&w->vao, &w->vbo);
     w->scene = w->want_scene = layout->start_scene;
     if (!gl_check("wall_create")) {
         wall_destroy(w);

@@ -467,6 +467,18 @@ thread_main(void *arg)
 }
 
 static void
+decoder_free(struct video_decoder *d)
+{
+    av_frame_free(&d->slot);
+    pthread_cond_destroy(&d->cond);
+    pthread_mutex_destroy(&d->lock);
+    free(d->hwaccel);
+    free(d->transport);
+    free(d->url);
+    free(d);
+}
+
+static void
 init_once(void)
 {
     avformat_network_init();
@@ -497,12 +509,7 @@ video_decoder_start(const struct video_opts *o)
     d->st.state = VIDEO_CONNECTING;
     if (pthread_create(&d->thread, NULL, thread_main, d) != 0) {
         LOG_ERR("%s: cannot start a decoder thread", d->url);
-        pthread_cond_destroy(&d->cond);
-        pthread_mutex_destroy(&d->lock);
-        free(d->hwaccel);
-        free(d->transport);
-        free(d->url);
-        free(d);
+        decoder_free(d);
         return NULL;
     }
     return d;
@@ -519,13 +526,7 @@ video_decoder_stop(struct video_decoder *d)
     pthread_cond_broadcast(&d->cond);
     pthread_mutex_unlock(&d->lock);
     pthread_join(d->thread, NULL);
-    av_frame_free(&d->slot);
-    pthread_cond_destroy(&d->cond);
-    pthread_mutex_destroy(&d->lock);
-    free(d->hwaccel);
-    free(d->transport);
-    free(d->url);
-    free(d);
+    decoder_free(d);
 }
 
 static void
