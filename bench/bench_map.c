@@ -97,7 +97,8 @@ main(int argc, char **argv)
     if (!l || !tc) {
         return 1;
     }
-    struct widget_env env = {l, tc, 1.0, src, false};
+    struct widget_env env = {.layout = l, .text = tc, .scale = 1.0,
+                             .data_dir = src};
     struct source_set *set = source_set_create(l);
     int64_t now = 0;
     time_parse_iso8601("2026-11-22T09:15:00+07:00", 420, &now);

@@ -307,6 +307,8 @@ struct app {
     struct feed_engine *feeds;
     Uint32 feed_event;       /* SDL user event: "snapshots are waiting" */
     _Atomic bool feed_woken; /* coalesces wake-ups into one event */
+    Uint32 video_event;      /* SDL user event: "a new video picture" */
+    _Atomic bool video_woken;
     int64_t clock_offset_ms; /* --at minus the real clock */
     struct text_cache *text;
     struct output *out;
@@ -321,6 +323,17 @@ feed_wake(void *ctx)
     struct app *a = ctx;
     if (!atomic_exchange(&a->feed_woken, true)) {
         SDL_Event ev = {.type = a->feed_event};
+        SDL_PushEvent(&ev);
+    }
+}
+
+/* Decoder threads: one event until the render loop has taken it. */
+static void
+video_wake(void *ctx)
+{
+    struct app *a = ctx;
+    if (!atomic_exchange(&a->video_woken, true)) {
+        SDL_Event ev = {.type = a->video_event};
         SDL_PushEvent(&ev);
     }
 }
@@ -379,6 +392,8 @@ app_init(struct app *a, enum output_mode mode, int64_t now_ms)
         return false;
     }
     wall_set_scene(a->wall, a->scene);
+    a->video_event = SDL_RegisterEvents(1);
+    wall_set_wake(a->wall, video_wake, a);
     a->sources = source_set_create(a->layout);
     source_set_load_files(a->sources, now_ms);
     a->feed_event = SDL_RegisterEvents(1);
@@ -455,6 +470,7 @@ reload(struct app *a, int64_t now_ms)
         layout_destroy(nl);
         return;
     }
+    wall_set_wake(nw, video_wake, a);
     size_t scene = nl->start_scene;
     if (a->scene < a->layout->nscenes) {
         int idx = layout_scene_index(nl, a->layout->scenes[a->scene].id);
@@ -523,6 +539,10 @@ cmd_run(int argc, char **argv)
             do {
                 if (ev.type == a.feed_event) {
                     app_collect_feeds(&a);
+                } else if (ev.type == a.video_event) {
+                    /* Cleared before the update that takes the picture,
+                     * so a picture arriving meanwhile wakes us again. */
+                    atomic_store(&a.video_woken, false);
                 } else if (ev.type == SDL_QUIT) {
                     running = false;
                 } else if (ev.type == SDL_KEYDOWN) {

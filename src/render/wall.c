@@ -169,7 +169,8 @@ wall_create(const struct layout *layout, struct text_cache *tc,
 {
     struct wall *w = xcalloc(1, sizeof(*w));
     w->layout = layout;
-    w->env = (struct widget_env){layout, tc, scale, data_dir, false};
+    w->env = (struct widget_env){.layout = layout, .text = tc,
+                                 .scale = scale, .data_dir = data_dir};
     if (region.w <= 0 || region.h <= 0) {
         region = (struct rect){0, 0, layout->wall.canvas_w,
                                layout->wall.canvas_h};
@@ -242,6 +243,14 @@ wall_destroy(struct wall *w)
         glDeleteProgram(w->prog);
     }
     free(w);
+}
+
+void
+wall_set_wake(struct wall *w, void (*wake)(void *arg), void *arg)
+{
+    w->env.wake = wake;
+    w->env.wake_arg = arg;
+    w->built = false; /* widgets are made again with it */
 }
 
 void

@@ -44,6 +44,9 @@ struct wall *wall_create(const struct layout *layout, struct text_cache *tc,
                          struct rect region);
 void wall_destroy(struct wall *wall);
 
+/* How widgets wake the render loop from other threads (new video
+ * pictures); takes effect at the next update. */
+void wall_set_wake(struct wall *wall, void (*wake)(void *arg), void *arg);
 /* One frame will be rendered (opswall render, tests): videos decode their
  * first picture and wait for it.  Takes effect at the next update. */
 void wall_set_still(struct wall *wall, bool still);

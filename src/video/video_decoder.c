@@ -99,6 +99,9 @@ set_state(struct video_decoder *d, enum video_state s, const char *err)
     }
     pthread_cond_broadcast(&d->cond);
     pthread_mutex_unlock(&d->lock);
+    if (d->o.wake) {
+        d->o.wake(d->o.wake_arg);
+    }
     if (old != s) {
         if (s == VIDEO_LOST) {
             LOG_WARN("%s: lost: %s", d->url, err ? err : "");
@@ -190,6 +193,9 @@ publish(struct video_decoder *d, AVFrame *f)
     d->st.height = f->height;
     pthread_cond_broadcast(&d->cond);
     pthread_mutex_unlock(&d->lock);
+    if (d->o.wake) {
+        d->o.wake(d->o.wake_arg);
+    }
 }
 
 /* The hardware format when the decoder offers it, else the first

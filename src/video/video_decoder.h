@@ -48,6 +48,9 @@ struct video_opts {
                              is decoded cheaper (JPEG at reduced size;
                              H.264/HEVC without the deblocking filter,
                              invisible at that scale) */
+    void (*wake)(void *arg); /* called (decoder thread) after a new picture
+                                or a state change; may be NULL */
+    void *wake_arg;
     const char *hwaccel;  /* "auto" (default: NVDEC/CUDA, then VAAPI, when
                              the codec and the machine have one), "none",
                              "cuda" or "vaapi"; falls back to software */

@@ -36,6 +36,11 @@ struct widget_env {
     const char *data_dir; /* where assets/ (maps) is; may be NULL */
     bool still;           /* one frame is rendered (opswall render, tests):
                              videos show their first picture */
+    /* Called from any thread when something a widget shows changed by
+     * itself (a new video picture); wakes the render loop.  NULL: the
+     * widgets poll through next_change instead. */
+    void (*wake)(void *arg);
+    void *wake_arg;
 };
 
 /* Part of the aux texture drawn at a place in the widget (widget px). */

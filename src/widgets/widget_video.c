@@ -82,6 +82,8 @@ start_tile(struct tile *t, const cJSON *cfg, const struct widget_env *env,
         .transport = item_str(cfg, "transport"),
         .hwaccel = item_str(cfg, "hwaccel"),
         .show_width = show_width,
+        .wake = env->wake,
+        .wake_arg = env->wake_arg,
     };
     t->dec = video_decoder_start(&o);
     if (!t->dec) {
@@ -186,7 +188,10 @@ video_next_change(void *self, const struct frame_state *fs)
     for (int i = 0; i < v->n; i++) {
         const struct video_status *st = &v->t[i].st;
         if (st->state == VIDEO_LIVE || st->state == VIDEO_CONNECTING) {
-            return v->env->still ? INT64_MAX : fs->now_ms + VIDEO_POLL_MS;
+            /* Woken by the decoders when they have a picture; polled
+             * where nobody wakes us (benches, tests). */
+            return v->env->still || v->env->wake ? INT64_MAX
+                                                 : fs->now_ms + VIDEO_POLL_MS;
         }
         next = fs->now_ms + 250; /* lost: watch for the reconnection */
     }
