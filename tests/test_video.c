@@ -224,20 +224,13 @@ spawn(char *const argv[])
 
 /* A live encoder in real time sending to url with format fmt. */
 static pid_t
-push(const char *fmt, const char *url, const char *extra)
+push(const char *fmt, const char *url)
 {
     char *argv[] = {"ffmpeg", "-v", "quiet", "-re", "-f", "lavfi", "-i",
                     "testsrc2=size=320x180:rate=25", "-c:v", "libx264",
                     "-preset", "ultrafast", "-tune", "zerolatency", "-g",
-                    "25", "-pix_fmt", "yuv420p", (char *)extra, "udp",
-                    "-f", (char *)fmt, (char *)url, NULL};
-    if (!extra) {
-        /* No transport option: drop the pair. */
-        argv[18] = "-f";
-        argv[19] = (char *)fmt;
-        argv[20] = (char *)url;
-        argv[21] = NULL;
-    }
+                    "25", "-pix_fmt", "yuv420p", "-f", (char *)fmt,
+                    (char *)url, NULL};
     return spawn(argv);
 }
 
@@ -253,7 +246,7 @@ test_udp(void)
     struct video_opts o = {.url = in, .live = true, .stall_ms = 1500,
                            .open_timeout_ms = 3000};
     struct video_decoder *d = video_decoder_start(&o);
-    pid_t tx = push("mpegts", out, NULL);
+    pid_t tx = push("mpegts", out);
     CHECK(wait_state(d, VIDEO_LIVE, 8000) == VIDEO_LIVE, "UDP MPEG-TS: live");
     stop_server(tx);
     enum video_state s = wait_state(d, VIDEO_LOST, 6000);
@@ -262,7 +255,7 @@ test_udp(void)
     CHECK((s == VIDEO_LOST || s == VIDEO_RECONNECTING) &&
           strstr(st.error, "no data"), "sender stopped: lost after the "
           "stall deadline (%s: %s)", video_state_name(s), st.error);
-    tx = push("mpegts", out, NULL);
+    tx = push("mpegts", out);
     CHECK(wait_state(d, VIDEO_LIVE, 12000) == VIDEO_LIVE, "sender back: "
           "live again");
     video_decoder_stop(d);
@@ -271,45 +264,63 @@ test_udp(void)
     free(out);
 }
 
-/* RTSP on loopback: rtsp-server-perl relays a stream ffmpeg publishes to
- * it; the decoder plays it over RTP/UDP (that server offers no TCP
- * interleaving, so RTSP over TCP is not tested here). */
-static void
-test_rtsp(void)
+/* RTSP on loopback: GStreamer's RTSP server (tests/rtsp_server.py, run by
+ * Debian's python3, which has the GObject bindings) serves a live H.264
+ * stream; the decoder plays it interleaved over TCP and over RTP/UDP,
+ * loses it when the server stops and plays again when it is back. */
+static pid_t
+rtsp_server(const char *src, int port)
 {
-    int base = 22000 + (int)(getpid() % 1000) * 4;
-    char cport[16], sport[16], rtp[16];
-    snprintf(cport, sizeof(cport), "%d", base);
-    snprintf(sport, sizeof(sport), "%d", base + 1);
-    snprintf(rtp, sizeof(rtp), "%d", base + 100);
-    char *srv_argv[] = {"rtsp-server-perl", "-c", cport, "-s", sport,
-                        "--client_listen_address", "127.0.0.1",
-                        "--source_listen_address", "127.0.0.1",
-                        "--rtp_start_port", rtp, NULL};
-    pid_t srv = spawn(srv_argv);
+    char *script = xasprintf("%s/tests/rtsp_server.py", src);
+    char portstr[16];
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    char *argv[] = {"/usr/bin/python3", script, portstr, NULL};
+    pid_t pid = spawn(argv);
+    free(script);
     sleep_ms(1500);
-    char *pub = xasprintf("rtsp://127.0.0.1:%d/cau", base + 1);
-    char *play = xasprintf("rtsp://127.0.0.1:%d/cau", base);
-    pid_t tx = push("rtsp", pub, "-rtsp_transport");
-    sleep_ms(1500);
-    struct video_opts o = {.url = play, .live = true, .transport = "udp",
-                           .stall_ms = 2000, .open_timeout_ms = 3000};
-    struct video_decoder *d = video_decoder_start(&o);
-    CHECK(wait_state(d, VIDEO_LIVE, 10000) == VIDEO_LIVE, "RTSP over "
-          "RTP/UDP: live");
-    struct video_status st;
-    video_decoder_status(d, &st);
-    CHECK(st.width == 320 && st.height == 180, "RTSP picture 320x180");
-    video_decoder_stop(d);
-    stop_server(tx);
+    return pid;
+}
+
+static void
+test_rtsp(const char *src)
+{
+    int port = 24000 + (int)(getpid() % 1000);
+    pid_t srv = rtsp_server(src, port);
+    char *url = xasprintf("rtsp://127.0.0.1:%d/cau", port);
+    static const char *const transports[] = {"tcp", "udp"};
+    for (int t = 0; t < 2; t++) {
+        struct video_opts o = {.url = url, .live = true,
+                               .transport = transports[t], .stall_ms = 2000,
+                               .open_timeout_ms = 3000};
+        struct video_decoder *d = video_decoder_start(&o);
+        CHECK(wait_state(d, VIDEO_LIVE, 10000) == VIDEO_LIVE, "RTSP over "
+              "%s: live", transports[t]);
+        struct video_status st;
+        video_decoder_status(d, &st);
+        CHECK(st.width == 320 && st.height == 180, "RTSP over %s: 320x180",
+              transports[t]);
+        if (t == 0) {
+            stop_server(srv);
+            enum video_state s = wait_state(d, VIDEO_LOST, 8000);
+            CHECK(s == VIDEO_LOST || s == VIDEO_RECONNECTING, "RTSP server "
+                  "stopped: lost (%s)", video_state_name(s));
+            srv = rtsp_server(src, port);
+            CHECK(wait_state(d, VIDEO_LIVE, 15000) == VIDEO_LIVE, "RTSP "
+                  "server back: live again");
+        }
+        video_decoder_stop(d);
+    }
     stop_server(srv);
-    free(pub);
-    free(play);
+    free(url);
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_video SOURCE_DIR\n");
+        return 2;
+    }
     if (!mkdtemp(dir)) {
         perror("mkdtemp");
         return 1;
@@ -317,7 +328,7 @@ main(void)
     test_files();
     test_http_loss();
     test_udp();
-    test_rtsp();
+    test_rtsp(argv[1]);
     char *rm = xasprintf("rm -rf %s", dir);
     CHECK(system(rm) == 0, "cleaned up");
     free(rm);

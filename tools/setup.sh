@@ -15,7 +15,9 @@ packages=(build-essential cmake pkg-config python3
   libunistring-dev libmicrohttpd-dev zlib1g-dev libegl-dev libgles-dev libgl1-mesa-dri libegl-mesa0
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg)
 if [ "$mode" = test ]; then
-  packages+=(clang libclang-rt-dev valgrind openssl nginx-light rtsp-server-perl)
+  packages+=(clang libclang-rt-dev valgrind openssl nginx-light
+    python3-gi gir1.2-gst-rtsp-server-1.0 gir1.2-gstreamer-1.0
+    gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)
 fi
 
 install_deps() {
