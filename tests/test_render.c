@@ -530,6 +530,26 @@ test_conference(void)
     }
     free(text);
     free(layout);
+    /* The same conference across a 2 x 2 wall without a fixed grid: the
+     * tiles are shared out between the displays, none straddles a
+     * mullion, all the same size. */
+    layout = xasprintf("%s/conference-wall.json", out_dir);
+    text = xasprintf(
+        "{\"opswall\": 1, \"wall\": {\"columns\": 2, \"rows\": 2, "
+        "\"width\": 1920, \"height\": 1080, \"mullion\": {\"x\": 12, "
+        "\"y\": 12}}, \"grid\": {\"columns\": 1, \"rows\": 1}, "
+        "\"scenes\": [{\"id\": \"c\", \"widgets\": [{\"id\": \"c\", "
+        "\"type\": \"conference\", \"cell\": [0, 0, 1, 1], \"title\": "
+        "\"Hội nghị trực tuyến với các tỉnh, thành\", \"streams\": [%s]}]}]}",
+        streams);
+    if (made && write_text(layout, text)) {
+        cairo_surface_t *img = render_frame(layout, 0.25, (struct rect){0},
+                                            "2026-11-22T09:15:00+07:00");
+        golden("conference-wall-0.25", img);
+        cairo_surface_destroy(img);
+    }
+    free(text);
+    free(layout);
     free(status);
     for (int i = 0; i < 4; i++) {
         free(clips[i]);

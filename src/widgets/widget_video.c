@@ -207,8 +207,9 @@ struct box {
 /* Tiles of 16:9 pictures with a name bar of `bar` under each, in a grid
  * chosen to make the pictures as large as the area allows. */
 static void
-grid_layout(int n, struct box area, double bar, double gap, int cols_fixed,
-            int rows_fixed, struct box *out)
+grid_layout_max(int n, struct box area, double bar, double gap,
+                int cols_fixed, int rows_fixed, double max_w,
+                struct box *out)
 {
     int best_c = 1;
     double best_w = -1;
@@ -229,7 +230,11 @@ grid_layout(int n, struct box area, double bar, double gap, int cols_fixed,
         }
     }
     int c = best_c, r = (n + c - 1) / c;
-    double pw = fmax(best_w, 1), ph = pw * 9.0 / 16.0;
+    double pw = fmax(best_w, 1);
+    if (max_w > 0 && pw > max_w) {
+        pw = max_w;
+    }
+    double ph = pw * 9.0 / 16.0;
     double tw = pw, th = ph + bar;
     double x0 = area.x + (area.w - (c * tw + (c - 1) * gap)) / 2;
     double y0 = area.y + (area.h - (r * th + (r - 1) * gap)) / 2;
@@ -238,6 +243,13 @@ grid_layout(int n, struct box area, double bar, double gap, int cols_fixed,
         out[i] = (struct box){x0 + col * (tw + gap), y0 + row * (th + gap),
                               tw, th};
     }
+}
+
+static void
+grid_layout(int n, struct box area, double bar, double gap, int cols_fixed,
+            int rows_fixed, struct box *out)
+{
+    grid_layout_max(n, area, bar, gap, cols_fixed, rows_fixed, 0, out);
 }
 
 static int
@@ -253,13 +265,82 @@ promoted(const struct video_w *v)
     return -1;
 }
 
+/* The widget's area cut where the wall's mullions cross it: each piece
+ * lies on one display.  Returns the number of pieces (at most max). */
+static int
+display_panes(const struct video_w *v, struct box area, struct box *out,
+              int max)
+{
+    const struct layout_wall *lw = &v->env->layout->wall;
+    double sc = v->env->scale;
+    double x0 = v->lw->rect.x, y0 = v->lw->rect.y;
+    double xs[16], ys[16];
+    int nx = 0, ny = 0;
+    xs[nx++] = area.x;
+    for (int k = 1; k < lw->columns && nx < 14; k++) {
+        double a = (k * lw->width + (k - 1) * lw->mullion_x - x0) * sc;
+        double b = a + lw->mullion_x * sc;
+        if (a > area.x + 1 && b < area.x + area.w - 1) {
+            xs[nx++] = a;
+            xs[nx++] = b;
+        }
+    }
+    xs[nx++] = area.x + area.w;
+    ys[ny++] = area.y;
+    for (int k = 1; k < lw->rows && ny < 14; k++) {
+        double a = (k * lw->height + (k - 1) * lw->mullion_y - y0) * sc;
+        double b = a + lw->mullion_y * sc;
+        if (a > area.y + 1 && b < area.y + area.h - 1) {
+            ys[ny++] = a;
+            ys[ny++] = b;
+        }
+    }
+    ys[ny++] = area.y + area.h;
+    int n = 0;
+    for (int j = 0; j + 1 < ny; j += 2) {
+        for (int i = 0; i + 1 < nx && n < max; i += 2) {
+            out[n++] = (struct box){xs[i], ys[j], xs[i + 1] - xs[i],
+                                    ys[j + 1] - ys[j]};
+        }
+    }
+    return n;
+}
+
 static void
 layout_tiles(const struct video_w *v, struct box area, double bar,
              double gap, struct box *out)
 {
     int p = promoted(v);
     if (p < 0 || v->n == 1) {
-        grid_layout(v->n, area, bar, gap, v->columns, v->rows, out);
+        /* A tile never straddles a mullion: on a wall of several
+         * displays the tiles are shared out between the displays the
+         * widget covers, each display laid out on its own (an explicit
+         * grid is kept as given). */
+        struct box panes[16];
+        int np = v->columns || v->rows ? 1
+                                       : display_panes(v, area, panes, 16);
+        if (np <= 1 || v->n < np) {
+            grid_layout(v->n, area, bar, gap, v->columns, v->rows, out);
+            return;
+        }
+        /* Two passes: the largest size every display can give, then all
+         * tiles at that size, so the wall looks even. */
+        double size = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            int done = 0;
+            for (int k = 0; k < np; k++) {
+                int count = (v->n - done) / (np - k);
+                count += (v->n - done) % (np - k) ? 1 : 0;
+                /* A small gap inside each pane's edges. */
+                struct box pb = {panes[k].x + gap / 2, panes[k].y,
+                                 panes[k].w - gap, panes[k].h};
+                grid_layout_max(count, pb, bar, gap, 0, 0, size, &out[done]);
+                if (pass == 0 && count > 0) {
+                    size = size > 0 ? fmin(size, out[done].w) : out[done].w;
+                }
+                done += count;
+            }
+        }
         return;
     }
     /* The promoted tile large at the left, the others beside it. */
