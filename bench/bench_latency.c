@@ -5,8 +5,9 @@
  * zerolatency: what a conference encoder is set to) with the moment of
  * capture burned into each picture as 32 black/white blocks (monotonic
  * milliseconds), and sends it as MPEG-TS over UDP to 127.0.0.1.  The wall
- * plays the stream in a `video` widget (live: newest picture only);
- * after each frame is drawn (glFinish) the framebuffer is read back and
+ * plays the stream in a `video` widget (live: newest picture only), woken
+ * by the decoder as the main loop is; after each frame is drawn
+ * (glFinish) the framebuffer is read back and
  * the blocks decoded: latency = now - capture.  This is capture to
  * framebuffer on loopback; a display adds its scan-out (one refresh at
  * most) and a camera its exposure, neither of which exist here.
@@ -36,6 +37,42 @@
 
 static atomic_bool stop;
 static char url[64];
+
+/* The decoders' wake-up, as the main loop gets it (an event there): here
+ * a condition variable, so the bench measures no polling delay. */
+struct waker {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool pending;
+};
+
+static void
+wake(void *arg)
+{
+    struct waker *k = arg;
+    pthread_mutex_lock(&k->lock);
+    k->pending = true;
+    pthread_cond_signal(&k->cond);
+    pthread_mutex_unlock(&k->lock);
+}
+
+static void
+wait_wake(struct waker *k, int ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += (long)ms * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&k->lock);
+    while (!k->pending &&
+           pthread_cond_timedwait(&k->cond, &k->lock, &ts) == 0) {
+    }
+    k->pending = false;
+    pthread_mutex_unlock(&k->lock);
+}
 
 static void
 stamp_picture(AVFrame *f, uint32_t ms, int n)
@@ -214,6 +251,9 @@ main(int argc, char **argv)
     if (!w) {
         return 1;
     }
+    struct waker k = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+                      false};
+    wall_set_wake(w, wake, &k);
     struct frame_state fs = {time_now_ms(), 0, NULL, 0};
     wall_update(w, &fs); /* the decoder starts listening */
     pthread_t th;
@@ -245,8 +285,7 @@ main(int argc, char **argv)
                 last = stamp;
             }
         }
-        struct timespec ts = {0, 2 * 1000000L};
-        nanosleep(&ts, NULL);
+        wait_wake(&k, 100);
     }
     atomic_store(&stop, true);
     pthread_join(th, NULL);
