@@ -385,6 +385,7 @@ read_feature(struct builder *b, const cJSON *ft, int index)
     f->name = xstrdup(name);
     const char *ascii = prop_str(props, "name_ascii");
     f->name_ascii = ascii ? xstrdup(ascii) : NULL;
+    f->key = normalise(name);
     m->nf++;
     return true;
 }
@@ -478,6 +479,7 @@ geo_json_free(struct geo_map *map)
         free(map->f[i].code);
         free(map->f[i].name);
         free(map->f[i].name_ascii);
+        free(map->f[i].key);
     }
     free(map->f);
     free(map->rings);
@@ -498,10 +500,7 @@ static const char *const aliases[][2] = {
 static bool
 name_is(const struct geo_feature *f, const char *norm)
 {
-    char *a = normalise(f->name);
-    bool same = strcmp(a, norm) == 0;
-    free(a);
-    return same;
+    return strcmp(f->key, norm) == 0;
 }
 
 int

@@ -48,6 +48,7 @@ struct geo_feature {
     char *code;
     char *name;
     char *name_ascii;   /* may be NULL */
+    char *key;          /* the name normalised for joins ("hanoi") */
     size_t first_ring, nrings;
 };
 

@@ -531,10 +531,8 @@ wall_update(struct wall *w, const struct frame_state *fs)
                 dirty = true;
             }
         }
-        if (ww->vslots && !dirty) {
-            dirty = update_video(w, ww, fs);
-        } else if (ww->vslots) {
-            update_video(w, ww, fs);
+        if (ww->vslots && update_video(w, ww, fs)) {
+            dirty = true;
         }
         if (dirty) {
             add_damage(w, ww->rect);

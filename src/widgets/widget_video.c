@@ -265,6 +265,27 @@ promoted(const struct video_w *v)
     return -1;
 }
 
+/* Along one axis: lo, then (start, end) of each mullion between displays
+ * of `size` canvas px that falls inside (lo, hi), then hi; widget pixels
+ * (the widget starts at canvas `origin`).  At most 16 values. */
+static int
+mullion_cuts(double lo, double hi, int count, int size, int mullion,
+             double origin, double sc, double *out)
+{
+    int n = 0;
+    out[n++] = lo;
+    for (int k = 1; k < count && n < 14; k++) {
+        double a = (k * size + (k - 1) * mullion - origin) * sc;
+        double b = a + mullion * sc;
+        if (a > lo + 1 && b < hi - 1) {
+            out[n++] = a;
+            out[n++] = b;
+        }
+    }
+    out[n++] = hi;
+    return n;
+}
+
 /* The widget's area cut where the wall's mullions cross it: each piece
  * lies on one display.  Returns the number of pieces (at most max). */
 static int
@@ -273,29 +294,11 @@ display_panes(const struct video_w *v, struct box area, struct box *out,
 {
     const struct layout_wall *lw = &v->env->layout->wall;
     double sc = v->env->scale;
-    double x0 = v->lw->rect.x, y0 = v->lw->rect.y;
     double xs[16], ys[16];
-    int nx = 0, ny = 0;
-    xs[nx++] = area.x;
-    for (int k = 1; k < lw->columns && nx < 14; k++) {
-        double a = (k * lw->width + (k - 1) * lw->mullion_x - x0) * sc;
-        double b = a + lw->mullion_x * sc;
-        if (a > area.x + 1 && b < area.x + area.w - 1) {
-            xs[nx++] = a;
-            xs[nx++] = b;
-        }
-    }
-    xs[nx++] = area.x + area.w;
-    ys[ny++] = area.y;
-    for (int k = 1; k < lw->rows && ny < 14; k++) {
-        double a = (k * lw->height + (k - 1) * lw->mullion_y - y0) * sc;
-        double b = a + lw->mullion_y * sc;
-        if (a > area.y + 1 && b < area.y + area.h - 1) {
-            ys[ny++] = a;
-            ys[ny++] = b;
-        }
-    }
-    ys[ny++] = area.y + area.h;
+    int nx = mullion_cuts(area.x, area.x + area.w, lw->columns, lw->width,
+                          lw->mullion_x, v->lw->rect.x, sc, xs);
+    int ny = mullion_cuts(area.y, area.y + area.h, lw->rows, lw->height,
+                          lw->mullion_y, v->lw->rect.y, sc, ys);
     int n = 0;
     for (int j = 0; j + 1 < ny; j += 2) {
         for (int i = 0; i + 1 < nx && n < max; i += 2) {
