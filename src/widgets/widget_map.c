@@ -56,7 +56,6 @@ struct map_w {
     bool has_mid, labels;
     enum islands islands;
     double aspect_inset, aspect_in_place;
-    int cap_placed; /* room in this paint's list of placed boxes */
 };
 
 static const char *
@@ -513,12 +512,28 @@ struct placed {
     double x0, y0, x1, y1;
 };
 
-static bool
-overlaps(const struct placed *p, int n, struct placed b)
+/* The boxes taken so far in one paint (legend, names, markers...). */
+struct placed_list {
+    struct placed *box;
+    int n, cap;
+};
+
+static void
+placed_add(struct placed_list *pl, struct placed b)
 {
-    for (int i = 0; i < n; i++) {
-        if (b.x0 < p[i].x1 && p[i].x0 < b.x1 && b.y0 < p[i].y1 &&
-            p[i].y0 < b.y1) {
+    if (pl->n == pl->cap) {
+        pl->cap = pl->cap ? pl->cap * 2 : 128;
+        pl->box = xreallocarray(pl->box, (size_t)pl->cap, sizeof(*pl->box));
+    }
+    pl->box[pl->n++] = b;
+}
+
+static bool
+overlaps(const struct placed_list *pl, struct placed b)
+{
+    for (int i = 0; i < pl->n; i++) {
+        const struct placed *p = &pl->box[i];
+        if (b.x0 < p->x1 && p->x0 < b.x1 && b.y0 < p->y1 && p->y0 < b.y1) {
             return true;
         }
     }
@@ -528,19 +543,19 @@ overlaps(const struct placed *p, int n, struct placed b)
 /* The first candidate box inside [0, w] x [0, h] that overlaps nothing
  * placed; the first candidate when none is free.  Adds it to placed. */
 static struct placed
-place_first_free(struct placed *placed, int *n, const struct placed *cand,
+place_first_free(struct placed_list *pl, const struct placed *cand,
                  int ncand, double w, double h)
 {
     int pick = 0;
     for (int i = 0; i < ncand; i++) {
         const struct placed *c = &cand[i];
         if (c->x0 >= 0 && c->y0 >= 0 && c->x1 <= w && c->y1 <= h &&
-            !overlaps(placed, *n, *c)) {
+            !overlaps(pl, *c)) {
             pick = i;
             break;
         }
     }
-    placed[(*n)++] = cand[pick];
+    placed_add(pl, cand[pick]);
     return cand[pick];
 }
 
@@ -564,8 +579,7 @@ cmp_cand(const void *a, const void *b)
  * already placed is left out. */
 static void
 draw_labels(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
-            const struct joined *j, int px, struct placed *placed,
-            int *nplaced)
+            const struct joined *j, int px, struct placed_list *pl)
 {
     const struct widget_env *env = m->env;
     struct cand *c = xcalloc(m->geo.nf ? m->geo.nf : 1, sizeof(*c));
@@ -597,16 +611,16 @@ draw_labels(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
         struct geo_pt a = s->anchor[f];
         struct placed b = {a.x - e.width / 2.0 - 2, a.y - e0.height / 2.0,
                            a.x + e.width / 2.0 + 2, a.y + e0.height / 2.0};
-        if (overlaps(placed, *nplaced, b)) {
+        if (overlaps(pl, b)) {
             double dy = e0.height * 0.5 + fmax(3, px * 0.3);
             b.y0 += dy;
             b.y1 += dy;
             if (b.y1 - e0.height * 0.5 > a.y + r ||
-                overlaps(placed, *nplaced, b)) {
+                overlaps(pl, b)) {
                 continue;
             }
         }
-        placed[(*nplaced)++] = b;
+        placed_add(pl, b);
         halo_text(env, cr, name, px, b.x0 + 2, b.y0, 1);
     }
     free(c);
@@ -725,8 +739,7 @@ marker_role(const struct map_w *m, const struct bound *b, const cJSON *row,
 /* Marker boxes taken before names are placed, so no name hides one. */
 static void
 marker_boxes(const struct map_w *m, const struct geo_shape *s,
-             const struct frame_state *fs, int px, struct placed *placed,
-             int *nplaced)
+             const struct frame_state *fs, int px, struct placed_list *pl)
 {
     struct bound b = widget_resolve(m->env, fs, m->markers);
     if (!cJSON_IsArray(b.value)) {
@@ -735,9 +748,9 @@ marker_boxes(const struct map_w *m, const struct geo_shape *s,
     double r = fmax(3, px * 0.3) + 2;
     for (const cJSON *row = b.value->child; row; row = row->next) {
         struct geo_pt p;
-        if (*nplaced < m->cap_placed && row_point(m, s, row, m->markers, &p)) {
-            placed[(*nplaced)++] = (struct placed){p.x - r, p.y - r, p.x + r,
-                                                   p.y + r};
+        if (row_point(m, s, row, m->markers, &p)) {
+            placed_add(pl, (struct placed){p.x - r, p.y - r, p.x + r,
+                                           p.y + r});
         }
     }
 }
@@ -795,7 +808,7 @@ static void
 draw_archipelagos(const struct map_w *m, cairo_t *cr,
                   const struct geo_shape *s, const struct joined *j,
                   const struct chart_classes *cls, int px, int w, int h,
-                  double alpha, struct placed *placed, int *nplaced)
+                  double alpha, struct placed_list *pl)
 {
     const struct widget_env *env = m->env;
     const bool vi = env->layout->locale == LAYOUT_LOCALE_VI_VN;
@@ -856,7 +869,7 @@ draw_archipelagos(const struct map_w *m, cairo_t *cr,
             {ax, b->y1, ax + e.width, b->y1 + e.height},
             {b->x0 - gap - e.width, cy, b->x0 - gap, cy + e.height},
         };
-        struct placed at = place_first_free(placed, nplaced, cand, 4, w, h);
+        struct placed at = place_first_free(pl, cand, 4, w, h);
         halo_text(env, cr, name, px, at.x0, at.y0, 1);
     }
 }
@@ -864,8 +877,7 @@ draw_archipelagos(const struct map_w *m, cairo_t *cr,
 static void
 draw_highlight(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
                const struct joined *j, int f, int px, int line_h, int w,
-               double top, double bottom, struct placed *placed,
-               int *nplaced)
+               double top, double bottom, struct placed_list *pl)
 {
     const struct widget_env *env = m->env;
     const enum layout_locale loc = env->layout->locale;
@@ -910,7 +922,7 @@ draw_highlight(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
         cand[0] = cand[1];
         cand[1] = t;
     }
-    struct placed at = place_first_free(placed, nplaced, cand, 4, w, bottom);
+    struct placed at = place_first_free(pl, cand, 4, w, bottom);
     double bx = fmin(fmax(at.x0, 0), w - bw), by = at.y0;
     bool right = bx >= a.x;
     widget_set_color(cr, env, COLOR_TEXT, 0.9);
@@ -1086,36 +1098,30 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     }
     widget_set_color(cr, env, COLOR_BACKGROUND, 0.9);
     cairo_mask_surface(cr, m->borders, 0, 0);
-    struct bound mb = widget_resolve(env, fs, m->markers);
-    m->cap_placed = (int)m->geo.nf + 8 +
-                    (cJSON_IsArray(mb.value) ? cJSON_GetArraySize(mb.value)
-                                             : 0);
-    struct placed *placed = xcalloc((size_t)m->cap_placed, sizeof(*placed));
-    int nplaced = 0;
+    struct placed_list pl = {0};
     /* Legend first, then the islands' names, then the call-out, then
      * province names in what room is left. */
-    placed[nplaced++] = (struct placed){lx, ly, lx + lg.w, ly + lg.h};
+    placed_add(&pl, (struct placed){lx, ly, lx + lg.w, ly + lg.h});
     for (int g = GEO_HOANG_SA; g <= GEO_TRUONG_SA; g++) {
         const struct geo_box *b = &s->group_box[g];
         if (b->x1 > b->x0) {
-            placed[nplaced++] = (struct placed){b->x0, b->y0, b->x1, b->y1};
+            placed_add(&pl, (struct placed){b->x0, b->y0, b->x1, b->y1});
         }
     }
     draw_archipelagos(m, cr, s, &j, classed ? &cls : NULL, px, w, h, alpha,
-                      placed, &nplaced);
+                      &pl);
 
     /* Circles and markers, then the call-out over them (placed clear of
      * them when it can be), then names where room is left. */
     int hl = m->highlight ? geo_json_find(&m->geo, m->highlight) : -1;
     draw_circles(m, cr, s, fs, px);
-    marker_boxes(m, s, fs, px, placed, &nplaced);
+    marker_boxes(m, s, fs, px, &pl);
     draw_markers(m, cr, s, fs, px);
     if (hl >= 0) {
-        draw_highlight(m, cr, s, &j, hl, px, line_h, w, top, bottom, placed,
-                       &nplaced);
+        draw_highlight(m, cr, s, &j, hl, px, line_h, w, top, bottom, &pl);
     }
     if (m->labels) {
-        draw_labels(m, cr, s, &j, px, placed, &nplaced);
+        draw_labels(m, cr, s, &j, px, &pl);
     }
     if (have) {
         legend_draw(m, cr, &lg, lx, ly, (int)(w - pad - lx), px, line_h,
@@ -1127,7 +1133,7 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
         widget_text(cr, env, msg, FONT_MEDIUM, px, lx, ly, COLOR_MUTED, 1);
     }
     cairo_pattern_destroy(hatch);
-    free(placed);
+    free(pl.box);
     free(j.v);
 }
 
