@@ -1,7 +1,7 @@
 /*
  * test_video: the decoder against streams made at test time with the
- * ffmpeg command line (H.264 and MJPEG, in files and served over HTTP on
- * loopback): picture layout and colour metadata, a missing file, and a
+ * ffmpeg command line (H.264 and MJPEG, in files and served on loopback
+ * over HTTP, RTMP, SRT, UDP; RTSP through GStreamer): picture layout and colour metadata, a missing file, and a
  * stream lost (its server stopped) and recovered (restarted).
  *   test_video
  */
@@ -137,22 +137,30 @@ test_files(void)
     video_decoder_stop(d);
 }
 
-/* A live stream in real time: ffmpeg's own HTTP server mode (one
- * client), H.264 in MPEG-TS with a key frame every second, as conference
- * encoders send them. */
+/* A live stream in real time served by ffmpeg itself (one client), H.264
+ * with a key frame every second, as conference encoders send them: its
+ * HTTP server mode (MPEG-TS), RTMP server mode (FLV) or SRT listener
+ * (MPEG-TS). */
+struct served {
+    const char *name, *fmt;
+    bool listen_flag;  /* "-listen 1" (HTTP, RTMP) or in the URL (SRT) */
+    const char *scheme, *out, *in;  /* after scheme://127.0.0.1:PORT */
+};
+
 static pid_t
-serve(int port)
+serve(const struct served *sv, int port)
 {
-    char *url = xasprintf("http://127.0.0.1:%d/live.ts", port);
+    char *url = xasprintf("%s://127.0.0.1:%d%s", sv->scheme, port, sv->out);
     char *argv[] = {"ffmpeg", "-v", "quiet", "-re", "-f", "lavfi", "-i",
                     "testsrc2=size=320x180:rate=25", "-c:v", "libx264",
                     "-preset", "ultrafast", "-tune", "zerolatency", "-g",
-                    "25", "-pix_fmt", "yuv420p", "-f", "mpegts", "-listen",
-                    "1", url, NULL};
+                    "25", "-pix_fmt", "yuv420p", "-f", (char *)sv->fmt,
+                    sv->listen_flag ? "-listen" : url,
+                    sv->listen_flag ? "1" : NULL, url, NULL};
     pid_t pid;
     int rc = posix_spawnp(&pid, "ffmpeg", NULL, NULL, argv, environ);
     free(url);
-    CHECK(rc == 0, "live HTTP stream on 127.0.0.1:%d started", port);
+    CHECK(rc == 0, "live %s stream on 127.0.0.1:%d started", sv->name, port);
     return rc == 0 ? pid : -1;
 }
 
@@ -181,36 +189,52 @@ wait_state(struct video_decoder *d, enum video_state want, int ms)
 }
 
 static void
-test_http_loss(void)
+test_served_loss(const struct served *sv, int port)
 {
-    int port = 18000 + (int)(getpid() % 2000);
-    pid_t srv = serve(port);
-    char *url = xasprintf("http://127.0.0.1:%d/live.ts", port);
+    pid_t srv = serve(sv, port);
+    char *url = xasprintf("%s://127.0.0.1:%d%s", sv->scheme, port, sv->in);
     struct video_opts o = {.url = url, .live = true, .stall_ms = 1500,
                            .open_timeout_ms = 1500};
     struct video_decoder *d = video_decoder_start(&o);
     free(url);
-    CHECK(wait_state(d, VIDEO_LIVE, 8000) == VIDEO_LIVE, "HTTP MPEG-TS: "
-          "live");
+    CHECK(wait_state(d, VIDEO_LIVE, 8000) == VIDEO_LIVE, "%s: live",
+          sv->name);
+    struct video_status st;
+    video_decoder_status(d, &st);
+    CHECK(st.width == 320 && st.height == 180, "%s: 320x180", sv->name);
     sleep_ms(500);
     /* The server goes away: the stream is lost, its last picture kept. */
     stop_server(srv);
     enum video_state s = wait_state(d, VIDEO_LOST, 6000);
-    struct video_status st;
     video_decoder_status(d, &st);
     CHECK((s == VIDEO_LOST || s == VIDEO_RECONNECTING) && st.lost_at_ms > 0 &&
-          st.error[0], "server stopped: lost (%s: %s)", video_state_name(s),
-          st.error);
+          st.error[0], "%s server stopped: lost (%s: %s)", sv->name,
+          video_state_name(s), st.error);
     uint64_t seq = 0;
     struct video_image img;
-    CHECK(video_decoder_take(d, &seq, &img), "the last picture is kept");
+    CHECK(video_decoder_take(d, &seq, &img), "%s: the last picture is kept",
+          sv->name);
     video_image_release(&img);
     /* Back: reconnected with backoff, live again. */
-    srv = serve(port);
-    CHECK(wait_state(d, VIDEO_LIVE, 12000) == VIDEO_LIVE, "server back: "
-          "live again");
+    srv = serve(sv, port);
+    CHECK(wait_state(d, VIDEO_LIVE, 12000) == VIDEO_LIVE, "%s server back: "
+          "live again", sv->name);
     video_decoder_stop(d);
     stop_server(srv);
+}
+
+static void
+test_served(void)
+{
+    static const struct served kinds[] = {
+        {"HTTP MPEG-TS", "mpegts", true, "http", "/live.ts", "/live.ts"},
+        {"RTMP", "flv", true, "rtmp", "/live/cau", "/live/cau"},
+        {"SRT", "mpegts", false, "srt", "?mode=listener", "?mode=caller"},
+    };
+    int base = 18000 + (int)(getpid() % 600) * 3;
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        test_served_loss(&kinds[i], base + (int)i);
+    }
 }
 
 static pid_t
@@ -326,7 +350,7 @@ main(int argc, char **argv)
         return 1;
     }
     test_files();
-    test_http_loss();
+    test_served();
     test_udp();
     test_rtsp(argv[1]);
     char *rm = xasprintf("rm -rf %s", dir);
