@@ -57,13 +57,14 @@ static struct frame_state
 fs_of(struct source_set *set, int64_t now)
 {
     return (struct frame_state){now, 0, source_set_snapshots(set),
-                                source_set_count(set)};
+                                source_set_count(set), NULL};
 }
 
+/* The scene's widgets plus the wall's overlay band. */
 static int
 widget_count(const struct layout *l)
 {
-    return (int)l->scenes[l->start_scene].nwidgets;
+    return (int)l->scenes[l->start_scene].nwidgets + 1;
 }
 
 static void
@@ -744,6 +745,132 @@ test_chart_cache(void)
     layout_destroy(l);
 }
 
+/* Mean absolute difference between mid and the average of a and b. */
+static double
+mix_error(cairo_surface_t *a, cairo_surface_t *b, cairo_surface_t *mid)
+{
+    int w = cairo_image_surface_get_width(a);
+    int h = cairo_image_surface_get_height(a);
+    int st = cairo_image_surface_get_stride(a);
+    const unsigned char *pa = cairo_image_surface_get_data(a);
+    const unsigned char *pb = cairo_image_surface_get_data(b);
+    const unsigned char *pm = cairo_image_surface_get_data(mid);
+    double total = 0;
+    for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w * 4; x++) {
+            size_t i = (size_t)y * st + (size_t)x;
+            total += fabs(pm[i] - (pa[i] + pb[i]) / 2.0);
+        }
+    }
+    return total / ((double)w * h * 4);
+}
+
+static double
+mean_diff(cairo_surface_t *a, cairo_surface_t *b)
+{
+    double mean, bad;
+    cairo_surface_t *diff;
+    compare(a, b, &mean, &bad, &diff);
+    cairo_surface_destroy(diff);
+    return mean;
+}
+
+/* The operator's briefing aids: frozen-data band, notice with its
+ * timeout, reload banner, a highlight on every map, focus; and the
+ * crossfade between scenes. */
+static void
+test_aids(void)
+{
+    struct layout *l = load("tests/layouts/good/briefing.json");
+    if (!l) {
+        return;
+    }
+    CHECK(l->transition_ms == 600, "transition from the layout: %d ms",
+          l->transition_ms);
+    struct source_set *set = source_set_create(l);
+    int64_t t0 = at("2026-11-22T09:15:00+07:00");
+    source_set_load_files(set, t0);
+    struct frame_aids aids = {
+        .highlight = "Đà Nẵng",
+        .frozen_at_ms = at("2026-11-22T09:00:00+07:00"),
+        .notice = "Mời đồng chí Bí thư Tỉnh ủy Quảng Ninh phát biểu",
+        .notice_until_ms = t0 + 20000, /* within the same minute */
+        .banner = "layouts/wall.json:12:7: error: unknown key \"colums\"; "
+                  "did you mean \"columns\"? (đang giữ bố cục cũ)",
+    };
+    struct frame_state fs = fs_of(set, t0);
+    fs.aids = &aids;
+    struct wall *w = wall_create(l, tc, src_dir, 0.5, (struct rect){0});
+    CHECK(w != NULL, "wall");
+    if (!w) {
+        source_set_destroy(set);
+        layout_destroy(l);
+        return;
+    }
+    wall_update(w, &fs);
+    cairo_surface_t *img = wall_read(w);
+    golden("aids-0.5", img);
+    cairo_surface_destroy(img);
+
+    /* The notice goes at its time: the overlay alone repaints. */
+    struct wall_stats s1 = wall_get_stats(w);
+    CHECK(wall_next_deadline(w, &fs) <= aids.notice_until_ms, "the wall "
+          "wakes for the notice's end");
+    fs.now_ms = aids.notice_until_ms;
+    CHECK(wall_update(w, &fs), "notice gone: drawn");
+    struct wall_stats s2 = wall_get_stats(w);
+    CHECK(s2.paints - s1.paints == 1, "notice gone: 1 repaint (%lu)",
+          s2.paints - s1.paints);
+
+    /* Focus: the map over the whole grid, then back. */
+    CHECK(!wall_set_focus(w, "khong-co"), "focus on an unknown widget is "
+          "refused");
+    CHECK(wall_set_focus(w, "m63"), "focus on the map");
+    wall_set_transition(w, 0);
+    aids = (struct frame_aids){.highlight = "Đà Nẵng"};
+    wall_update(w, &fs);
+    img = wall_read(w);
+    golden("focus-0.5", img);
+    cairo_surface_destroy(img);
+    CHECK(wall_set_focus(w, NULL) && !wall_focus(w), "focus released");
+    wall_destroy(w);
+
+    /* Crossfade: frame A, frame B, and halfway their mean. */
+    fs.aids = NULL;
+    fs.now_ms = t0;
+    w = wall_create(l, tc, src_dir, 0.25, (struct rect){0});
+    wall_set_transition(w, l->transition_ms);
+    wall_update(w, &fs);
+    cairo_surface_t *a = wall_read(w);
+    wall_set_scene(w, 1);
+    wall_update(w, &fs);
+    cairo_surface_t *start = wall_read(w);
+    CHECK(mean_diff(start, a) < 0.01, "the transition starts from the old "
+          "scene (%.3f)", mean_diff(start, a));
+    CHECK(wall_next_deadline(w, &fs) == fs.now_ms, "while it runs, every "
+          "frame is due");
+    fs.now_ms = t0 + 300;
+    CHECK(wall_update(w, &fs), "mid-transition draws");
+    cairo_surface_t *mid = wall_read(w);
+    fs.now_ms = t0 + 600;
+    CHECK(wall_update(w, &fs), "the last transition frame draws");
+    cairo_surface_t *b = wall_read(w);
+    CHECK(mean_diff(a, b) > 2, "the scenes differ (%.2f)", mean_diff(a, b));
+    CHECK(mix_error(a, b, mid) < 1.5, "halfway is the mean of both "
+          "(error %.2f)", mix_error(a, b, mid));
+    fs.now_ms = t0 + 700;
+    CHECK(!wall_update(w, &fs), "after the transition, an idle wall draws "
+          "nothing");
+    CHECK(wall_get_stats(w).transitions == 1, "one transition");
+    cairo_surface_destroy(a);
+    cairo_surface_destroy(start);
+    cairo_surface_destroy(mid);
+    cairo_surface_destroy(b);
+    wall_destroy(w);
+    source_set_destroy(set);
+    layout_destroy(l);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -774,6 +901,7 @@ main(int argc, char **argv)
         test_maps();
         test_video_colours();
         test_conference();
+        test_aids();
     }
     text_cache_destroy(tc);
     output_destroy(out);

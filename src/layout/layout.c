@@ -89,6 +89,18 @@ get_duration(const cJSON *obj, const char *key, int64_t def)
     return s && time_parse_duration(s, &ms) && ms > 0 ? ms : def;
 }
 
+static bool
+get_bool(const cJSON *obj, const char *key, bool def)
+{
+    const cJSON *n = get(obj, key);
+    return cJSON_IsBool(n) ? cJSON_IsTrue(n) : def;
+}
+
+static int scene_ref(const struct layout *l, const cJSON *node,
+                     const char *what, struct diag_list *diags);
+static void build_scene_changes(struct layout *l, const cJSON *root,
+                                struct diag_list *diags);
+
 static struct rgba
 parse_color(const char *s)
 {
@@ -506,31 +518,111 @@ build(struct layout *l, struct diag_list *diags)
     build_scenes(l, get(root, "scenes"), diags);
 
     l->start_scene = 0;
-    const cJSON *start = get(root, "start_scene");
-    if (start) {
-        int idx = layout_scene_index(l, start->valuestring);
-        if (idx < 0) {
-            const char *names[256];
-            int count = 0;
-            for (size_t i = 0; i < l->nscenes && count < 256; i++) {
-                names[count++] = l->scenes[i].id;
-            }
-            const char *hint = layout_spec_suggest(start->valuestring, names,
-                                                   count);
-            if (hint) {
-                diag_add(diags, DIAG_ERROR, jsonc_pos(l->doc, start),
-                         "start_scene \"%s\" is not a scene; did you mean "
-                         "\"%s\"?", start->valuestring, hint);
-            } else {
-                diag_add(diags, DIAG_ERROR, jsonc_pos(l->doc, start),
-                         "start_scene \"%s\" is not a scene",
-                         start->valuestring);
-            }
-        } else {
-            l->start_scene = (size_t)idx;
+    int idx = scene_ref(l, get(root, "start_scene"), "start_scene", diags);
+    l->start_scene = idx >= 0 ? (size_t)idx : 0;
+    build_scene_changes(l, root, diags);
+    return diags->errors == errors_before;
+}
+
+/* A scene named by id at node: its index, or -1 with an error (and the
+ * nearest id as a suggestion).  -1 silently when node is NULL. */
+static int
+scene_ref(const struct layout *l, const cJSON *node, const char *what,
+          struct diag_list *diags)
+{
+    if (!node || !cJSON_IsString(node)) {
+        return -1;
+    }
+    int idx = layout_scene_index(l, node->valuestring);
+    if (idx >= 0) {
+        return idx;
+    }
+    const char *names[256];
+    int count = 0;
+    for (size_t i = 0; i < l->nscenes && count < 256; i++) {
+        names[count++] = l->scenes[i].id;
+    }
+    const char *hint = layout_spec_suggest(node->valuestring, names, count);
+    if (hint) {
+        diag_add(diags, DIAG_ERROR, jsonc_pos(l->doc, node),
+                 "%s \"%s\" is not a scene; did you mean \"%s\"?", what,
+                 node->valuestring, hint);
+    } else {
+        diag_add(diags, DIAG_ERROR, jsonc_pos(l->doc, node),
+                 "%s \"%s\" is not a scene", what, node->valuestring);
+    }
+    return -1;
+}
+
+/* "HH:MM" -> minute of the day, or -1. */
+static int
+parse_hhmm(const char *s)
+{
+    int h, m;
+    char end;
+    if (strlen(s) != 5 || sscanf(s, "%2d:%2d%c", &h, &m, &end) != 2 ||
+        s[2] != ':' || h < 0 || h > 23 || m < 0 || m > 59) {
+        return -1;
+    }
+    return h * 60 + m;
+}
+
+/* transition, rotation, schedule (the schema checked their shape). */
+static void
+build_scene_changes(struct layout *l, const cJSON *root,
+                    struct diag_list *diags)
+{
+    const cJSON *tr = get(root, "transition");
+    l->transition_ms = 500;
+    if (tr) {
+        l->transition_ms = (int)get_duration(tr, "duration", 500);
+        if (strcmp(get_str(tr, "type", "crossfade"), "cut") == 0) {
+            l->transition_ms = 0;
         }
     }
-    return diags->errors == errors_before;
+    const cJSON *rot = get(root, "rotation");
+    int n = rot ? cJSON_GetArraySize(rot) : 0;
+    if (n > 0) {
+        l->rotation = xcalloc((size_t)n, sizeof(*l->rotation));
+        const cJSON *step;
+        cJSON_ArrayForEach(step, rot) {
+            int idx = scene_ref(l, get(step, "scene"), "rotation scene",
+                                diags);
+            if (idx >= 0) {
+                l->rotation[l->nrotation++] = (struct layout_rotation_step){
+                    (size_t)idx, get_duration(step, "dwell", 60000)};
+            }
+        }
+    }
+    const cJSON *sch = get(root, "schedule");
+    n = sch ? cJSON_GetArraySize(sch) : 0;
+    if (n > 0) {
+        l->schedule = xcalloc((size_t)n, sizeof(*l->schedule));
+        const cJSON *item;
+        cJSON_ArrayForEach(item, sch) {
+            const cJSON *at = get(item, "at");
+            int minute = at ? parse_hhmm(at->valuestring) : -1;
+            if (at && minute < 0) {
+                diag_add(diags, DIAG_ERROR, jsonc_pos(l->doc, at),
+                         "schedule time \"%s\" must be HH:MM on the wall's "
+                         "clock, e.g. \"07:30\"", at->valuestring);
+            }
+            int idx = scene_ref(l, get(item, "scene"), "schedule scene",
+                                diags);
+            for (size_t k = 0; minute >= 0 && k < l->nschedule; k++) {
+                if (l->schedule[k].minute == minute) {
+                    diag_add(diags, DIAG_ERROR, jsonc_pos(l->doc, at),
+                             "two schedule entries at %s", at->valuestring);
+                    minute = -1;
+                }
+            }
+            if (minute >= 0 && idx >= 0) {
+                l->schedule[l->nschedule++] = (struct layout_schedule_item){
+                    minute, (size_t)idx};
+            }
+        }
+    }
+    l->errors_on_wall = get_bool(root, "errors_on_wall", false);
 }
 
 struct layout *
@@ -578,6 +670,8 @@ layout_destroy(struct layout *l)
     }
     free(l->scenes);
     free(l->sources);
+    free(l->rotation);
+    free(l->schedule);
     jsonc_destroy(l->doc);
     free(l->dir);
     free(l->path);

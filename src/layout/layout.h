@@ -102,6 +102,16 @@ struct layout_scene {
     size_t nwidgets;
 };
 
+struct layout_rotation_step {
+    size_t scene;
+    int64_t dwell_ms;
+};
+
+struct layout_schedule_item {
+    int minute;   /* of the day on the wall's clock */
+    size_t scene;
+};
+
 struct layout {
     char *path;
     char *dir;           /* directory of the file, for relative paths */
@@ -116,6 +126,12 @@ struct layout {
     struct layout_scene *scenes;
     size_t nscenes;
     size_t start_scene;
+    int transition_ms;  /* 0: cut */
+    struct layout_rotation_step *rotation; /* NULL: no playlist */
+    size_t nrotation;
+    struct layout_schedule_item *schedule;
+    size_t nschedule;
+    bool errors_on_wall;
     struct jsonc_doc *doc;
 };
 

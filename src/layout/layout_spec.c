@@ -432,6 +432,26 @@ static const struct spec_field scene_fields[] = {
 static const struct spec scene_spec = {.kind = SPEC_OBJECT,
                                        .fields = scene_fields};
 
+static const struct spec_field rotation_step_fields[] = {
+    {"scene", STR, true, "a scene id"},
+    {"dwell", DURATION, true, "how long it stays before the next"},
+    END,
+};
+
+static const struct spec_field schedule_fields[] = {
+    {"at", STR, true, "time of day on the wall's clock, \"HH:MM\""},
+    {"scene", STR, true, "the scene shown from then on"},
+    END,
+};
+
+static const struct spec_field transition_fields[] = {
+    {"type", ENUM("crossfade", "cut"), false, "how scene and focus changes "
+     "look (default crossfade)"},
+    {"duration", DURATION_MAX(3000), false, "crossfade length (default "
+     "500ms)"},
+    END,
+};
+
 static const struct spec_field root_fields[] = {
     {"opswall", INT(1, 1), true, "format version: 1"},
     {"title", STR, false, "the wall's name"},
@@ -451,6 +471,20 @@ static const struct spec_field root_fields[] = {
     {"scenes", {.kind = SPEC_ARRAY, .min = 1, .max = 256,
                 .items = &scene_spec}, true, "the scenes"},
     {"start_scene", STR, false, "id of the first scene (default the first)"},
+    {"transition", {.kind = SPEC_OBJECT, .fields = transition_fields}, false,
+     "scene changes (default a 500ms crossfade)"},
+    {"rotation", {.kind = SPEC_ARRAY, .min = 2, .max = 256,
+                  .items = &(const struct spec){
+                      .kind = SPEC_OBJECT, .fields = rotation_step_fields}},
+     false, "a playlist the wall cycles through, each scene for its dwell "
+     "time, until an operator picks a scene"},
+    {"schedule", {.kind = SPEC_ARRAY, .min = 1, .max = 256,
+                  .items = &(const struct spec){
+                      .kind = SPEC_OBJECT, .fields = schedule_fields}},
+     false, "scenes switched to at a time of day (e.g. the morning "
+     "briefing at 07:30)"},
+    {"errors_on_wall", BOOL, false, "show a failed reload's first error in "
+     "a small banner on the wall (default false: log and control API only)"},
     END,
 };
 

@@ -21,6 +21,8 @@
 
 #define MAX_DAMAGE 32
 
+extern const struct widget_class widget_overlay_class;
+
 struct wall_widget {
     const struct layout_widget *lw;
     const struct widget_class *cls;
@@ -59,8 +61,25 @@ struct wall {
         struct rect r;
     } *vredraw;
     int nvredraw, cap_vredraw;
+    /* The operator's focus: one widget of the scene over the whole grid
+     * (a copy of its layout entry with the larger rectangle). */
+    char *focus;
+    struct layout_widget focus_lw;
+    /* The overlay band (frozen data, notices, reload errors). */
+    struct layout_widget overlay_lw;
+    /* Transitions: the old frame is kept in `from`; while one runs the
+     * shown picture is `out` = crossfade(from, fb). */
+    int trans_ms;
+    bool trans_armed, in_trans;
+    int64_t trans_start;
+    GLuint from_fbo, from_tex, out_fbo, out_tex, xprog;
+    GLint xu_target, xu_from, xu_to, xu_t;
     struct wall_stats stats;
 };
+
+static void draw_quad(struct wall *w, GLuint tex, float tw, float th,
+                      float sx, float sy, float sw, float sh, float dx,
+                      float dy, float dw, float dh);
 
 static int
 scaled(double v, double s)
@@ -116,51 +135,96 @@ destroy_widgets(struct wall *w)
     w->nvredraw = 0; /* they pointed into the widgets */
 }
 
+/* Makes a widget for lw if it shows in this wall's region; false when it
+ * does not (another output draws it) or could not be made (logged). */
+static bool
+add_widget(struct wall *w, const struct layout_widget *lw,
+           const struct widget_class *cls)
+{
+    struct rect r = scale_rect(w, lw->rect);
+    struct rect whole = {0, 0, w->fb_w, w->fb_h};
+    if (!intersects(r, whole) || r.w <= 0 || r.h <= 0) {
+        return false; /* another output or machine draws it */
+    }
+    void *self = cls ? cls->create(lw, &w->env) : NULL;
+    if (!self) {
+        LOG_ERR("widget \"%s\" (%s) could not be created", lw->id, lw->type);
+        return false;
+    }
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                                    r.w, r.h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        LOG_ERR("widget \"%s\": no memory for a %dx%d surface", lw->id,
+                r.w, r.h);
+        cairo_surface_destroy(s);
+        cls->destroy(self);
+        return false;
+    }
+    struct wall_widget *ww = &w->widgets[w->nwidgets++];
+    *ww = (struct wall_widget){.lw = lw, .cls = cls, .self = self,
+                               .rect = r, .surface = s};
+    ww->tex = gl_texture_create(r.w, r.h, false);
+    if (cls->video_tiles) {
+        ww->vslots = xcalloc(WIDGET_MAX_VIDEO, sizeof(*ww->vslots));
+        if (!w->video) {
+            char *dir = xasprintf("%s/shaders", w->env.data_dir);
+            w->video = video_layer_create(dir);
+            free(dir);
+        }
+    }
+    return true;
+}
+
+/* The focused widget's layout entry, or NULL when it is not in the
+ * scene. */
+static const struct layout_widget *
+find_widget(const struct layout_scene *scene, const char *id)
+{
+    for (size_t i = 0; id && i < scene->nwidgets; i++) {
+        if (strcmp(scene->widgets[i].id, id) == 0) {
+            return &scene->widgets[i];
+        }
+    }
+    return NULL;
+}
+
 static void
 build_widgets(struct wall *w)
 {
     destroy_widgets(w);
     const struct layout_scene *scene = &w->layout->scenes[w->scene];
-    w->widgets = xcalloc(scene->nwidgets ? scene->nwidgets : 1,
-                         sizeof(*w->widgets));
-    struct rect whole = {0, 0, w->fb_w, w->fb_h};
-    for (size_t i = 0; i < scene->nwidgets; i++) {
-        const struct layout_widget *lw = &scene->widgets[i];
-        struct rect r = scale_rect(w, lw->rect);
-        if (!intersects(r, whole) || r.w <= 0 || r.h <= 0) {
-            continue; /* another output or machine draws it */
-        }
-        const struct widget_class *cls = widget_class_find(lw->type);
-        void *self = cls ? cls->create(lw, &w->env) : NULL;
-        if (!self) {
-            LOG_ERR("widget \"%s\" (%s) could not be created", lw->id,
-                    lw->type);
-            continue;
-        }
-        cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
-                                                        r.w, r.h);
-        if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-            LOG_ERR("widget \"%s\": no memory for a %dx%d surface", lw->id,
-                    r.w, r.h);
-            cairo_surface_destroy(s);
-            cls->destroy(self);
-            continue;
-        }
-        struct wall_widget *ww = &w->widgets[w->nwidgets++];
-        *ww = (struct wall_widget){.lw = lw, .cls = cls, .self = self,
-                                   .rect = r, .surface = s};
-        ww->tex = gl_texture_create(r.w, r.h, false);
-        if (cls->video_tiles) {
-            ww->vslots = xcalloc(WIDGET_MAX_VIDEO, sizeof(*ww->vslots));
-            if (!w->video) {
-                char *dir = xasprintf("%s/shaders", w->env.data_dir);
-                w->video = video_layer_create(dir);
-                free(dir);
-            }
+    /* One more for the overlay. */
+    w->widgets = xcalloc(scene->nwidgets + 1, sizeof(*w->widgets));
+    const struct layout_widget *focused = find_widget(scene, w->focus);
+    if (focused) {
+        const struct layout *l = w->layout;
+        int all[4] = {0, 0, l->grid_columns, l->grid_rows};
+        w->focus_lw = *focused;
+        w->focus_lw.rect = layout_cell_rect(l, all);
+        memcpy(w->focus_lw.cell, all, sizeof(all));
+        add_widget(w, &w->focus_lw, widget_class_find(focused->type));
+    } else {
+        for (size_t i = 0; i < scene->nwidgets; i++) {
+            const struct layout_widget *lw = &scene->widgets[i];
+            add_widget(w, lw, widget_class_find(lw->type));
         }
     }
+    add_widget(w, &w->overlay_lw, &widget_overlay_class);
     w->built = true;
     w->full_damage = true;
+}
+
+/* The overlay band: the top of the middle display of the top row, 80 %
+ * of its width, a third of its height. */
+static struct layout_widget
+overlay_entry(const struct layout *l)
+{
+    const struct layout_wall *lw = &l->wall;
+    int col = (lw->columns - 1) / 2;
+    struct rect r = {col * (lw->width + lw->mullion_x) + lw->width / 10,
+                     lw->height / 40, lw->width * 8 / 10, lw->height / 3};
+    return (struct layout_widget){.id = "overlay", .type = "overlay",
+                                  .rect = r};
 }
 
 struct wall *
@@ -211,6 +275,7 @@ wall_create(const struct layout *layout, struct text_cache *tc,
     }
     gl_quad_buffer(&w->vao, &w->vbo);
     w->scene = w->want_scene = layout->start_scene;
+    w->overlay_lw = overlay_entry(layout);
     if (!gl_check("wall_create")) {
         wall_destroy(w);
         return NULL;
@@ -227,6 +292,14 @@ wall_destroy(struct wall *w)
     destroy_widgets(w);
     video_layer_destroy(w->video);
     free(w->vredraw);
+    free(w->focus);
+    GLuint fbos[] = {w->from_fbo, w->out_fbo};
+    GLuint texs[] = {w->from_tex, w->out_tex};
+    glDeleteFramebuffers(2, fbos);
+    glDeleteTextures(2, texs);
+    if (w->xprog) {
+        glDeleteProgram(w->xprog);
+    }
     if (w->vbo) {
         glDeleteBuffers(1, &w->vbo);
     }
@@ -263,9 +336,126 @@ wall_set_still(struct wall *w, bool still)
 void
 wall_set_scene(struct wall *w, size_t scene)
 {
-    if (scene < w->layout->nscenes) {
+    if (scene < w->layout->nscenes && scene != w->want_scene) {
         w->want_scene = scene;
+        free(w->focus);
+        w->focus = NULL;
     }
+}
+
+size_t
+wall_scene(const struct wall *w)
+{
+    return w->want_scene;
+}
+
+bool
+wall_set_focus(struct wall *w, const char *id)
+{
+    if (id && !find_widget(&w->layout->scenes[w->want_scene], id)) {
+        return false;
+    }
+    bool same = (!id && !w->focus) || (id && w->focus &&
+                                       strcmp(id, w->focus) == 0);
+    if (!same) {
+        free(w->focus);
+        w->focus = id ? xstrdup(id) : NULL;
+        w->built = false;
+        w->trans_armed = true;
+    }
+    return true;
+}
+
+const char *
+wall_focus(const struct wall *w)
+{
+    return w->focus;
+}
+
+void
+wall_set_transition(struct wall *w, int ms)
+{
+    w->trans_ms = ms > 0 ? ms : 0;
+}
+
+/* Makes the second and third framebuffers and the crossfade program the
+ * first time a transition runs. */
+static bool
+transition_ready(struct wall *w)
+{
+    if (w->xprog) {
+        return true;
+    }
+    char *dir = xasprintf("%s/shaders", w->env.data_dir);
+    w->xprog = gl_program_load_pair(dir, "composite", "crossfade");
+    free(dir);
+    if (!w->xprog) {
+        w->trans_ms = 0; /* cuts from now on; logged by the loader */
+        return false;
+    }
+    w->xu_target = glGetUniformLocation(w->xprog, "u_target");
+    w->xu_from = glGetUniformLocation(w->xprog, "u_from");
+    w->xu_to = glGetUniformLocation(w->xprog, "u_to");
+    w->xu_t = glGetUniformLocation(w->xprog, "u_t");
+    GLuint *fbo[] = {&w->from_fbo, &w->out_fbo};
+    GLuint *tex[] = {&w->from_tex, &w->out_tex};
+    for (int i = 0; i < 2; i++) {
+        *tex[i] = gl_texture_create(w->fb_w, w->fb_h, false);
+        glGenFramebuffers(1, fbo[i]);
+        glBindFramebuffer(GL_FRAMEBUFFER, *fbo[i]);
+        glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0,
+                               GL_TEXTURE_2D, *tex[i], 0);
+    }
+    return gl_check("transition buffers");
+}
+
+/* Keeps the picture being shown as the transition's starting frame. */
+static void
+transition_begin(struct wall *w, int64_t now_ms)
+{
+    if (w->trans_ms <= 0 || !w->built || w->stats.composites == 0 ||
+        !transition_ready(w)) {
+        w->in_trans = false;
+        return;
+    }
+    /* From what is on the wall now, even mid-transition. */
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, w->in_trans ? w->out_fbo : w->fbo);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, w->from_fbo);
+    glBlitFramebuffer(0, 0, w->fb_w, w->fb_h, 0, 0, w->fb_w, w->fb_h,
+                      GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    w->in_trans = true;
+    w->trans_start = now_ms;
+    w->stats.transitions++;
+}
+
+/* Draws crossfade(from, fb) into out; ends the transition when done. */
+static void
+transition_draw(struct wall *w, int64_t now_ms)
+{
+    double t = (double)(now_ms - w->trans_start) / w->trans_ms;
+    if (t >= 1 || t < 0) {
+        w->in_trans = false;
+        return;
+    }
+    double e = t * t * (3 - 2 * t); /* smoothstep: calm in, calm out */
+    glBindFramebuffer(GL_FRAMEBUFFER, w->out_fbo);
+    glViewport(0, 0, w->fb_w, w->fb_h);
+    glDisable(GL_BLEND);
+    glDisable(GL_SCISSOR_TEST);
+    glUseProgram(w->xprog);
+    glUniform2f(w->xu_target, (float)w->fb_w, (float)w->fb_h);
+    glUniform1i(w->xu_from, 0);
+    glUniform1i(w->xu_to, 1);
+    glUniform1f(w->xu_t, (float)e);
+    glActiveTexture(GL_TEXTURE1);
+    glBindTexture(GL_TEXTURE_2D, w->fb_tex);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(w->vao);
+    glBindBuffer(GL_ARRAY_BUFFER, w->vbo);
+    /* Framebuffer textures run bottom-up: v from 1 at the top to 0. */
+    float fw = (float)w->fb_w, fh = (float)w->fb_h;
+    draw_quad(w, w->from_tex, fw, fh, 0, fh, fw, -fh, 0, 0, fw, fh);
+    gl_check("transition");
 }
 
 void
@@ -507,9 +697,15 @@ wall_update(struct wall *w, const struct frame_state *fs)
 {
     w->stats.updates++;
     if (!w->built || w->want_scene != w->scene) {
+        /* A scene or focus change (not the first build, not a still)
+         * crossfades from what is shown. */
+        if (w->want_scene != w->scene || w->trans_armed) {
+            transition_begin(w, fs->now_ms);
+        }
         w->scene = w->want_scene;
         build_widgets(w);
     }
+    w->trans_armed = false;
     for (size_t i = 0; i < w->nwidgets; i++) {
         struct wall_widget *ww = &w->widgets[i];
         uint64_t st = ww->cls->stamp(ww->self, fs);
@@ -538,10 +734,17 @@ wall_update(struct wall *w, const struct frame_state *fs)
             add_damage(w, ww->rect);
         }
     }
-    if (!w->full_damage && w->ndamage == 0 && w->nvredraw == 0) {
+    bool was_trans = w->in_trans;
+    if (!w->full_damage && w->ndamage == 0 && w->nvredraw == 0 &&
+        !was_trans) {
         return false; /* nothing changed: no GL work, no swap */
     }
-    composite(w);
+    if (w->full_damage || w->ndamage || w->nvredraw) {
+        composite(w);
+    }
+    if (was_trans) {
+        transition_draw(w, fs->now_ms); /* the last call ends it */
+    }
     return true;
 }
 
@@ -549,6 +752,9 @@ int64_t
 wall_next_deadline(struct wall *w, const struct frame_state *fs)
 {
     int64_t next = INT64_MAX;
+    if (w->in_trans) {
+        return fs->now_ms; /* every frame until it is done */
+    }
     for (size_t i = 0; i < w->nwidgets; i++) {
         struct wall_widget *ww = &w->widgets[i];
         if (ww->nquads > 0) {
@@ -565,7 +771,7 @@ wall_next_deadline(struct wall *w, const struct frame_state *fs)
 GLuint
 wall_framebuffer(const struct wall *w)
 {
-    return w->fbo;
+    return w->in_trans ? w->out_fbo : w->fbo;
 }
 
 int
@@ -607,7 +813,7 @@ wall_read(struct wall *w)
         cairo_surface_destroy(s);
         return NULL;
     }
-    glBindFramebuffer(GL_FRAMEBUFFER, w->fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, wall_framebuffer(w));
     glPixelStorei(GL_PACK_ALIGNMENT, 4);
     glReadPixels(0, 0, w->fb_w, w->fb_h, GL_RGBA, GL_UNSIGNED_BYTE, px);
     cairo_surface_flush(s);

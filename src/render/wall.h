@@ -34,6 +34,7 @@ struct wall_stats {
     unsigned long draws;      /* quads drawn */
     unsigned long stamps;     /* stamp evaluations */
     unsigned long video_tiles; /* video tiles redrawn (new picture/place) */
+    unsigned long transitions; /* crossfades begun */
 };
 
 /* data_dir: where shaders/ and assets/ are (outlives the wall).
@@ -50,8 +51,20 @@ void wall_set_wake(struct wall *wall, void (*wake)(void *arg), void *arg);
 /* One frame will be rendered (opswall render, tests): videos decode their
  * first picture and wait for it.  Takes effect at the next update. */
 void wall_set_still(struct wall *wall, bool still);
-/* Selects the scene; takes effect (full repaint) at the next update. */
+/* Selects the scene; takes effect (full repaint) at the next update, with
+ * the transition set.  Clears the focus. */
 void wall_set_scene(struct wall *wall, size_t scene);
+size_t wall_scene(const struct wall *wall);
+/* Shows one widget of the current scene (by id) over the whole grid, or
+ * the whole scene again (NULL).  false, nothing changed, when the scene
+ * has no such widget. */
+bool wall_set_focus(struct wall *wall, const char *id);
+const char *wall_focus(const struct wall *wall); /* NULL: none */
+/* Scene and focus changes crossfade over ms (0: a cut).  The crossfade is
+ * a shader (shaders/crossfade.frag) between the last frame shown and the
+ * new one; while it runs every update draws and wall_next_deadline is
+ * now. */
+void wall_set_transition(struct wall *wall, int ms);
 /* Brings the framebuffer up to date; true if any pixel may have changed. */
 bool wall_update(struct wall *wall, const struct frame_state *fs);
 /* Next time (ms) at which a frame is due without new data; INT64_MAX if

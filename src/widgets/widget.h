@@ -21,13 +21,27 @@
 #include "layout/layout.h"
 #include "text/text.h"
 
+/* The operator's briefing aids that change what widgets show (control
+ * API, keys).  Strings are owned by whoever builds the frame state. */
+struct frame_aids {
+    const char *highlight;   /* a province on every map (name or code) */
+    int64_t frozen_at_ms;    /* data frozen at this time; 0: live data */
+    const char *notice;      /* a notice over the wall; NULL: none */
+    int64_t notice_until_ms; /* the notice goes at this time */
+    const char *banner;      /* for technicians (a failed reload); NULL */
+};
+
 /* Everything a frame shows besides the layout: the explicit frame state. */
 struct frame_state {
     int64_t now_ms;                     /* wall-clock time shown */
     size_t scene;
     struct snapshot *const *snapshots;  /* per layout source; may be NULL */
     size_t nsnapshots;
+    const struct frame_aids *aids;      /* NULL: none */
 };
+
+/* A digest of a string for stamps (0 for NULL). */
+uint64_t widget_stamp_str(uint64_t h, const char *s);
 
 struct widget_env {
     const struct layout *layout;
@@ -129,6 +143,12 @@ bool widget_number(const cJSON *v, double *out);
 /* The same for a bound value: strings are read in the source's declared
  * number_locale when it has one. */
 bool widget_bound_number(const struct bound *b, double *out);
+
+/* Word-wraps s (NFC) into at most max_lines lines of max_w px, each a new
+ * string the caller frees; text left over ends the last line with "…".
+ * Returns the number of lines. */
+int widget_wrap(struct text_cache *tc, const char *s, enum font_weight wt,
+                int px, int max_w, char **lines, int max_lines);
 
 int widget_px(const struct widget_env *env, enum text_role role);
 void widget_set_color(cairo_t *cr, const struct widget_env *env,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/timeutil.h"
+#include "base/xalloc.h"
 #include "text/format.h"
 #include "widgets/widget.h"
 
@@ -120,6 +121,20 @@ widget_stamp_mix(uint64_t h, uint64_t v)
 {
     h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
     return h;
+}
+
+uint64_t
+widget_stamp_str(uint64_t h, const char *s)
+{
+    /* FNV-1a over the bytes, then mixed in. */
+    uint64_t v = 0;
+    if (s) {
+        v = 0xcbf29ce484222325ull;
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+            v = (v ^ *p) * 0x100000001b3ull;
+        }
+    }
+    return widget_stamp_mix(h, v);
 }
 
 int64_t
@@ -440,4 +455,48 @@ widget_footer(cairo_t *cr, const struct widget_env *env, int w, int h,
     }
 
     return footer_y;
+}
+
+/* Greedy: as many words per line as fit. */
+int
+widget_wrap(struct text_cache *tc, const char *s, enum font_weight wt, int px,
+     int max_w, char **lines, int max_lines)
+{
+    int n = 0;
+    const char *p = s;
+    while (*p && n < max_lines) {
+        while (*p == ' ') {
+            p++;
+        }
+        if (!*p) {
+            break;
+        }
+        const char *end = p, *best = NULL;
+        for (;;) {
+            const char *next = end;
+            while (*next && *next != ' ' && *next != '\n') {
+                next++;
+            }
+            char *cand = xstrndup(p, (size_t)(next - p));
+            bool fits = text_measure(tc, cand, wt, px).width <= max_w;
+            free(cand);
+            if (!fits && best) {
+                break;
+            }
+            best = next;
+            if (!fits || !*next || *next == '\n') {
+                break;
+            }
+            end = next + 1;
+        }
+        lines[n++] = xstrndup(p, (size_t)(best - p));
+        p = *best == '\n' ? best + 1 : best;
+    }
+    if (*p && n > 0) {
+        /* Text left over: mark the cut on the last line. */
+        char *last = xasprintf("%s …", lines[n - 1]);
+        free(lines[n - 1]);
+        lines[n - 1] = last;
+    }
+    return n;
 }

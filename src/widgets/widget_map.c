@@ -150,6 +150,7 @@ map_stamp(void *self, const struct frame_state *fs)
     uint64_t h = widget_stamp_spec(m->env, fs, m->values, 0x4d4150);
     h = widget_stamp_spec(m->env, fs, m->markers, h);
     h = widget_stamp_spec(m->env, fs, m->circles, h);
+    h = widget_stamp_str(h, fs->aids ? fs->aids->highlight : NULL);
     return widget_stamp_spec(m->env, fs, m->period, h);
 }
 
@@ -1113,7 +1114,10 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
 
     /* Circles and markers, then the call-out over them (placed clear of
      * them when it can be), then names where room is left. */
-    int hl = m->highlight ? geo_json_find(&m->geo, m->highlight) : -1;
+    /* The operator's highlight (every map) wins over the layout's. */
+    const char *want = fs->aids && fs->aids->highlight ? fs->aids->highlight
+                                                        : m->highlight;
+    int hl = want ? geo_json_find(&m->geo, want) : -1;
     draw_circles(m, cr, s, fs, px);
     marker_boxes(m, s, fs, px, &pl);
     draw_markers(m, cr, s, fs, px);

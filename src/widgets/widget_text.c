@@ -69,50 +69,6 @@ text_stamp(void *self, const struct frame_state *fs)
     return widget_stamp_spec(t->env, fs, t->text, 0x54455854);
 }
 
-/* Greedy word wrap; returns the number of lines written into lines[]. */
-static int
-wrap(struct text_cache *tc, const char *s, enum font_weight wt, int px,
-     int max_w, char **lines, int max_lines)
-{
-    int n = 0;
-    const char *p = s;
-    while (*p && n < max_lines) {
-        while (*p == ' ') {
-            p++;
-        }
-        if (!*p) {
-            break;
-        }
-        const char *end = p, *best = NULL;
-        for (;;) {
-            const char *next = end;
-            while (*next && *next != ' ' && *next != '\n') {
-                next++;
-            }
-            char *cand = xstrndup(p, (size_t)(next - p));
-            bool fits = text_measure(tc, cand, wt, px).width <= max_w;
-            free(cand);
-            if (!fits && best) {
-                break;
-            }
-            best = next;
-            if (!fits || !*next || *next == '\n') {
-                break;
-            }
-            end = next + 1;
-        }
-        lines[n++] = xstrndup(p, (size_t)(best - p));
-        p = *best == '\n' ? best + 1 : best;
-    }
-    if (*p && n > 0) {
-        /* Text left over: mark the cut on the last line. */
-        char *last = xasprintf("%s …", lines[n - 1]);
-        free(lines[n - 1]);
-        lines[n - 1] = last;
-    }
-    return n;
-}
-
 static void
 text_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
 {
@@ -134,7 +90,7 @@ text_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     }
     char *lines[64];
     char *nfc = text_nfc(s);
-    int n = wrap(env->text, nfc, t->weight, px, w - 2 * pad, lines,
+    int n = widget_wrap(env->text, nfc, t->weight, px, w - 2 * pad, lines,
                  max_lines);
     free(nfc);
     /* Under a title, text reads from the top; alone, it is centred. */
