@@ -19,9 +19,14 @@
 
 #include <SDL2/SDL.h>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/xalloc.h"
+#include "control/control_server.h"
+#include "control/director.h"
+#include "control/layout_watch.h"
+#include "control/metrics.h"
 #include "feeds/feed_http.h"
 #include "feeds/source_set.h"
 #include "layout/diag.h"
@@ -36,11 +41,16 @@ static const char usage[] =
     "\n"
     "  run LAYOUT [--scene ID] [--window SCALE | --fullscreen | --offscreen]\n"
     "             [--display N] [--at ISO-8601] [--duration D]\n"
-    "             [--snapshot OUT.png]\n"
+    "             [--snapshot OUT.png] [--control [ADDR:]PORT]\n"
+    "             [--control-token-file FILE] [--audit-log FILE]\n"
     "      drive the wall.  Keys: Esc quits, F5 reloads the layout (a bad\n"
-    "      layout keeps the old one running), 1-9 select a scene.\n"
+    "      layout keeps the old one running; saving the file reloads it\n"
+    "      too), 1-9 select a scene, PageUp/PageDown the previous/next.\n"
     "      --duration (e.g. 10s) stops after that long; --snapshot writes\n"
     "      the last frame.  Without a display, use --offscreen.\n"
+    "      --control serves the control API (default address 127.0.0.1)\n"
+    "      with the bearer token from $OPSWALL_CONTROL_TOKEN or the file;\n"
+    "      --audit-log appends every change made through it.\n"
     "  check LAYOUT\n"
     "      report every problem as FILE:LINE:COL; exit 1 on errors.\n"
     "  render LAYOUT -o OUT.png [--scene ID] [--scale S] [--at ISO-8601]\n"
@@ -63,6 +73,9 @@ struct options {
     int64_t at_ms;
     int64_t duration_ms;
     struct rect region;
+    const char *control;      /* [ADDR:]PORT or NULL */
+    const char *token_file;
+    const char *audit_log;
 };
 
 static bool
@@ -194,6 +207,15 @@ parse_options(int argc, char **argv, struct options *o)
                 fprintf(stderr, "opswall: --duration wants e.g. 10s, 2m\n");
                 return false;
             }
+        } else if (strcmp(a, "--control") == 0) {
+            NEED_VALUE();
+            o->control = v;
+        } else if (strcmp(a, "--control-token-file") == 0) {
+            NEED_VALUE();
+            o->token_file = v;
+        } else if (strcmp(a, "--audit-log") == 0) {
+            NEED_VALUE();
+            o->audit_log = v;
         } else if (strcmp(a, "--region") == 0) {
             NEED_VALUE();
             if (!parse_region(v, &o->region)) {
@@ -222,8 +244,10 @@ parse_options(int argc, char **argv, struct options *o)
     return true;
 }
 
+/* Loads a layout, logging every problem; *first_error (when not NULL)
+ * gets the first error as FILE:LINE:COL: message, with the count. */
 static struct layout *
-load_layout(const char *path, bool quiet_ok)
+load_layout(const char *path, bool quiet_ok, char **first_error)
 {
     struct diag_list diags;
     diag_list_init(&diags, path);
@@ -232,6 +256,12 @@ load_layout(const char *path, bool quiet_ok)
         char *s = diag_format(&diags, &diags.items[i]);
         if (diags.items[i].severity == DIAG_ERROR) {
             LOG_ERR("%s", s);
+            if (first_error && !*first_error) {
+                *first_error = diags.errors > 1
+                                   ? xasprintf("%s (and %d more)", s,
+                                               diags.errors - 1)
+                                   : xstrdup(s);
+            }
         } else if (!quiet_ok) {
             LOG_WARN("%s", s);
         }
@@ -314,6 +344,16 @@ struct app {
     struct output *out;
     struct wall *wall;
     size_t scene;
+    struct director *director;
+    struct source_set *frozen;  /* the data shown while frozen, or NULL */
+    struct control_server *ctl;
+    Uint32 ctl_event;           /* SDL user event: "requests are queued" */
+    _Atomic bool ctl_woken;
+    struct layout_watch *watch;
+    Uint32 watch_event;         /* SDL user event: "the layout changed" */
+    char *reload_error;         /* the last failed reload's first error */
+    FILE *audit;
+    struct metrics metrics;
 };
 
 /* Feed thread: post one event per burst of publications; never blocks. */
@@ -338,6 +378,26 @@ video_wake(void *ctx)
     }
 }
 
+/* Control threads: requests are queued. */
+static void
+ctl_wake(void *ctx)
+{
+    struct app *a = ctx;
+    if (!atomic_exchange(&a->ctl_woken, true)) {
+        SDL_Event ev = {.type = a->ctl_event};
+        SDL_PushEvent(&ev);
+    }
+}
+
+/* Watcher thread: the layout file changed. */
+static void
+watch_wake(void *ctx)
+{
+    struct app *a = ctx;
+    SDL_Event ev = {.type = a->watch_event};
+    SDL_PushEvent(&ev);
+}
+
 static void
 app_collect_feeds(struct app *a)
 {
@@ -350,6 +410,14 @@ app_collect_feeds(struct app *a)
 static void
 app_fini(struct app *a)
 {
+    control_server_stop(a->ctl);
+    layout_watch_stop(a->watch);
+    director_destroy(a->director);
+    source_set_destroy(a->frozen);
+    free(a->reload_error);
+    if (a->audit) {
+        fclose(a->audit);
+    }
     feed_engine_destroy(a->feeds);
     wall_destroy(a->wall);
     text_cache_destroy(a->text);
@@ -364,7 +432,7 @@ static bool
 app_init(struct app *a, enum output_mode mode, int64_t now_ms)
 {
     a->data_dir = find_data_dir();
-    a->layout = load_layout(a->opt.layout, false);
+    a->layout = load_layout(a->opt.layout, false, NULL);
     if (!a->layout || !select_scene(a->layout, a->opt.scene, &a->scene)) {
         return false;
     }
@@ -400,17 +468,24 @@ app_init(struct app *a, enum output_mode mode, int64_t now_ms)
     a->clock_offset_ms = now_ms - time_now_ms();
     a->feeds = feed_engine_create(a->layout, a->clock_offset_ms, feed_wake,
                                   a);
+    a->director = director_create(a->layout, a->scene, a->opt.scene != NULL,
+                                  now_ms);
+    a->scene = director_scene(a->director);
+    wall_set_scene(a->wall, a->scene);
+    wall_set_transition(a->wall, a->layout->transition_ms);
     return a->feeds != NULL;
 }
 
 static struct frame_state
 frame_state_for(const struct app *a, int64_t now_ms)
 {
+    const struct source_set *set = a->frozen ? a->frozen : a->sources;
     return (struct frame_state){
         .now_ms = now_ms,
         .scene = a->scene,
-        .snapshots = source_set_snapshots(a->sources),
-        .nsnapshots = source_set_count(a->sources),
+        .snapshots = source_set_snapshots(set),
+        .nsnapshots = source_set_count(set),
+        .aids = a->director ? director_aids(a->director) : NULL,
     };
 }
 
@@ -453,41 +528,382 @@ cmd_render(int argc, char **argv)
     return rc;
 }
 
-/* F5: build the new layout aside; swap only if everything succeeds. */
-static void
+/* F5, a saved file, the control API: build the new layout aside and swap
+ * only if everything succeeds; sources whose definition did not change
+ * keep their data.  false (the reason kept for the API and the banner)
+ * when the layout in use stays. */
+static bool
 reload(struct app *a, int64_t now_ms)
 {
     LOG_INFO("reloading %s", a->opt.layout);
-    struct layout *nl = load_layout(a->opt.layout, false);
-    if (!nl) {
-        LOG_ERR("reload failed: keeping the current layout");
-        return;
-    }
-    struct wall *nw = wall_create(nl, a->text, a->data_dir, a->opt.scale,
-                                  a->opt.region);
+    char *err = NULL;
+    struct layout *nl = load_layout(a->opt.layout, false, &err);
+    struct wall *nw = nl ? wall_create(nl, a->text, a->data_dir,
+                                       a->opt.scale, a->opt.region)
+                         : NULL;
     if (!nw) {
+        if (!err) {
+            err = xasprintf("%s: the new layout could not be shown (see "
+                            "the log)", a->opt.layout);
+        }
         LOG_ERR("reload failed: keeping the current layout");
         layout_destroy(nl);
-        return;
+        free(a->reload_error);
+        a->reload_error = err;
+        a->metrics.reload_errors++;
+        director_set_banner(a->director, a->layout->errors_on_wall
+                                             ? a->reload_error
+                                             : NULL);
+        return false;
     }
     wall_set_wake(nw, video_wake, a);
-    size_t scene = nl->start_scene;
-    if (a->scene < a->layout->nscenes) {
-        int idx = layout_scene_index(nl, a->layout->scenes[a->scene].id);
-        scene = idx >= 0 ? (size_t)idx : scene;
-    }
+    struct source_set *ns = source_set_create(nl);
+    source_set_carry(ns, a->sources);
+    source_set_load_files(ns, now_ms);
     feed_engine_destroy(a->feeds);
     wall_destroy(a->wall);
     source_set_destroy(a->sources);
+    if (a->frozen) {
+        /* Frozen data stays frozen, re-indexed for the new layout. */
+        struct source_set *nf = source_set_create(nl);
+        source_set_carry(nf, a->frozen);
+        source_set_destroy(a->frozen);
+        a->frozen = nf;
+    }
+    director_relayout(a->director, nl, now_ms);
     layout_destroy(a->layout);
     a->layout = nl;
     a->wall = nw;
-    a->scene = scene;
-    wall_set_scene(a->wall, scene);
-    a->sources = source_set_create(nl);
-    source_set_load_files(a->sources, now_ms);
+    a->sources = ns;
+    a->scene = director_scene(a->director);
+    wall_set_scene(a->wall, a->scene);
+    wall_set_transition(a->wall, nl->transition_ms);
     a->feeds = feed_engine_create(nl, a->clock_offset_ms, feed_wake, a);
+    free(a->reload_error);
+    a->reload_error = NULL;
+    director_set_banner(a->director, NULL);
+    a->metrics.reloads++;
     LOG_INFO("layout reloaded");
+    return true;
+}
+
+/* ---- the control API, applied on the main thread ---------------------- */
+
+static char *
+json_print(cJSON *o)
+{
+    char *s = cJSON_Print(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+static char *
+state_json(const struct app *a, int64_t now_ms)
+{
+    cJSON *o = cJSON_CreateObject();
+    const struct layout *l = a->layout;
+    cJSON_AddStringToObject(o, "layout", l->path);
+    cJSON_AddStringToObject(o, "scene", l->scenes[a->scene].id);
+    cJSON_AddBoolToObject(o, "rotating", director_rotating(a->director));
+    const char *focus = director_focus(a->director);
+    cJSON_AddItemToObject(o, "focus", focus ? cJSON_CreateString(focus)
+                                            : cJSON_CreateNull());
+    const struct frame_aids *ad = director_aids(a->director);
+    cJSON_AddItemToObject(o, "highlight", ad->highlight
+                                              ? cJSON_CreateString(
+                                                    ad->highlight)
+                                              : cJSON_CreateNull());
+    if (ad->frozen_at_ms) {
+        char iso[40];
+        time_format_iso8601(ad->frozen_at_ms, l->utc_offset_min, iso,
+                            sizeof(iso));
+        cJSON_AddStringToObject(o, "frozen_at", iso);
+    } else {
+        cJSON_AddNullToObject(o, "frozen_at");
+    }
+    bool notice = ad->notice && (ad->notice_until_ms == 0 ||
+                                 now_ms < ad->notice_until_ms);
+    cJSON_AddItemToObject(o, "notice", notice ? cJSON_CreateString(
+                                                    ad->notice)
+                                              : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "reload_error",
+                          a->reload_error
+                              ? cJSON_CreateString(a->reload_error)
+                              : cJSON_CreateNull());
+    cJSON *srcs = cJSON_AddArrayToObject(o, "sources");
+    struct snapshot *const *snaps = source_set_snapshots(a->sources);
+    for (size_t i = 0; i < l->nsources; i++) {
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddStringToObject(s, "name", l->sources[i].name);
+        cJSON_AddStringToObject(s, "state", snapshot_state_name(
+                                    snapshot_state(snaps[i], &l->sources[i],
+                                                   now_ms)));
+        if (snaps[i] && snaps[i]->root) {
+            cJSON_AddNumberToObject(s, "age_s", (double)(now_ms -
+                                                         snaps[i]->as_of_ms) /
+                                                    1000.0);
+        }
+        if (snaps[i] && snaps[i]->error) {
+            cJSON_AddStringToObject(s, "error", snaps[i]->error);
+        }
+        cJSON_AddItemToArray(srcs, s);
+    }
+    return json_print(o);
+}
+
+static char *
+scenes_json(const struct app *a)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < a->layout->nscenes; i++) {
+        const struct layout_scene *sc = &a->layout->scenes[i];
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddStringToObject(s, "id", sc->id);
+        cJSON_AddStringToObject(s, "title", sc->title ? sc->title : sc->id);
+        cJSON_AddBoolToObject(s, "current", i == a->scene);
+        cJSON *ws = cJSON_AddArrayToObject(s, "widgets");
+        for (size_t k = 0; k < sc->nwidgets; k++) {
+            cJSON_AddItemToArray(ws, cJSON_CreateString(sc->widgets[k].id));
+        }
+        cJSON_AddItemToArray(arr, s);
+    }
+    return json_print(arr);
+}
+
+struct png_buf {
+    unsigned char *p;
+    size_t len, cap;
+};
+
+static cairo_status_t
+png_write(void *closure, const unsigned char *data, unsigned int len)
+{
+    struct png_buf *b = closure;
+    if (b->len + len > b->cap) {
+        b->cap = (b->len + len) * 2;
+        b->p = xrealloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->len, data, len);
+    b->len += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* One line per change: time, client, request, outcome. */
+static void
+audit(struct app *a, const struct control_request *r, const char *what,
+      int status, const char *detail)
+{
+    LOG_INFO("audit: %s %s %s -> %d %s", r->peer,
+             control_op_name(r->cmd.op), what, status, detail);
+    if (a->audit) {
+        char iso[40];
+        time_format_iso8601(time_now_ms(), a->layout->utc_offset_min, iso,
+                            sizeof(iso));
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "time", iso);
+        cJSON_AddStringToObject(o, "peer", r->peer);
+        cJSON_AddStringToObject(o, "command", control_op_name(r->cmd.op));
+        cJSON_AddStringToObject(o, "request", what);
+        cJSON_AddNumberToObject(o, "status", status);
+        cJSON_AddStringToObject(o, "result", detail);
+        char *s = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        fprintf(a->audit, "%s\n", s);
+        fflush(a->audit);
+        free(s);
+    }
+}
+
+/* Applies a change; returns the HTTP status, with a message in msg. */
+static int
+apply(struct app *a, const struct control_cmd *c, int64_t now_ms, char *msg,
+      size_t n)
+{
+    struct director *d = a->director;
+    switch (c->op) {
+    case CONTROL_SCENE:
+        if (c->resume) {
+            if (!director_resume(d, now_ms)) {
+                snprintf(msg, n, "the layout has no rotation");
+                return 409;
+            }
+        } else if (c->step) {
+            director_step(d, c->step, now_ms);
+        } else {
+            int idx = layout_scene_index(a->layout, c->arg);
+            if (idx < 0) {
+                snprintf(msg, n, "no scene \"%s\"", c->arg);
+                return 404;
+            }
+            director_pick(d, (size_t)idx, now_ms);
+        }
+        snprintf(msg, n, "scene %s", a->layout->scenes[director_scene(d)].id);
+        return 200;
+    case CONTROL_FOCUS:
+        if (!director_set_focus(d, c->arg)) {
+            snprintf(msg, n, "scene \"%s\" has no widget \"%s\"",
+                     a->layout->scenes[a->scene].id, c->arg);
+            return 404;
+        }
+        snprintf(msg, n, c->arg ? "focus on %s" : "focus released",
+                 c->arg ? c->arg : "");
+        return 200;
+    case CONTROL_HIGHLIGHT:
+        director_set_highlight(d, c->arg);
+        snprintf(msg, n, c->arg ? "highlight %s" : "highlight cleared",
+                 c->arg ? c->arg : "");
+        return 200;
+    case CONTROL_FREEZE:
+        if (!a->frozen) {
+            a->frozen = source_set_copy(a->sources);
+            director_set_frozen(d, now_ms);
+        }
+        snprintf(msg, n, "data frozen");
+        return 200;
+    case CONTROL_RELEASE:
+        source_set_destroy(a->frozen);
+        a->frozen = NULL;
+        director_set_frozen(d, 0);
+        snprintf(msg, n, "data live");
+        return 200;
+    case CONTROL_NOTICE:
+        director_set_notice(d, c->arg, c->arg ? now_ms + c->seconds * 1000
+                                              : 0);
+        snprintf(msg, n, c->arg ? "notice for %llds" : "notice cleared",
+                 (long long)c->seconds);
+        return 200;
+    case CONTROL_RELOAD:
+        if (!reload(a, now_ms)) {
+            snprintf(msg, n, "%s", a->reload_error);
+            return 422;
+        }
+        snprintf(msg, n, "layout reloaded");
+        return 200;
+    default:
+        snprintf(msg, n, "not a change");
+        return 500;
+    }
+}
+
+static void
+answer_json(struct app *a, struct control_request *r, int status,
+            const char *key, const char *msg)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, key, msg);
+    char *s = json_print(o);
+    control_server_answer(a->ctl, r, status,
+                          "application/json;charset=utf-8", s, strlen(s));
+}
+
+static void
+serve_requests(struct app *a, int64_t now_ms)
+{
+    atomic_store(&a->ctl_woken, false);
+    struct control_request *r;
+    while (a->ctl && (r = control_server_next(a->ctl))) {
+        const struct control_cmd *c = &r->cmd;
+        char *body = NULL;
+        switch (c->op) {
+        case CONTROL_STATE:
+            body = state_json(a, now_ms);
+            break;
+        case CONTROL_SCENES:
+            body = scenes_json(a);
+            break;
+        case CONTROL_METRICS: {
+            struct control_counts cc = control_server_counts(a->ctl);
+            struct metrics_view v = {
+                .m = &a->metrics, .layout = a->layout,
+                .snapshots = source_set_snapshots(a->sources),
+                .now_ms = now_ms, .wall = a->wall,
+                .scene = a->layout->scenes[a->scene].id,
+                .frozen = a->frozen != NULL, .control = &cc};
+            body = metrics_render(&v);
+            control_server_answer(a->ctl, r, 200, "text/plain; "
+                                  "version=0.0.4; charset=utf-8", body,
+                                  strlen(body));
+            continue;
+        }
+        case CONTROL_FRAME: {
+            cairo_surface_t *img = wall_read(a->wall);
+            struct png_buf b = {0};
+            if (img) {
+                cairo_surface_write_to_png_stream(img, png_write, &b);
+                cairo_surface_destroy(img);
+            }
+            control_server_answer(a->ctl, r, b.len ? 200 : 500, "image/png",
+                                  (char *)b.p, b.len);
+            continue;
+        }
+        default: {
+            char msg[512];
+            char *what = c->arg ? xasprintf("\"%s\"", c->arg)
+                                : xstrdup(c->step > 0 ? "next"
+                                          : c->step < 0 ? "previous"
+                                          : c->resume ? "rotation" : "-");
+            int status = apply(a, c, now_ms, msg, sizeof(msg));
+            audit(a, r, what, status, msg);
+            free(what);
+            answer_json(a, r, status, status == 200 ? "ok" : "error", msg);
+            continue;
+        }
+        }
+        control_server_answer(a->ctl, r, 200,
+                              "application/json;charset=utf-8", body,
+                              strlen(body));
+    }
+}
+
+/* Starts the control API and the layout watcher (opswall run). */
+static bool
+app_start_control(struct app *a)
+{
+    a->watch_event = SDL_RegisterEvents(1);
+    a->watch = layout_watch_start(a->opt.layout, watch_wake, a);
+    if (a->opt.audit_log) {
+        a->audit = fopen(a->opt.audit_log, "a");
+        if (!a->audit) {
+            LOG_ERR("cannot open the audit log %s: %s", a->opt.audit_log,
+                    strerror(errno));
+            return false;
+        }
+    }
+    if (!a->opt.control) {
+        return true;
+    }
+    char addr[64] = "127.0.0.1";
+    const char *colon = strrchr(a->opt.control, ':');
+    const char *port_s = colon ? colon + 1 : a->opt.control;
+    if (colon) {
+        snprintf(addr, sizeof(addr), "%.*s", (int)(colon - a->opt.control),
+                 a->opt.control);
+    }
+    double port;
+    if (!parse_double(port_s, &port) || port < 1 || port > 65535 ||
+        port != (int)port) {
+        LOG_ERR("--control wants [ADDR:]PORT, e.g. 127.0.0.1:8470");
+        return false;
+    }
+    char *token = control_token_load(a->opt.token_file);
+    if (!token) {
+        return false;
+    }
+    char *page_path = xasprintf("%s/assets/console/index.html", a->data_dir);
+    char *page = file_read_all(page_path, 1 << 20, NULL);
+    if (!page) {
+        LOG_WARN("no operator console page at %s", page_path);
+    }
+    free(page_path);
+    a->ctl_event = SDL_RegisterEvents(1);
+    struct control_opts co = {.address = addr, .port = (int)port,
+                              .token = token, .console = page,
+                              .answer_ms = 3000, .wake = ctl_wake,
+                              .wake_arg = a};
+    a->ctl = control_server_start(&co);
+    free(token);
+    free(page);
+    return a->ctl != NULL;
 }
 
 static int
@@ -501,7 +917,7 @@ cmd_run(int argc, char **argv)
     int64_t mono0 = time_mono_ms();
     int64_t t0 = a.opt.have_at ? a.opt.at_ms : time_now_ms();
     int rc = 1;
-    if (!app_init(&a, a.opt.mode, t0)) {
+    if (!app_init(&a, a.opt.mode, t0) || !app_start_control(&a)) {
         app_fini(&a);
         return rc;
     }
@@ -513,11 +929,26 @@ cmd_run(int argc, char **argv)
         int64_t frame_start = time_mono_ms();
         int64_t elapsed = frame_start - mono0;
         int64_t now = a.opt.have_at ? t0 + elapsed : time_now_ms();
+        if (a.ctl) {
+            control_server_heartbeat(a.ctl, frame_start);
+        }
+        if (director_tick(a.director, now)) {
+            LOG_INFO("scene %s (%s)", a.layout->scenes[director_scene(
+                                          a.director)].id,
+                     director_rotating(a.director) ? "rotation"
+                                                   : "schedule");
+        }
+        a.scene = director_scene(a.director);
+        wall_set_scene(a.wall, a.scene);
+        wall_set_focus(a.wall, director_focus(a.director));
         struct frame_state fs = frame_state_for(&a, now);
         frames++;
+        a.metrics.loops++;
+        double w0 = (double)time_mono_ms();
         if (wall_update(a.wall, &fs)) {
             output_present(a.out, a.wall, a.layout, a.opt.scale);
             presented++;
+            metrics_frame(&a.metrics, ((double)time_mono_ms() - w0) / 1000.0);
         }
         int64_t spent = time_mono_ms() - frame_start;
         worst_ms = spent > worst_ms ? spent : worst_ms;
@@ -525,6 +956,8 @@ cmd_run(int argc, char **argv)
             break;
         }
         int64_t deadline = wall_next_deadline(a.wall, &fs);
+        int64_t due = director_next_due(a.director, now);
+        deadline = due < deadline ? due : deadline;
         int64_t wait = deadline == INT64_MAX ? 1000 : deadline - now;
         /* Animated: vsync paces us; without it (offscreen, some
          * drivers) a timer holds ~60 frames/s instead of spinning. */
@@ -539,6 +972,10 @@ cmd_run(int argc, char **argv)
             do {
                 if (ev.type == a.feed_event) {
                     app_collect_feeds(&a);
+                } else if (a.ctl && ev.type == a.ctl_event) {
+                    serve_requests(&a, now);
+                } else if (ev.type == a.watch_event) {
+                    reload(&a, now);
                 } else if (ev.type == a.video_event) {
                     /* Cleared before the update that takes the picture,
                      * so a picture arriving meanwhile wakes us again. */
@@ -553,8 +990,10 @@ cmd_run(int argc, char **argv)
                         reload(&a, now);
                     } else if (k >= SDLK_1 && k <= SDLK_9 &&
                                (size_t)(k - SDLK_1) < a.layout->nscenes) {
-                        a.scene = (size_t)(k - SDLK_1);
-                        wall_set_scene(a.wall, a.scene);
+                        director_pick(a.director, (size_t)(k - SDLK_1), now);
+                    } else if (k == SDLK_PAGEUP || k == SDLK_PAGEDOWN) {
+                        director_step(a.director, k == SDLK_PAGEUP ? -1 : 1,
+                                      now);
                     }
                 } else if (ev.type == SDL_WINDOWEVENT &&
                            ev.window.event == SDL_WINDOWEVENT_EXPOSED) {

@@ -8,6 +8,7 @@
 #include "base/timeutil.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -234,4 +235,15 @@ time_parse_duration(const char *s, int64_t *out_ms)
     }
     *out_ms = v * unit;
     return true;
+}
+
+void
+time_format_iso8601(int64_t ms, int utc_offset_min, char *buf, size_t n)
+{
+    struct civil_time ct;
+    time_to_civil(ms, utc_offset_min, &ct);
+    int off = utc_offset_min < 0 ? -utc_offset_min : utc_offset_min;
+    snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", ct.year,
+             ct.month, ct.day, ct.hour, ct.minute, ct.second,
+             utc_offset_min < 0 ? '-' : '+', off / 60, off % 60);
 }

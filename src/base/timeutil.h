@@ -10,6 +10,7 @@
 #define OPSWALL_TIMEUTIL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct civil_time {
@@ -36,6 +37,10 @@ int64_t time_from_civil(const struct civil_time *ct, int utc_offset_min);
  * out-of-range field.
  */
 bool time_parse_iso8601(const char *s, int default_offset_min, int64_t *out);
+
+/* Writes "YYYY-MM-DDTHH:MM:SS+HH:MM" for ms at the offset. */
+void time_format_iso8601(int64_t ms, int utc_offset_min, char *buf,
+                         size_t n);
 
 /* Parses "+HH:MM" / "-HH:MM" / "Z" into minutes. */
 bool time_parse_offset(const char *s, int *out_min);

@@ -82,3 +82,51 @@ source_set_count(const struct source_set *set)
 {
     return set->n;
 }
+
+struct source_set *
+source_set_copy(const struct source_set *set)
+{
+    struct source_set *c = source_set_create(set->layout);
+    for (size_t i = 0; i < set->n && i < c->n; i++) {
+        if (set->snaps[i]) {
+            source_set_publish(c, i, snapshot_ref(set->snaps[i]));
+        }
+    }
+    return c;
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool
+same_source(const struct layout_source *a, const struct layout_source *b)
+{
+    return same_str(a->name, b->name) && same_str(a->url, b->url) &&
+           a->every_ms == b->every_ms && a->timeout_ms == b->timeout_ms &&
+           a->stale_after_ms == b->stale_after_ms &&
+           same_str(a->as_of_pointer, b->as_of_pointer) &&
+           same_str(a->format, b->format) &&
+           same_str(a->number_locale, b->number_locale) &&
+           same_str(a->ca_file, b->ca_file) &&
+           same_str(a->client_cert, b->client_cert) &&
+           same_str(a->client_key, b->client_key) &&
+           ((!a->headers && !b->headers) ||
+            (a->headers && b->headers &&
+             cJSON_Compare(a->headers, b->headers, true)));
+}
+
+void
+source_set_carry(struct source_set *set, const struct source_set *old)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        const struct layout_source *src = &set->layout->sources[i];
+        int k = layout_source_index(old->layout, src->name);
+        if (k >= 0 && old->snaps[k] &&
+            same_source(src, &old->layout->sources[k])) {
+            source_set_publish(set, i, snapshot_ref(old->snaps[k]));
+        }
+    }
+}

@@ -21,6 +21,12 @@ void source_set_load_files(struct source_set *set, int64_t now_ms);
 /* Replaces one source's snapshot (takes the reference). */
 void source_set_publish(struct source_set *set, size_t index,
                         struct snapshot *snap);
+/* A second set holding the same snapshots (frozen data). */
+struct source_set *source_set_copy(const struct source_set *set);
+/* After a reload: takes from `old` the snapshot of every source whose
+ * definition did not change (same name, URL and settings), so the wall
+ * keeps showing its data while the new feed engine fetches again. */
+void source_set_carry(struct source_set *set, const struct source_set *old);
 struct snapshot *const *source_set_snapshots(const struct source_set *set);
 size_t source_set_count(const struct source_set *set);
 

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/log.h"
 #include "base/xalloc.h"
@@ -37,6 +38,8 @@ struct wall_widget {
     struct widget_quad quads[WIDGET_MAX_QUADS];
     int nquads;
     struct video_slot *vslots; /* WIDGET_MAX_VIDEO, for video widgets */
+    unsigned long paints;
+    double paint_s, upload_s;
 };
 
 struct wall {
@@ -480,17 +483,32 @@ add_damage(struct wall *w, struct rect r)
     w->damage[w->ndamage++] = r;
 }
 
+static double
+mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static void
 paint_widget(struct wall *w, struct wall_widget *ww,
              const struct frame_state *fs)
 {
+    double t0 = mono_s();
     cairo_t *cr = cairo_create(ww->surface);
     cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
     cairo_paint(cr);
     cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
     ww->cls->paint(ww->self, cr, ww->rect.w, ww->rect.h, fs);
     cairo_destroy(cr);
+    double t1 = mono_s();
     gl_texture_upload(ww->tex, ww->surface);
+    /* The upload is queued, not finished: this is its CPU side (copy
+     * into the driver), which is what delays the frame on this thread. */
+    ww->upload_s += mono_s() - t1;
+    ww->paint_s += t1 - t0;
+    ww->paints++;
     w->stats.paints++;
     w->stats.uploads++;
 
@@ -766,6 +784,38 @@ wall_next_deadline(struct wall *w, const struct frame_state *fs)
         }
     }
     return next;
+}
+
+size_t
+wall_widget_count(const struct wall *w)
+{
+    return w->nwidgets;
+}
+
+struct wall_widget_stats
+wall_widget_stat(const struct wall *w, size_t i)
+{
+    const struct wall_widget *ww = &w->widgets[i];
+    return (struct wall_widget_stats){ww->lw->id, ww->lw->type, ww->paints,
+                                      ww->paint_s, ww->upload_s};
+}
+
+void
+wall_each_stream(const struct wall *w,
+                 void (*fn)(const struct widget_stream *st, void *arg),
+                 void *arg)
+{
+    for (size_t i = 0; i < w->nwidgets; i++) {
+        const struct wall_widget *ww = &w->widgets[i];
+        if (!ww->cls->streams) {
+            continue;
+        }
+        struct widget_stream st[WIDGET_MAX_VIDEO];
+        int n = ww->cls->streams(ww->self, st);
+        for (int k = 0; k < n && k < WIDGET_MAX_VIDEO; k++) {
+            fn(&st[k], arg);
+        }
+    }
 }
 
 GLuint

@@ -85,4 +85,17 @@ cairo_surface_t *wall_read(struct wall *wall);
 
 struct wall_stats wall_get_stats(const struct wall *wall);
 
+/* Per widget of the current scene, since it was made (metrics). */
+struct wall_widget_stats {
+    const char *id, *type;
+    unsigned long paints;
+    double paint_s, upload_s; /* Cairo painting; texture uploads */
+};
+size_t wall_widget_count(const struct wall *wall);
+struct wall_widget_stats wall_widget_stat(const struct wall *wall, size_t i);
+/* The streams the current scene plays; calls fn for each. */
+void wall_each_stream(const struct wall *wall,
+                      void (*fn)(const struct widget_stream *st, void *arg),
+                      void *arg);
+
 #endif

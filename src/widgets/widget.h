@@ -77,6 +77,13 @@ struct widget_video_tile {
 
 #define WIDGET_MAX_VIDEO 72
 
+/* A stream's health, for the wall's metrics. */
+struct widget_stream {
+    const char *label;  /* as the tile names it */
+    const char *state;  /* "connecting", "live", "lost", "reconnecting" */
+    const char *decoder; /* e.g. "h264 (software)"; "" before the first */
+};
+
 struct widget_class {
     const char *type;
     /* lw and env outlive the widget. NULL (reason logged) on failure. */
@@ -100,6 +107,9 @@ struct widget_class {
      * tiles that changed.  At most WIDGET_MAX_VIDEO. */
     int (*video_tiles)(void *self, const struct frame_state *fs,
                        struct widget_video_tile *out);
+    /* Optional: the streams it plays (at most WIDGET_MAX_VIDEO), as of
+     * its last stamp; strings valid until the next update. */
+    int (*streams)(void *self, struct widget_stream *out);
 };
 
 const struct widget_class *widget_class_find(const char *type);

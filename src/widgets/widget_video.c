@@ -563,6 +563,20 @@ video_tiles(void *self, const struct frame_state *fs,
     return v->n;
 }
 
+static int
+video_streams(void *self, struct widget_stream *out)
+{
+    struct video_w *v = self;
+    for (int i = 0; i < v->n; i++) {
+        const struct tile *t = &v->t[i];
+        out[i] = (struct widget_stream){
+            .label = t->label ? t->label : t->url,
+            .state = video_state_name(t->st.state),
+            .decoder = t->st.decoder};
+    }
+    return v->n;
+}
+
 const struct widget_class widget_video_class = {
     .type = "video",
     .create = video_create,
@@ -571,6 +585,7 @@ const struct widget_class widget_video_class = {
     .paint = video_paint,
     .next_change = video_next_change,
     .video_tiles = video_tiles,
+    .streams = video_streams,
 };
 
 const struct widget_class widget_conference_class = {
@@ -581,4 +596,5 @@ const struct widget_class widget_conference_class = {
     .paint = video_paint,
     .next_change = video_next_change,
     .video_tiles = video_tiles,
+    .streams = video_streams,
 };

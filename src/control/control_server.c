@@ -1,0 +1,432 @@
+/*
+ * control_server: libmicrohttpd with a thread per connection (a request
+ * may wait for the main thread, which must not stall other clients), a
+ * queue of requests for the main thread, and per-request answers.
+ *
+ * Locking: one mutex guards the queue and every pending request's answer
+ * fields; one condition variable is broadcast when any answer arrives.
+ * The main thread holds the mutex only to pop or answer.
+ */
+#define LOG_MODULE "control"
+#include "control/control_server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "base/xalloc.h"
+
+struct pending {
+    struct control_request req; /* first: the main thread sees this */
+    bool taken, answered, abandoned;
+    int status;
+    const char *ctype;
+    char *body;
+    size_t len;
+    struct pending *next;
+};
+
+struct control_server {
+    struct MHD_Daemon *daemon;
+    char *token, *console;
+    int answer_ms;
+    void (*wake)(void *arg);
+    void *wake_arg;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct pending *head, *tail;
+    _Atomic int64_t heartbeat_ms;
+    struct control_counts counts; /* under mu */
+};
+
+/* One connection's request as it arrives. */
+struct conn {
+    char *body;
+    size_t len;
+    bool too_big;
+};
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned status, const char *ctype,
+      const void *body, size_t len)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (!r) {
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", ctype);
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (status == 401) {
+        MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
+    }
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result
+reply_error(struct MHD_Connection *c, unsigned status, const char *msg)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "error", msg);
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    enum MHD_Result r = reply(c, status, "application/json;charset=utf-8", s,
+                              strlen(s));
+    free(s);
+    return r;
+}
+
+/* Constant time in the length of the expected token. */
+static bool
+token_ok(const char *want, const char *header)
+{
+    static const char prefix[] = "Bearer ";
+    if (!header || strncmp(header, prefix, sizeof(prefix) - 1) != 0) {
+        return false;
+    }
+    const char *got = header + sizeof(prefix) - 1;
+    size_t n = strlen(want), m = strlen(got);
+    unsigned char diff = n != m;
+    for (size_t i = 0; i < n; i++) {
+        diff |= (unsigned char)want[i] ^ (unsigned char)(i < m ? got[i] : 0);
+    }
+    return diff == 0;
+}
+
+static void
+peer_of(struct MHD_Connection *c, char *out, size_t n)
+{
+    snprintf(out, n, "?");
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const void *)ci->client_addr;
+        inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t)n);
+    }
+}
+
+static void
+pending_free(struct pending *p)
+{
+    control_cmd_fini(&p->req.cmd);
+    free(p->body);
+    free(p);
+}
+
+/* Queues a request for the main thread and waits for its answer. */
+static enum MHD_Result
+through_main(struct control_server *s, struct MHD_Connection *c,
+             struct control_cmd *cmd)
+{
+    struct pending *p = xcalloc(1, sizeof(*p));
+    p->req.cmd = *cmd;
+    *cmd = (struct control_cmd){0};
+    peer_of(c, p->req.peer, sizeof(p->req.peer));
+    pthread_mutex_lock(&s->mu);
+    if (s->tail) {
+        s->tail->next = p;
+    } else {
+        s->head = p;
+    }
+    s->tail = p;
+    pthread_mutex_unlock(&s->mu);
+    if (s->wake) {
+        s->wake(s->wake_arg);
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += s->answer_ms / 1000;
+    until.tv_nsec += (long)(s->answer_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->mu);
+    while (!p->answered) {
+        if (pthread_cond_timedwait(&s->cv, &s->mu, &until) == ETIMEDOUT) {
+            break;
+        }
+    }
+    if (!p->answered) {
+        s->counts.timeouts++;
+        if (!p->taken) {
+            /* Still queued: take it out; nobody else knows it. */
+            struct pending **pp = &s->head;
+            struct pending *prev = NULL;
+            while (*pp && *pp != p) {
+                prev = *pp;
+                pp = &(*pp)->next;
+            }
+            if (*pp) {
+                *pp = p->next;
+                if (s->tail == p) {
+                    s->tail = prev;
+                }
+            }
+            pthread_mutex_unlock(&s->mu);
+            pending_free(p);
+        } else {
+            p->abandoned = true; /* the main thread frees it */
+            pthread_mutex_unlock(&s->mu);
+        }
+        return reply_error(c, 503, "the wall did not answer in time");
+    }
+    pthread_mutex_unlock(&s->mu);
+    enum MHD_Result r = reply(c, (unsigned)p->status, p->ctype, p->body,
+                              p->len);
+    pending_free(p);
+    return r;
+}
+
+static enum MHD_Result
+healthz(struct control_server *s, struct MHD_Connection *c)
+{
+    int64_t hb = atomic_load(&s->heartbeat_ms);
+    int64_t age = hb ? time_mono_ms() - hb : -1;
+    bool ok = hb && age < 5000;
+    char body[160];
+    snprintf(body, sizeof(body), "{\"status\": \"%s\", \"loop_age_ms\": "
+             "%lld}\n", ok ? "ok" : "stalled", (long long)age);
+    return reply(c, ok ? 200 : 503, "application/json", body, strlen(body));
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *c, const char *url,
+       const char *method, const char *version, const char *upload_data,
+       size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    struct control_server *s = cls;
+    struct conn *k = *con_cls;
+    if (!k) {
+        k = xcalloc(1, sizeof(*k));
+        *con_cls = k;
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                     "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > CONTROL_BODY_MAX) {
+            k->too_big = true;
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        if (!k->too_big && k->len + n <= CONTROL_BODY_MAX) {
+            k->body = xrealloc(k->body, k->len + n + 1);
+            memcpy(k->body + k->len, upload_data, n);
+            k->len += n;
+            k->body[k->len] = 0;
+        } else {
+            k->too_big = true; /* read and dropped */
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (strcmp(url, "/healthz") == 0) {
+        return healthz(s, c);
+    }
+    if (strcmp(url, "/") == 0 && strcmp(method, "GET") == 0 && s->console) {
+        return reply(c, 200, "text/html;charset=utf-8", s->console,
+                     strlen(s->console));
+    }
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                   "Authorization");
+    if (!token_ok(s->token, auth)) {
+        pthread_mutex_lock(&s->mu);
+        s->counts.requests++;
+        s->counts.refused_auth++;
+        pthread_mutex_unlock(&s->mu);
+        char peer[64];
+        peer_of(c, peer, sizeof(peer));
+        LOG_WARN("refused %s %s from %s: %s", method, url, peer,
+                 auth ? "wrong token" : "no token");
+        return reply_error(c, 401, auth ? "wrong token"
+                                        : "a bearer token is required");
+    }
+    struct control_cmd cmd;
+    char err[256];
+    int status = k->too_big
+                     ? (snprintf(err, sizeof(err), "request body over %d "
+                                 "bytes", CONTROL_BODY_MAX), 413)
+                     : control_cmd_parse(method, url, k->body, k->len, &cmd,
+                                         err, sizeof(err));
+    pthread_mutex_lock(&s->mu);
+    s->counts.requests++;
+    s->counts.refused_bad += status != 0;
+    pthread_mutex_unlock(&s->mu);
+    if (status) {
+        return reply_error(c, (unsigned)status, err);
+    }
+    return through_main(s, c, &cmd);
+}
+
+static void
+completed(void *cls, struct MHD_Connection *c, void **con_cls,
+          enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    struct conn *k = *con_cls;
+    if (k) {
+        free(k->body);
+        free(k);
+        *con_cls = NULL;
+    }
+}
+
+struct control_server *
+control_server_start(const struct control_opts *o)
+{
+    if (!o->token || strlen(o->token) < 16) {
+        LOG_ERR("the control API needs a token of at least 16 bytes");
+        return NULL;
+    }
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((uint16_t)o->port)};
+    const char *a = o->address ? o->address : "127.0.0.1";
+    if (inet_pton(AF_INET, a, &addr.sin_addr) != 1) {
+        LOG_ERR("control address \"%s\" is not a numeric IPv4 address", a);
+        return NULL;
+    }
+    struct control_server *s = xcalloc(1, sizeof(*s));
+    s->token = xstrdup(o->token);
+    s->console = o->console ? xstrdup(o->console) : NULL;
+    s->answer_ms = o->answer_ms > 0 ? o->answer_ms : 3000;
+    s->wake = o->wake;
+    s->wake_arg = o->wake_arg;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    s->daemon = MHD_start_daemon(
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
+        (uint16_t)o->port, NULL, NULL, handle, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_CONNECTION_LIMIT, 32u,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16u,
+        MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        LOG_ERR("control API: cannot listen on %s:%d", a, o->port);
+        control_server_stop(s);
+        return NULL;
+    }
+    LOG_INFO("control API on http://%s:%d/", a, o->port);
+    return s;
+}
+
+void
+control_server_stop(struct control_server *s)
+{
+    if (!s) {
+        return;
+    }
+    if (s->daemon) {
+        /* Requests still waiting give up at their deadline. */
+        MHD_stop_daemon(s->daemon);
+    }
+    for (struct pending *p = s->head, *n; p; p = n) {
+        n = p->next;
+        pending_free(p);
+    }
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->mu);
+    free(s->token);
+    free(s->console);
+    free(s);
+}
+
+struct control_request *
+control_server_next(struct control_server *s)
+{
+    pthread_mutex_lock(&s->mu);
+    struct pending *p = s->head;
+    if (p) {
+        s->head = p->next;
+        if (!s->head) {
+            s->tail = NULL;
+        }
+        p->next = NULL;
+        p->taken = true;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return p ? &p->req : NULL;
+}
+
+void
+control_server_answer(struct control_server *s, struct control_request *req,
+                      int status, const char *content_type, char *body,
+                      size_t len)
+{
+    struct pending *p = (struct pending *)req;
+    pthread_mutex_lock(&s->mu);
+    if (p->abandoned) {
+        pthread_mutex_unlock(&s->mu);
+        free(body);
+        pending_free(p);
+        return;
+    }
+    p->status = status;
+    p->ctype = content_type;
+    p->body = body;
+    p->len = len;
+    p->answered = true;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+void
+control_server_heartbeat(struct control_server *s, int64_t mono_ms)
+{
+    atomic_store(&s->heartbeat_ms, mono_ms);
+}
+
+struct control_counts
+control_server_counts(struct control_server *s)
+{
+    pthread_mutex_lock(&s->mu);
+    struct control_counts c = s->counts;
+    pthread_mutex_unlock(&s->mu);
+    return c;
+}
+
+char *
+control_token_load(const char *file)
+{
+    const char *env = getenv("OPSWALL_CONTROL_TOKEN");
+    char *tok = NULL;
+    if (env && *env) {
+        tok = xstrdup(env);
+    } else if (file) {
+        FILE *f = fopen(file, "r");
+        if (!f) {
+            LOG_ERR("control token file %s: %s", file, strerror(errno));
+            return NULL;
+        }
+        char line[512];
+        if (fgets(line, sizeof(line), f)) {
+            line[strcspn(line, "\r\n")] = 0;
+            tok = xstrdup(line);
+        }
+        fclose(f);
+    }
+    if (!tok || strlen(tok) < 16) {
+        LOG_ERR("the control API needs a token of at least 16 bytes "
+                "($OPSWALL_CONTROL_TOKEN or --control-token-file)");
+        free(tok);
+        return NULL;
+    }
+    return tok;
+}

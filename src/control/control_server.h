@@ -1,0 +1,62 @@
+/*
+ * control_server: the control API's HTTP server (libmicrohttpd), on its
+ * own threads.  It checks the bearer token and the request size, parses
+ * the request (control_cmd) and hands it to the main thread through a
+ * queue; the main thread applies it and answers; the connection's thread
+ * waits for that answer (bounded: a wall that does not answer in time is
+ * reported as 503, never a hang).  /healthz and the console page are
+ * answered here, without the main thread: /healthz from the main loop's
+ * heartbeat, so it reports a frozen render loop.
+ */
+#ifndef OPSWALL_CONTROL_SERVER_H
+#define OPSWALL_CONTROL_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "control/control_cmd.h"
+
+struct control_server;
+
+struct control_opts {
+    const char *address;   /* numeric IPv4, default 127.0.0.1 */
+    int port;
+    const char *token;     /* required, at least 16 bytes */
+    const char *console;   /* the console page's HTML; NULL: none */
+    int answer_ms;         /* how long a request waits for the wall */
+    void (*wake)(void *arg); /* called from server threads: work queued */
+    void *wake_arg;
+};
+
+/* A request for the main thread. */
+struct control_request {
+    struct control_cmd cmd;
+    char peer[64]; /* address of the client, for the audit log */
+};
+
+/* NULL, reason logged, if it cannot listen. */
+struct control_server *control_server_start(const struct control_opts *o);
+void control_server_stop(struct control_server *s);
+
+/* Main thread: the next queued request, or NULL. */
+struct control_request *control_server_next(struct control_server *s);
+/* Main thread: answers (takes body, malloc'd) and releases the request. */
+void control_server_answer(struct control_server *s,
+                           struct control_request *req, int status,
+                           const char *content_type, char *body,
+                           size_t len);
+/* Main thread: the loop is alive (for /healthz); call every iteration. */
+void control_server_heartbeat(struct control_server *s, int64_t mono_ms);
+
+struct control_counts {
+    unsigned long requests, refused_auth, refused_bad, timeouts;
+};
+struct control_counts control_server_counts(struct control_server *s);
+
+/* Reads a token: $OPSWALL_CONTROL_TOKEN, else the first line of file.
+ * NULL (reason logged) when neither gives 16 or more bytes.  Caller
+ * frees. */
+char *control_token_load(const char *file);
+
+#endif

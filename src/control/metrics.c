@@ -1,0 +1,229 @@
+/*
+ * metrics: counters kept by the main loop and the text exposition.
+ * Written by hand rather than with a client library: the format is a few
+ * lines of text, and Debian has no C Prometheus client.
+ */
+#include "control/metrics.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/xalloc.h"
+
+static const double bucket_le[METRICS_FRAME_BUCKETS] = {
+    0.002, 0.004, 0.008, 0.016, 0.033, 0.066, 0.1, 0.25, 0.5, 1.0,
+};
+
+void
+metrics_frame(struct metrics *m, double seconds)
+{
+    for (int i = 0; i < METRICS_FRAME_BUCKETS; i++) {
+        if (seconds <= bucket_le[i]) {
+            m->frame_bucket[i]++;
+            break;
+        }
+    }
+    m->frames++;
+    m->frame_sum_s += seconds;
+    m->dropped += seconds > METRICS_FRAME_BUDGET_S;
+}
+
+struct out {
+    char *buf;
+    size_t len, cap;
+};
+
+static void
+put(struct out *o, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+        va_end(ap);
+        if (n >= 0 && (size_t)n < o->cap - o->len) {
+            o->len += (size_t)n;
+            return;
+        }
+        o->cap = o->cap * 2 + (size_t)(n > 0 ? n : 0) + 256;
+        o->buf = xrealloc(o->buf, o->cap);
+    }
+}
+
+/* A label value: backslash, quote and newline escaped. */
+static const char *
+esc(const char *s, char *buf, size_t n)
+{
+    size_t k = 0;
+    for (; s && *s && k + 3 < n; s++) {
+        if (*s == '\\' || *s == '"') {
+            buf[k++] = '\\';
+            buf[k++] = *s;
+        } else if (*s == '\n') {
+            buf[k++] = '\\';
+            buf[k++] = 'n';
+        } else {
+            buf[k++] = *s;
+        }
+    }
+    buf[k] = 0;
+    return buf;
+}
+
+static void
+head(struct out *o, const char *name, const char *type, const char *help)
+{
+    put(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static long
+rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, rss = 0;
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &rss) != 2) {
+            rss = 0;
+        }
+        fclose(f);
+    }
+    return rss * sysconf(_SC_PAGESIZE);
+}
+
+struct stream_ctx {
+    struct out *o;
+};
+
+static void
+one_stream(const struct widget_stream *st, void *arg)
+{
+    struct stream_ctx *c = arg;
+    char l[256], d[128];
+    static const char *const states[] = {"connecting", "live", "lost",
+                                         "reconnecting"};
+    for (size_t k = 0; k < 4; k++) {
+        put(c->o, "opswall_stream_state{stream=\"%s\",decoder=\"%s\","
+            "state=\"%s\"} %d\n", esc(st->label, l, sizeof(l)),
+            esc(st->decoder, d, sizeof(d)), states[k],
+            strcmp(st->state, states[k]) == 0);
+    }
+}
+
+char *
+metrics_render(const struct metrics_view *v)
+{
+    struct out o = {xmalloc(4096), 0, 4096};
+    const struct metrics *m = v->m;
+    char a[256], b[256];
+
+    head(&o, "opswall_frame_seconds", "histogram", "work per presented "
+         "frame (update and present)");
+    uint64_t cum = 0;
+    for (int i = 0; i < METRICS_FRAME_BUCKETS; i++) {
+        cum += m->frame_bucket[i];
+        put(&o, "opswall_frame_seconds_bucket{le=\"%g\"} %llu\n",
+            bucket_le[i], (unsigned long long)cum);
+    }
+    put(&o, "opswall_frame_seconds_bucket{le=\"+Inf\"} %llu\n",
+        (unsigned long long)m->frames);
+    put(&o, "opswall_frame_seconds_sum %.6f\n", m->frame_sum_s);
+    put(&o, "opswall_frame_seconds_count %llu\n",
+        (unsigned long long)m->frames);
+    head(&o, "opswall_frames_dropped_total", "counter", "presented frames "
+         "whose work exceeded one 60 Hz refresh");
+    put(&o, "opswall_frames_dropped_total %llu\n",
+        (unsigned long long)m->dropped);
+    head(&o, "opswall_loop_iterations_total", "counter", "main loop "
+         "iterations (an idle wall presents nothing)");
+    put(&o, "opswall_loop_iterations_total %llu\n",
+        (unsigned long long)m->loops);
+
+    if (v->wall) {
+        head(&o, "opswall_widget_paints_total", "counter", "repaints per "
+             "widget of the current scene");
+        size_t n = wall_widget_count(v->wall);
+        for (size_t i = 0; i < n; i++) {
+            struct wall_widget_stats s = wall_widget_stat(v->wall, i);
+            put(&o, "opswall_widget_paints_total{widget=\"%s\",type=\"%s\"} "
+                "%lu\n", esc(s.id, a, sizeof(a)), esc(s.type, b, sizeof(b)),
+                s.paints);
+        }
+        head(&o, "opswall_widget_paint_seconds_total", "counter", "Cairo "
+             "painting time per widget");
+        for (size_t i = 0; i < n; i++) {
+            struct wall_widget_stats s = wall_widget_stat(v->wall, i);
+            put(&o, "opswall_widget_paint_seconds_total{widget=\"%s\"} "
+                "%.6f\n", esc(s.id, a, sizeof(a)), s.paint_s);
+        }
+        head(&o, "opswall_widget_upload_seconds_total", "counter", "texture "
+             "upload time per widget (CPU side)");
+        for (size_t i = 0; i < n; i++) {
+            struct wall_widget_stats s = wall_widget_stat(v->wall, i);
+            put(&o, "opswall_widget_upload_seconds_total{widget=\"%s\"} "
+                "%.6f\n", esc(s.id, a, sizeof(a)), s.upload_s);
+        }
+        head(&o, "opswall_stream_state", "gauge", "1 for the state each "
+             "stream of the current scene is in");
+        struct stream_ctx sc = {&o};
+        wall_each_stream(v->wall, one_stream, &sc);
+    }
+
+    static const enum source_state sts[] = {
+        SOURCE_STATE_NO_DATA, SOURCE_STATE_OK, SOURCE_STATE_LATE,
+        SOURCE_STATE_STALE, SOURCE_STATE_ERROR};
+    head(&o, "opswall_source_state", "gauge", "1 for the state each source "
+         "is in");
+    for (size_t i = 0; i < v->layout->nsources; i++) {
+        const struct layout_source *src = &v->layout->sources[i];
+        enum source_state st = snapshot_state(
+            v->snapshots ? v->snapshots[i] : NULL, src, v->now_ms);
+        for (size_t k = 0; k < sizeof(sts) / sizeof(sts[0]); k++) {
+            put(&o, "opswall_source_state{source=\"%s\",state=\"%s\"} %d\n",
+                esc(src->name, a, sizeof(a)), snapshot_state_name(sts[k]),
+                st == sts[k]);
+        }
+    }
+    head(&o, "opswall_source_age_seconds", "gauge", "age of each source's "
+         "data (by its as_of, else its arrival); absent without data");
+    for (size_t i = 0; i < v->layout->nsources; i++) {
+        const struct snapshot *s = v->snapshots ? v->snapshots[i] : NULL;
+        if (s && s->root) {
+            put(&o, "opswall_source_age_seconds{source=\"%s\"} %.3f\n",
+                esc(v->layout->sources[i].name, a, sizeof(a)),
+                (double)(v->now_ms - s->as_of_ms) / 1000.0);
+        }
+    }
+
+    head(&o, "opswall_scene", "gauge", "the scene shown");
+    put(&o, "opswall_scene{scene=\"%s\"} 1\n", esc(v->scene, a, sizeof(a)));
+    head(&o, "opswall_data_frozen", "gauge", "1 while the operator has "
+         "frozen the data shown");
+    put(&o, "opswall_data_frozen %d\n", v->frozen ? 1 : 0);
+    head(&o, "opswall_layout_reloads_total", "counter", "layout reloads "
+         "applied");
+    put(&o, "opswall_layout_reloads_total %llu\n",
+        (unsigned long long)m->reloads);
+    head(&o, "opswall_layout_reload_errors_total", "counter", "reloads "
+         "refused (the layout in use kept)");
+    put(&o, "opswall_layout_reload_errors_total %llu\n",
+        (unsigned long long)m->reload_errors);
+    head(&o, "opswall_resident_memory_bytes", "gauge", "resident set size");
+    put(&o, "opswall_resident_memory_bytes %ld\n", rss_bytes());
+    if (v->control) {
+        head(&o, "opswall_control_requests_total", "counter", "control API "
+             "requests by outcome");
+        const struct control_counts *c = v->control;
+        put(&o, "opswall_control_requests_total{outcome=\"refused_auth\"} "
+            "%lu\n", c->refused_auth);
+        put(&o, "opswall_control_requests_total{outcome=\"refused_bad\"} "
+            "%lu\n", c->refused_bad);
+        put(&o, "opswall_control_requests_total{outcome=\"timeout\"} %lu\n",
+            c->timeouts);
+        put(&o, "opswall_control_requests_total{outcome=\"all\"} %lu\n",
+            c->requests);
+    }
+    return o.buf;
+}

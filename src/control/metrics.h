@@ -1,0 +1,49 @@
+/*
+ * metrics: the wall's own health in the Prometheus text format (version
+ * 0.0.4): frame times as a histogram, presented and dropped frames, paint
+ * and upload time per widget, source states and ages, stream states,
+ * memory, control requests, reloads.  The main thread records and renders
+ * (on request through the control API).
+ */
+#ifndef OPSWALL_METRICS_H
+#define OPSWALL_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "control/control_server.h"
+#include "feeds/snapshot.h"
+#include "layout/layout.h"
+#include "render/wall.h"
+
+#define METRICS_FRAME_BUCKETS 10
+/* A frame's work over this missed a 60 Hz refresh: counted as dropped. */
+#define METRICS_FRAME_BUDGET_S (1.0 / 60)
+
+struct metrics {
+    uint64_t frame_bucket[METRICS_FRAME_BUCKETS]; /* cumulative on output */
+    uint64_t frames;     /* frames presented */
+    double frame_sum_s;
+    uint64_t dropped;
+    uint64_t loops;      /* loop iterations, presented or not */
+    uint64_t reloads, reload_errors;
+};
+
+/* A presented frame that took seconds of work (update + present). */
+void metrics_frame(struct metrics *m, double seconds);
+
+struct metrics_view {
+    const struct metrics *m;
+    const struct layout *layout;
+    struct snapshot *const *snapshots; /* per layout source */
+    int64_t now_ms;
+    const struct wall *wall;
+    const char *scene;
+    int frozen;
+    const struct control_counts *control; /* NULL without the API */
+};
+
+/* The whole exposition; caller frees. */
+char *metrics_render(const struct metrics_view *v);
+
+#endif
