@@ -76,6 +76,7 @@ struct options {
     const char *control;      /* [ADDR:]PORT or NULL */
     const char *token_file;
     const char *audit_log;
+    bool scale_set;
 };
 
 static bool
@@ -241,6 +242,7 @@ parse_options(int argc, char **argv, struct options *o)
     if (o->mode == OUTPUT_WINDOW && !scale_set) {
         o->scale = 0.5;
     }
+    o->scale_set = scale_set;
     return true;
 }
 
@@ -500,7 +502,7 @@ cmd_render(int argc, char **argv)
         fprintf(stderr, "opswall render: -o OUT.png is required\n");
         return 2;
     }
-    if (a.opt.scale == 0.5 && a.opt.mode == OUTPUT_WINDOW) {
+    if (!a.opt.scale_set) {
         a.opt.scale = 1.0; /* render's default is the wall's full size */
     }
     int64_t now = a.opt.have_at ? a.opt.at_ms : time_now_ms();

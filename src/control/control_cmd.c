@@ -56,6 +56,9 @@ control_cmd_fini(struct control_cmd *cmd)
     cmd->arg = NULL;
 }
 
+static int fail(char *err, size_t n, int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 static int
 fail(char *err, size_t n, int status, const char *fmt, ...)
 {

@@ -1,0 +1,523 @@
+/*
+ * test_control: the control API end to end.  Starts `opswall run` offscreen
+ * on a copy of tests/layouts/good/briefing.json with the API on loopback,
+ * drives it over HTTP (libcurl) and checks each command's effect on the
+ * frame the wall shows (GET /api/frame.png), against the one-shot render
+ * of the same state where there is one, or against the frame before.
+ *   test_control OPSWALL_BINARY SOURCE_DIR
+ */
+#include <ctype.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+
+#include "base/xalloc.h"
+#include "testlib.h"
+
+extern char **environ;
+
+#define TOKEN "test-token-0123456789abcdef"
+
+static char dir[] = "/tmp/opswall-control-XXXXXX";
+static char base[64];
+static const char *opswall, *src;
+
+static void
+sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+struct resp {
+    long status;
+    char *body;
+    size_t len;
+};
+
+static size_t
+collect(char *p, size_t size, size_t n, void *arg)
+{
+    struct resp *r = arg;
+    r->body = xrealloc(r->body, r->len + size * n + 1);
+    memcpy(r->body + r->len, p, size * n);
+    r->len += size * n;
+    r->body[r->len] = 0;
+    return size * n;
+}
+
+/* method "GET" or "POST"; body NULL for none; token NULL for none. */
+static struct resp
+call(const char *method, const char *path, const char *body,
+     const char *token)
+{
+    struct resp r = {0};
+    CURL *c = curl_easy_init();
+    char *url = xasprintf("%s%s", base, path);
+    struct curl_slist *h = NULL;
+    char *auth = token ? xasprintf("Authorization: Bearer %s", token) : NULL;
+    if (auth) {
+        h = curl_slist_append(h, auth);
+    }
+    h = curl_slist_append(h, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    if (strcmp(method, "POST") == 0) {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+    }
+    if (curl_easy_perform(c) == CURLE_OK) {
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    }
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    free(url);
+    free(auth);
+    return r;
+}
+
+static long
+status_of(const char *method, const char *path, const char *body,
+          const char *token)
+{
+    struct resp r = call(method, path, body, token);
+    free(r.body);
+    return r.status;
+}
+
+static long
+post(const char *path, const char *body)
+{
+    return status_of("POST", path, body, TOKEN);
+}
+
+struct png_in {
+    const unsigned char *p;
+    size_t len, at;
+};
+
+static cairo_status_t
+png_read(void *closure, unsigned char *data, unsigned int len)
+{
+    struct png_in *in = closure;
+    if (in->at + len > in->len) {
+        return CAIRO_STATUS_READ_ERROR;
+    }
+    memcpy(data, in->p + in->at, len);
+    in->at += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static cairo_surface_t *
+frame(void)
+{
+    struct resp r = call("GET", "/api/frame.png", NULL, TOKEN);
+    struct png_in in = {(const unsigned char *)r.body, r.len, 0};
+    cairo_surface_t *s = r.status == 200
+        ? cairo_image_surface_create_from_png_stream(png_read, &in)
+        : NULL;
+    free(r.body);
+    if (s && cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        s = NULL;
+    }
+    CHECK(s != NULL, "frame.png read");
+    return s;
+}
+
+/* Share of pixels that differ by more than 24 in a channel, in a box
+ * (x0, y0, x1, y1 as fractions of the frame), and outside it. */
+static void
+diff_share(cairo_surface_t *a, cairo_surface_t *b, const double box[4],
+           double *inside, double *outside)
+{
+    *inside = *outside = 1;
+    if (!a || !b) {
+        return;
+    }
+    int w = cairo_image_surface_get_width(a);
+    int h = cairo_image_surface_get_height(a);
+    if (w != cairo_image_surface_get_width(b) ||
+        h != cairo_image_surface_get_height(b)) {
+        return;
+    }
+    int st = cairo_image_surface_get_stride(a);
+    const unsigned char *pa = cairo_image_surface_get_data(a);
+    const unsigned char *pb = cairo_image_surface_get_data(b);
+    long in = 0, nin = 0, out = 0, nout = 0;
+    for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+            int worst = 0;
+            for (int c = 0; c < 3; c++) {
+                int d = abs(pa[y * st + 4 * x + c] - pb[y * st + 4 * x + c]);
+                worst = d > worst ? d : worst;
+            }
+            bool inbox = x >= box[0] * w && x < box[2] * w &&
+                         y >= box[1] * h && y < box[3] * h;
+            if (inbox) {
+                nin++;
+                in += worst > 24;
+            } else {
+                nout++;
+                out += worst > 24;
+            }
+        }
+    }
+    *inside = nin ? (double)in / nin : 0;
+    *outside = nout ? (double)out / nout : 0;
+}
+
+static const double none[4] = {0, 0, 0, 0};
+
+static double
+differs(cairo_surface_t *a, cairo_surface_t *b)
+{
+    double in, out;
+    diff_share(a, b, none, &in, &out);
+    return out;
+}
+
+static cJSON *
+state(void)
+{
+    struct resp r = call("GET", "/api/state", NULL, TOKEN);
+    cJSON *o = r.status == 200 ? cJSON_Parse(r.body) : NULL;
+    free(r.body);
+    CHECK(o != NULL, "state is JSON");
+    return o;
+}
+
+static const char *
+state_str(cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static pid_t
+spawn(char *const argv[])
+{
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], NULL, NULL, argv, environ);
+    CHECK(rc == 0, "%s started", argv[0]);
+    return rc == 0 ? pid : -1;
+}
+
+static void
+write_layout(const char *path, const char *from, const char *to)
+{
+    char *orig = xasprintf("%s/tests/layouts/good/briefing.json", src);
+    FILE *f = fopen(orig, "r");
+    char *text = xmalloc(1 << 16);
+    size_t n = f ? fread(text, 1, (1 << 16) - 1, f) : 0;
+    text[n] = 0;
+    if (f) {
+        fclose(f);
+    }
+    free(orig);
+    char *hit = from ? strstr(text, from) : NULL;
+    char *tmp = xasprintf("%s.tmp", path);
+    FILE *o = fopen(tmp, "w");
+    if (hit) {
+        fwrite(text, 1, (size_t)(hit - text), o);
+        fputs(to, o);
+        fputs(hit + strlen(from), o);
+    } else {
+        fputs(text, o);
+    }
+    fclose(o);
+    rename(tmp, path); /* as editors save */
+    free(tmp);
+    free(text);
+}
+
+/* The one-shot render of a scene, for comparison. */
+static cairo_surface_t *
+render(const char *layout, const char *scene)
+{
+    char *out = xasprintf("%s/render.png", dir);
+    char *argv[] = {(char *)opswall, "render", (char *)layout, "--at",
+                    "2026-11-22T09:15:00+07:00", "--scale", "0.5",
+                    "--scene", (char *)scene, "-o", out, NULL};
+    pid_t pid = spawn(argv);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    cairo_surface_t *s = cairo_image_surface_create_from_png(out);
+    free(out);
+    return s;
+}
+
+static bool
+metrics_valid(const char *text, char *why, size_t n)
+{
+    /* Each line: a comment (# HELP/# TYPE name ...) or
+     * name{label="value",...} number. */
+    int line = 0;
+    for (const char *p = text; *p;) {
+        line++;
+        const char *end = strchr(p, '\n');
+        if (!end) {
+            snprintf(why, n, "line %d does not end with a newline", line);
+            return false;
+        }
+        if (*p == '#') {
+            if (strncmp(p, "# HELP ", 7) != 0 && strncmp(p, "# TYPE ", 7)) {
+                snprintf(why, n, "line %d: unknown comment", line);
+                return false;
+            }
+        } else {
+            const char *q = p;
+            while (q < end && (isalnum((unsigned char)*q) || *q == '_' ||
+                               *q == ':')) {
+                q++;
+            }
+            if (q == p) {
+                snprintf(why, n, "line %d: no metric name", line);
+                return false;
+            }
+            if (*q == '{') {
+                while (q < end && *q != '}') {
+                    if (*q == '"') {
+                        for (q++; q < end && *q != '"'; q++) {
+                            q += *q == '\\';
+                        }
+                    }
+                    q++;
+                }
+                if (q >= end) {
+                    snprintf(why, n, "line %d: labels not closed", line);
+                    return false;
+                }
+                q++;
+            }
+            char *num_end;
+            if (*q != ' ' || (strtod(q + 1, &num_end), num_end != end)) {
+                snprintf(why, n, "line %d: value not a number", line);
+                return false;
+            }
+        }
+        p = end + 1;
+    }
+    return line > 10;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: test_control OPSWALL SOURCE_DIR\n");
+        return 2;
+    }
+    opswall = argv[1];
+    static char src_abs[4096];
+    src = realpath(argv[2], src_abs) ? src_abs : argv[2];
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int port = 21000 + (int)(getpid() % 2000);
+    snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
+    char *layout = xasprintf("%s/wall.json", dir);
+    char *data = xasprintf("%s/tests/layouts/good/data", src);
+    char *link = xasprintf("%s/data", dir);
+    CHECK(symlink(data, link) == 0, "data linked");
+    write_layout(layout, NULL, NULL);
+    char *audit = xasprintf("%s/audit.jsonl", dir);
+    char portarg[32];
+    snprintf(portarg, sizeof(portarg), "127.0.0.1:%d", port);
+    setenv("OPSWALL_CONTROL_TOKEN", TOKEN, 1);
+    char *args[] = {(char *)opswall, "run", layout, "--offscreen", "--scale",
+                    "0.5", "--at", "2026-11-22T09:15:00+07:00", "--control",
+                    portarg, "--audit-log", audit, NULL};
+    pid_t wall = spawn(args);
+    long hz = 0;
+    for (int i = 0; i < 100 && hz != 200; i++) {
+        sleep_ms(100);
+        hz = status_of("GET", "/healthz", NULL, NULL);
+    }
+    CHECK(hz == 200, "healthz answers 200 without a token");
+
+    /* Refusals. */
+    CHECK(status_of("GET", "/api/state", NULL, NULL) == 401, "no token: 401");
+    CHECK(status_of("GET", "/api/state", NULL, "wrong-token-0123456789") ==
+          401, "wrong token: 401");
+    CHECK(status_of("GET", "/metrics", NULL, NULL) == 401, "metrics need the "
+          "token");
+    CHECK(status_of("POST", "/api/scene", "{\"scene\": \"ban-do-34\"}",
+                    "x") == 401, "a change with a wrong token: 401");
+    char *big = xmalloc(20001);
+    memset(big, ' ', 20000);
+    big[0] = '{';
+    big[19999] = '}';
+    big[20000] = 0;
+    CHECK(post("/api/notice", big) == 413, "a 20 kB body: 413");
+    free(big);
+    CHECK(post("/api/scene", "{\"scene\": ") == 400, "broken JSON: 400");
+    CHECK(post("/api/scene", "{\"scen\": \"a\"}") == 400, "unknown key: 400");
+    CHECK(post("/api/scene", "{\"scene\": \"khong-co\"}") == 404,
+          "unknown scene: 404");
+    CHECK(status_of("GET", "/api/scene", NULL, TOKEN) == 405, "GET on a "
+          "change: 405");
+    CHECK(status_of("GET", "/api/nothing", NULL, TOKEN) == 404, "unknown "
+          "path: 404");
+    CHECK(post("/api/focus", "{\"widget\": \"khong-co\"}") == 404,
+          "focus on a missing widget: 404");
+
+    /* Scene: the running wall equals the one-shot render of that scene. */
+    cairo_surface_t *f0 = frame();
+    cairo_surface_t *r0 = render(layout, "ban-do");
+    CHECK(differs(f0, r0) < 0.001, "the running wall equals the render of "
+          "its scene (%.4f differ)", differs(f0, r0));
+    CHECK(post("/api/scene", "{\"scene\": \"ban-do-34\"}") == 200,
+          "switch scene");
+    sleep_ms(1200); /* the 600 ms crossfade */
+    cairo_surface_t *f1 = frame();
+    cairo_surface_t *r1 = render(layout, "ban-do-34");
+    CHECK(differs(f1, r1) < 0.001, "after the switch the wall equals the "
+          "render of the new scene (%.4f differ)", differs(f1, r1));
+    cJSON *s = state();
+    CHECK(s && strcmp(state_str(s, "scene"), "ban-do-34") == 0, "state "
+          "says ban-do-34");
+    cJSON_Delete(s);
+
+    /* Highlight: only the map changes; cleared, it is as before. */
+    CHECK(post("/api/highlight", "{\"province\": \"Đà Nẵng\"}") == 200,
+          "highlight");
+    sleep_ms(300);
+    cairo_surface_t *f2 = frame();
+    const double map[4] = {0, 0.17, 1, 1};
+    double in, out;
+    diff_share(f1, f2, map, &in, &out);
+    CHECK(in > 0.001 && out == 0, "highlight changes the map alone (%.4f "
+          "in, %.4f outside)", in, out);
+    CHECK(post("/api/highlight", "{\"province\": null}") == 200, "clear");
+    sleep_ms(300);
+    cairo_surface_t *f3 = frame();
+    CHECK(differs(f1, f3) < 0.0005, "cleared: as before");
+
+    /* Freeze: the band is there, the data frozen; released, gone. */
+    CHECK(post("/api/freeze", NULL) == 200, "freeze");
+    sleep_ms(300);
+    cairo_surface_t *f4 = frame();
+    const double band[4] = {0.1, 0, 0.9, 0.12};
+    diff_share(f1, f4, band, &in, &out);
+    CHECK(in > 0.05 && out < 0.0005, "freeze draws the band at the top "
+          "(%.3f in, %.4f outside)", in, out);
+    s = state();
+    CHECK(s && state_str(s, "frozen_at"), "state has frozen_at");
+    cJSON_Delete(s);
+    CHECK(post("/api/release", "{}") == 200, "release");
+    sleep_ms(300);
+    cairo_surface_t *f5 = frame();
+    CHECK(differs(f1, f5) < 0.0005, "released: as before");
+
+    /* A notice for 1 s: shown, then gone by itself. */
+    CHECK(post("/api/notice", "{\"text\": \"Nghỉ giải lao 10 phút\", "
+               "\"seconds\": 1}") == 200, "notice");
+    sleep_ms(300);
+    cairo_surface_t *f6 = frame();
+    CHECK(differs(f1, f6) > 0.002, "the notice shows");
+    sleep_ms(1500);
+    cairo_surface_t *f7 = frame();
+    CHECK(differs(f1, f7) < 0.0005, "the notice went at its time");
+
+    /* Focus on the map and back. */
+    CHECK(post("/api/focus", "{\"widget\": \"m34\"}") == 200, "focus");
+    sleep_ms(1200);
+    cairo_surface_t *f8 = frame();
+    CHECK(differs(f1, f8) > 0.01, "focus changes the frame");
+    CHECK(post("/api/focus", "{\"widget\": null}") == 200, "unfocus");
+    sleep_ms(1200);
+    cairo_surface_t *f9 = frame();
+    CHECK(differs(f1, f9) < 0.0005, "unfocused: as before");
+
+    /* Reload: invalid keeps the wall and reports FILE:LINE:COL. */
+    write_layout(layout, "\"grid\": {\"columns\": 12",
+                 "\"grid\": {\"colums\": 12");
+    struct resp rr = call("POST", "/api/reload", "{}", TOKEN);
+    CHECK(rr.status == 422 && rr.body && strstr(rr.body, "wall.json:8:") &&
+          strstr(rr.body, "layout.grid"), "invalid reload: 422 with the place "
+          "(%ld %s)", rr.status, rr.body ? rr.body : "");
+    free(rr.body);
+    cairo_surface_t *f10 = frame();
+    CHECK(differs(f1, f10) < 0.0005, "the wall kept its layout");
+    s = state();
+    CHECK(s && state_str(s, "reload_error") &&
+          strstr(state_str(s, "reload_error"), ":8:"), "state has the "
+          "error with its line");
+    cJSON_Delete(s);
+    /* Saving a valid change: the watcher reloads it, the scene kept. */
+    write_layout(layout, "Thay đổi so với cùng kỳ, 34 đơn vị",
+                 "Tiêu đề đã sửa khi tường đang chạy");
+    sleep_ms(2500);
+    s = state();
+    CHECK(s && !state_str(s, "reload_error") &&
+          strcmp(state_str(s, "scene"), "ban-do-34") == 0, "saved file "
+          "reloaded, same scene, error cleared");
+    cJSON_Delete(s);
+    cairo_surface_t *f11 = frame();
+    const double title[4] = {0, 0, 1, 0.17};
+    diff_share(f1, f11, title, &in, &out);
+    CHECK(in > 0.005 && out < 0.0005, "the new title shows, the rest as "
+          "before (%.4f in, %.4f out)", in, out);
+    CHECK(post("/api/reload", NULL) == 200, "reload by the API");
+
+    /* Metrics. */
+    struct resp m = call("GET", "/metrics", NULL, TOKEN);
+    char why[128] = "";
+    CHECK(m.status == 200 && m.body && metrics_valid(m.body, why,
+                                                     sizeof(why)),
+          "metrics are Prometheus text (%s)", why);
+    CHECK(m.body && strstr(m.body, "opswall_frame_seconds_bucket") &&
+          strstr(m.body, "opswall_source_state{source=\"t63\",state=\"ok\"} "
+                 "1") && strstr(m.body, "opswall_layout_reload_errors_total "
+                                "1"), "metrics content");
+    free(m.body);
+
+    /* The audit log has every change, with the peer. */
+    FILE *af = fopen(audit, "r");
+    int changes = 0;
+    char line[1024];
+    while (af && fgets(line, sizeof(line), af)) {
+        changes += strstr(line, "\"peer\":\"127.0.0.1\"") != NULL;
+    }
+    if (af) {
+        fclose(af);
+    }
+    CHECK(changes >= 12, "audit log: %d changes", changes);
+
+    kill(wall, SIGTERM);
+    int st = 0;
+    waitpid(wall, &st, 0);
+    CHECK(WIFEXITED(st) || WIFSIGNALED(st), "wall stopped");
+    cairo_surface_t *all[] = {f0, r0, f1, r1, f2, f3, f4, f5, f6, f7, f8, f9,
+                              f10, f11};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        if (all[i]) {
+            cairo_surface_destroy(all[i]);
+        }
+    }
+    char *rm = xasprintf("rm -rf %s", dir);
+    CHECK(system(rm) == 0, "cleaned up");
+    free(rm);
+    free(layout);
+    free(data);
+    free(link);
+    free(audit);
+    curl_global_cleanup();
+    return testlib_done();
+}
