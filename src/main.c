@@ -599,6 +599,16 @@ json_print(cJSON *o)
     return s;
 }
 
+static void
+add_stream(const struct widget_stream *st, void *arg)
+{
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddStringToObject(s, "label", st->label);
+    cJSON_AddStringToObject(s, "state", st->state);
+    cJSON_AddStringToObject(s, "decoder", st->decoder);
+    cJSON_AddItemToArray(arg, s);
+}
+
 static char *
 state_json(const struct app *a, int64_t now_ms)
 {
@@ -650,6 +660,8 @@ state_json(const struct app *a, int64_t now_ms)
         }
         cJSON_AddItemToArray(srcs, s);
     }
+    cJSON *streams = cJSON_AddArrayToObject(o, "streams");
+    wall_each_stream(a->wall, add_stream, streams);
     return json_print(o);
 }
 
