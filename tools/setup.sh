@@ -17,7 +17,11 @@ packages=(build-essential cmake pkg-config python3
 if [ "$mode" = test ]; then
   packages+=(clang libclang-rt-dev valgrind openssl nginx-light
     python3-gi gir1.2-gst-rtsp-server-1.0 gir1.2-gstreamer-1.0
-    gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)
+    gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
+    chromium)
+  # The operator console's browser test runs on Node.js with playwright-core
+  # (from the npm registry, no browser download): Debian's when none is here.
+  command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
 install_deps() {
@@ -66,6 +70,8 @@ demo)
   echo "setup: the demo wall's last frame is in $(pwd)/out/demo.png"
   ;;
 test)
+  echo "== browser test dependencies (tests/console)"
+  (cd tests/console && npm ci --no-audit --no-fund --loglevel=error)
   echo "== plain build (warnings are errors)"
   build build -DOPSWALL_WERROR=ON
   (cd build && ctest --output-on-failure)

@@ -1,0 +1,131 @@
+// The operator console in Debian's headless Chromium, driven by
+// playwright-core: opswall runs offscreen with its control API on
+// loopback; the page (served by opswall) is opened with the token in its
+// fragment, and an operator's clicks must change the wall's state.
+//   node console.mjs OPSWALL SOURCE_DIR
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const [opswall, srcDir] = process.argv.slice(2);
+const token = "console-test-token-0123456789";
+const port = 23000 + (process.pid % 2000);
+const base = `http://127.0.0.1:${port}`;
+let passed = 0, failed = 0;
+function check(ok, what) {
+  if (ok) passed++;
+  else { failed++; console.error(`FAIL: ${what}`); }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function state() {
+  const r = await fetch(`${base}/api/state`, { headers: { Authorization: `Bearer ${token}` } });
+  return r.json();
+}
+async function until(pred, ms = 5000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const s = await state();
+    if (pred(s) || Date.now() > end) return s;
+    await sleep(100);
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), "opswall-console-"));
+const wall = spawn(opswall, ["run", resolve(srcDir, "tests/layouts/good/briefing.json"),
+  "--offscreen", "--scale", "0.25", "--at", "2026-11-22T09:15:00+07:00",
+  "--control", `127.0.0.1:${port}`], {
+  env: { ...process.env, OPSWALL_CONTROL_TOKEN: token, OPSWALL_DATADIR: resolve(srcDir) },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+let browser;
+try {
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not yet */ }
+    await sleep(100);
+  }
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const outside = [];
+  const errors = [];
+  const watch = (p) => {
+    p.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("blob:")) outside.push(r.url()); });
+    p.on("pageerror", (e) => errors.push(String(e)));
+  };
+
+  // A wrong token: the page says so and changes nothing.
+  const bad = await (await browser.newContext()).newPage();
+  watch(bad);
+  await bad.goto(`${base}/#token=wrong-token-0123456789`);
+  await bad.waitForFunction(() => document.getElementById("msg").textContent.length > 0);
+  check((await bad.textContent("#msg")).includes("Mã truy cập không đúng"), "wrong token reported");
+  check((await state()).scene === "ban-do", "nothing changed");
+
+  const page = await (await browser.newContext()).newPage();
+  watch(page);
+  await page.goto(`${base}/#token=${token}`);
+  check(!page.url().includes("token="), "the token leaves the address bar");
+  await page.waitForSelector('button[data-scene="ban-do-34"]');
+  check(await page.isVisible("#preview"), "preview shown");
+  const rows = await page.$$eval("#sources tr", (trs) => trs.map((t) => t.textContent));
+  check(rows.length === 2 && rows[0].includes("t63") && rows[0].includes("đúng hạn"), `sources listed: ${rows}`);
+
+  // Scenes.
+  await page.click('button[data-scene="ban-do-34"]');
+  let s = await until((x) => x.scene === "ban-do-34");
+  check(s.scene === "ban-do-34", "clicking a scene switches the wall");
+  await page.waitForSelector('button.current[data-scene="ban-do-34"]');
+  check(true, "the current scene is marked");
+  await page.click("#next");
+  s = await until((x) => x.scene === "ban-do");
+  check(s.scene === "ban-do", "next scene (wraps)");
+
+  // Briefing aids.
+  await page.fill("#province", "Đà Nẵng");
+  await page.click("#hl-go");
+  s = await until((x) => x.highlight === "Đà Nẵng");
+  check(s.highlight === "Đà Nẵng", "highlight from the console");
+  await page.click("#freeze");
+  s = await until((x) => x.frozen_at);
+  check(!!s.frozen_at, "freeze from the console");
+  await page.waitForFunction(() => document.getElementById("frozen").textContent.includes("Đã cố định"));
+  check(true, "the console shows the freeze");
+  await page.click("#release");
+  s = await until((x) => !x.frozen_at);
+  check(!s.frozen_at, "release");
+  await page.fill("#notice", "Mời đồng chí Chủ tịch tỉnh phát biểu");
+  await page.fill("#seconds", "30");
+  await page.click("#notice-go");
+  s = await until((x) => x.notice);
+  check(s.notice === "Mời đồng chí Chủ tịch tỉnh phát biểu", "notice from the console");
+  await page.selectOption("#focus", "m63");
+  await page.click("#focus-go");
+  s = await until((x) => x.focus === "m63");
+  check(s.focus === "m63", "focus from the console");
+  await page.click("#focus-off");
+  s = await until((x) => x.focus === null);
+  check(s.focus === null, "focus released");
+  await page.waitForFunction(() => document.getElementById("msg").textContent.startsWith("Đã thực hiện"));
+  check(true, "results reported");
+
+  if (process.env.OPSWALL_CONSOLE_SHOT) {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.waitForTimeout(5500); /* the next refresh, with the preview */
+    await page.screenshot({ path: process.env.OPSWALL_CONSOLE_SHOT });
+  }
+  check(outside.length === 0, `no request leaves the wall: ${outside}`);
+  check(errors.length === 0, `no script errors: ${errors}`);
+} catch (e) {
+  failed++;
+  console.error(`FAIL: ${e.stack || e}`);
+} finally {
+  if (browser) await browser.close();
+  wall.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
