@@ -27,6 +27,7 @@
 #include "control/director.h"
 #include "control/layout_watch.h"
 #include "control/metrics.h"
+#include "control/service.h"
 #include "feeds/feed_http.h"
 #include "feeds/source_set.h"
 #include "layout/diag.h"
@@ -931,10 +932,16 @@ cmd_run(int argc, char **argv)
     int64_t mono0 = time_mono_ms();
     int64_t t0 = a.opt.have_at ? a.opt.at_ms : time_now_ms();
     int rc = 1;
+    struct service svc;
+    service_init(&svc);
     if (!app_init(&a, a.opt.mode, t0) || !app_start_control(&a)) {
         app_fini(&a);
         return rc;
     }
+    char status[160];
+    snprintf(status, sizeof(status), "showing scene %s",
+             a.layout->scenes[a.scene].id);
+    service_ready(status);
     bool paced = output_has_vsync(a.out);
     unsigned long frames = 0, presented = 0;
     int64_t worst_ms = 0; /* longest frame: update + present + events */
@@ -946,11 +953,17 @@ cmd_run(int argc, char **argv)
         if (a.ctl) {
             control_server_heartbeat(a.ctl, frame_start);
         }
+        service_alive(&svc, frame_start);
         if (director_tick(a.director, now)) {
             LOG_INFO("scene %s (%s)", a.layout->scenes[director_scene(
                                           a.director)].id,
                      director_rotating(a.director) ? "rotation"
                                                    : "schedule");
+        }
+        if (director_scene(a.director) != a.scene) {
+            snprintf(status, sizeof(status), "showing scene %s",
+                     a.layout->scenes[director_scene(a.director)].id);
+            service_status(status);
         }
         a.scene = director_scene(a.director);
         wall_set_scene(a.wall, a.scene);
@@ -1016,6 +1029,7 @@ cmd_run(int argc, char **argv)
             } while (SDL_PollEvent(&ev));
         }
     }
+    service_stopping();
     struct wall_stats st = wall_get_stats(a.wall);
     LOG_INFO("%lu loop iterations, %lu frames presented, %lu widget paints, "
              "worst frame %lld ms", frames, presented, st.paints,

@@ -13,7 +13,8 @@ mode=${1:-demo}
 packages=(build-essential cmake pkg-config python3
   libsdl2-dev libsdl2-ttf-dev libcairo2-dev libcurl4-openssl-dev libcjson-dev
   libunistring-dev libmicrohttpd-dev zlib1g-dev libegl-dev libgles-dev libgl1-mesa-dri libegl-mesa0
-  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg)
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
+  libsystemd-dev)
 if [ "$mode" = test ]; then
   packages+=(clang libclang-rt-dev valgrind openssl nginx-light
     python3-gi gir1.2-gst-rtsp-server-1.0 gir1.2-gstreamer-1.0

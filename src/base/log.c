@@ -9,11 +9,18 @@
 #include <stdio.h>
 
 static enum log_level max_level = LOG_LEVEL_INFO;
+static bool journal; /* stderr goes to systemd's journal */
 
 void
 log_set_level(enum log_level level)
 {
     max_level = level;
+}
+
+void
+log_set_journal(bool on)
+{
+    journal = on;
 }
 
 void
@@ -29,5 +36,11 @@ log_msg(enum log_level level, const char *module, const char *fmt, ...)
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
     /* One call per line: stdio locks the stream, so threads don't mix. */
-    fprintf(stderr, "opswall: %s: %s: %s\n", module, names[level], line);
+    if (journal) {
+        /* sd-daemon(3) priority prefixes: err, warning, info, debug. */
+        static const int prio[] = {3, 4, 6, 7};
+        fprintf(stderr, "<%d>%s: %s\n", prio[level], module, line);
+    } else {
+        fprintf(stderr, "opswall: %s: %s: %s\n", module, names[level], line);
+    }
 }

@@ -21,6 +21,10 @@ enum log_level {
 /* Sets the most verbose level printed (default LOG_LEVEL_INFO). */
 void log_set_level(enum log_level level);
 
+/* Under systemd (stderr is the journal): lines carry the journal's
+ * priority prefix instead of the level word.  Set once at start-up. */
+void log_set_journal(bool on);
+
 /* Writes one line to stderr: "opswall: module: level: message". */
 void log_msg(enum log_level level, const char *module, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
