@@ -60,14 +60,19 @@ demo)
   layout=layouts/demo-live.json
   # Scene 3 (key 3) shows a conference of 16 synthetic streams made here.
   tools/make-streams.sh out/streams 16
+  # The control API and operator console on loopback, with a fresh token.
+  mkdir -p out
+  (umask 077; head -c 18 /dev/urandom | base64 | tr '+/' '-_' > out/control.token)
+  control=(--control 127.0.0.1:8470 --control-token-file out/control.token)
+  echo "setup: operator console: http://127.0.0.1:8470/#token=$(cat out/control.token)"
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     echo "setup: running the demo wall in a preview window (Esc quits, F5 reloads)"
-    build/opswall run "$layout" --window 0.5
+    build/opswall run "$layout" --window 0.5 "${control[@]}"
     exit 0
   fi
-  mkdir -p out
   echo "setup: no display here: running the wall offscreen for 8 s"
-  build/opswall run "$layout" --offscreen --duration 8s --snapshot out/demo.png
+  build/opswall run "$layout" --offscreen --duration 8s --snapshot out/demo.png \
+    "${control[@]}"
   echo "setup: the demo wall's last frame is in $(pwd)/out/demo.png"
   ;;
 test)
