@@ -843,7 +843,26 @@ test_aids(void)
     wall_update(w, &fs);
     cairo_surface_t *a = wall_read(w);
     wall_set_scene(w, 1);
+    /* The next scene is made, then painted a few widgets per frame while
+     * the old one stays on the wall; the crossfade begins when it is
+     * complete. */
+    unsigned long p0 = wall_get_stats(w).paints;
     wall_update(w, &fs);
+    CHECK(wall_get_stats(w).paints > p0, "the first frame after a switch "
+          "paints part of the next scene");
+    CHECK(wall_next_deadline(w, &fs) == fs.now_ms, "while it is made, "
+          "every frame is due");
+    int frames = 1;
+    while (wall_get_stats(w).transitions == 0 && frames < 50) {
+        cairo_surface_t *shown = wall_read(w);
+        CHECK(mean_diff(shown, a) < 0.01, "while staging, the old scene is "
+              "shown");
+        cairo_surface_destroy(shown);
+        wall_update(w, &fs);
+        frames++;
+    }
+    CHECK(wall_get_stats(w).transitions == 1, "staged in %d frames, then "
+          "the crossfade began", frames);
     cairo_surface_t *start = wall_read(w);
     CHECK(mean_diff(start, a) < 0.01, "the transition starts from the old "
           "scene (%.3f)", mean_diff(start, a));

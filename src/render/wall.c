@@ -65,15 +65,24 @@ struct wall {
     } *vredraw;
     int nvredraw, cap_vredraw;
     /* The operator's focus: one widget of the scene over the whole grid
-     * (a copy of its layout entry with the larger rectangle). */
-    char *focus;
-    struct layout_widget focus_lw;
+     * (a copy of its layout entry with the larger rectangle, on the heap
+     * so that it moves with its widget set). */
+    char *focus, *want_focus;
+    struct layout_widget *focus_lw;
+    /* The next scene (or focus), made and painted a few widgets per frame
+     * while the current one stays on the wall; swapped in when complete,
+     * so a change never costs one long frame of painting. */
+    struct wall_widget *stage;
+    size_t nstage, stage_scene, stage_next;
+    char *stage_focus;
+    struct layout_widget *stage_focus_lw;
+    bool staging;
     /* The overlay band (frozen data, notices, reload errors). */
     struct layout_widget overlay_lw;
     /* Transitions: the old frame is kept in `from`; while one runs the
      * shown picture is `out` = crossfade(from, fb). */
     int trans_ms;
-    bool trans_armed, in_trans;
+    bool in_trans, shows_from;
     int64_t trans_start;
     GLuint from_fbo, from_tex, out_fbo, out_tex, xprog;
     GLint xu_target, xu_from, xu_to, xu_t;
@@ -109,10 +118,10 @@ intersects(struct rect a, struct rect b)
 }
 
 static void
-destroy_widgets(struct wall *w)
+destroy_set(struct wall_widget *v, size_t n)
 {
-    for (size_t i = 0; i < w->nwidgets; i++) {
-        struct wall_widget *ww = &w->widgets[i];
+    for (size_t i = 0; i < n; i++) {
+        struct wall_widget *ww = &v[i];
         if (ww->cls && ww->self) {
             ww->cls->destroy(ww->self);
         }
@@ -132,17 +141,38 @@ destroy_widgets(struct wall *w)
             free(ww->vslots);
         }
     }
-    free(w->widgets);
+    free(v);
+}
+
+static void
+destroy_widgets(struct wall *w)
+{
+    destroy_set(w->widgets, w->nwidgets);
     w->widgets = NULL;
     w->nwidgets = 0;
     w->nvredraw = 0; /* they pointed into the widgets */
+    free(w->focus_lw);
+    w->focus_lw = NULL;
+}
+
+static void
+destroy_stage(struct wall *w)
+{
+    destroy_set(w->stage, w->nstage);
+    w->stage = NULL;
+    w->nstage = 0;
+    free(w->stage_focus_lw);
+    w->stage_focus_lw = NULL;
+    free(w->stage_focus);
+    w->stage_focus = NULL;
+    w->staging = false;
 }
 
 /* Makes a widget for lw if it shows in this wall's region; false when it
  * does not (another output draws it) or could not be made (logged). */
 static bool
-add_widget(struct wall *w, const struct layout_widget *lw,
-           const struct widget_class *cls)
+add_widget(struct wall *w, struct wall_widget *set, size_t *n,
+           const struct layout_widget *lw, const struct widget_class *cls)
 {
     struct rect r = scale_rect(w, lw->rect);
     struct rect whole = {0, 0, w->fb_w, w->fb_h};
@@ -163,7 +193,7 @@ add_widget(struct wall *w, const struct layout_widget *lw,
         cls->destroy(self);
         return false;
     }
-    struct wall_widget *ww = &w->widgets[w->nwidgets++];
+    struct wall_widget *ww = &set[(*n)++];
     *ww = (struct wall_widget){.lw = lw, .cls = cls, .self = self,
                                .rect = r, .surface = s};
     ww->tex = gl_texture_create(r.w, r.h, false);
@@ -176,6 +206,12 @@ add_widget(struct wall *w, const struct layout_widget *lw,
         }
     }
     return true;
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
 /* The focused widget's layout entry, or NULL when it is not in the
@@ -191,28 +227,73 @@ find_widget(const struct layout_scene *scene, const char *id)
     return NULL;
 }
 
+/* A scene's widgets (or its focused widget alone), then the overlay:
+ * how many, and the i-th.  *flw: the focused widget's entry with the
+ * whole grid as its rectangle (made by set_begin). */
+static size_t
+set_count(const struct wall *w, size_t scene, const struct layout_widget *flw)
+{
+    return (flw ? 1 : w->layout->scenes[scene].nwidgets) + 1;
+}
+
+static const struct layout_widget *
+set_entry(struct wall *w, size_t scene, const struct layout_widget *flw,
+          size_t i, const struct widget_class **cls)
+{
+    size_t n = set_count(w, scene, flw);
+    const struct layout_widget *lw = i + 1 == n ? &w->overlay_lw
+                                     : flw      ? flw
+                                                : &w->layout->scenes[scene]
+                                                       .widgets[i];
+    *cls = i + 1 == n ? &widget_overlay_class : widget_class_find(lw->type);
+    return lw;
+}
+
+/* Allocates a set for a scene (and focus); no widget is made yet. */
+static void
+set_begin(struct wall *w, size_t scene_idx, const char *focus,
+          struct wall_widget **set, size_t *n, struct layout_widget **flw)
+{
+    const struct layout_scene *scene = &w->layout->scenes[scene_idx];
+    *set = xcalloc(scene->nwidgets + 1, sizeof(**set));
+    *n = 0;
+    *flw = NULL;
+    const struct layout_widget *focused = find_widget(scene, focus);
+    if (focused) {
+        const struct layout *l = w->layout;
+        int all[4] = {0, 0, l->grid_columns, l->grid_rows};
+        *flw = xmalloc(sizeof(**flw));
+        **flw = *focused;
+        (*flw)->rect = layout_cell_rect(l, all);
+        memcpy((*flw)->cell, all, sizeof(all));
+    }
+}
+
+/* Makes the widgets of a scene (or of its focused widget) into *set. */
+static void
+build_set(struct wall *w, size_t scene_idx, const char *focus,
+          struct wall_widget **set, size_t *n, struct layout_widget **flw)
+{
+    set_begin(w, scene_idx, focus, set, n, flw);
+    size_t count = set_count(w, scene_idx, *flw);
+    for (size_t i = 0; i < count; i++) {
+        const struct widget_class *cls;
+        const struct layout_widget *lw = set_entry(w, scene_idx, *flw, i,
+                                                   &cls);
+        add_widget(w, *set, n, lw, cls);
+    }
+}
+
 static void
 build_widgets(struct wall *w)
 {
     destroy_widgets(w);
-    const struct layout_scene *scene = &w->layout->scenes[w->scene];
-    /* One more for the overlay. */
-    w->widgets = xcalloc(scene->nwidgets + 1, sizeof(*w->widgets));
-    const struct layout_widget *focused = find_widget(scene, w->focus);
-    if (focused) {
-        const struct layout *l = w->layout;
-        int all[4] = {0, 0, l->grid_columns, l->grid_rows};
-        w->focus_lw = *focused;
-        w->focus_lw.rect = layout_cell_rect(l, all);
-        memcpy(w->focus_lw.cell, all, sizeof(all));
-        add_widget(w, &w->focus_lw, widget_class_find(focused->type));
-    } else {
-        for (size_t i = 0; i < scene->nwidgets; i++) {
-            const struct layout_widget *lw = &scene->widgets[i];
-            add_widget(w, lw, widget_class_find(lw->type));
-        }
-    }
-    add_widget(w, &w->overlay_lw, &widget_overlay_class);
+    destroy_stage(w);
+    w->scene = w->want_scene;
+    free(w->focus);
+    w->focus = w->want_focus ? xstrdup(w->want_focus) : NULL;
+    build_set(w, w->scene, w->focus, &w->widgets, &w->nwidgets,
+              &w->focus_lw);
     w->built = true;
     w->full_damage = true;
 }
@@ -293,9 +374,11 @@ wall_destroy(struct wall *w)
         return;
     }
     destroy_widgets(w);
+    destroy_stage(w);
     video_layer_destroy(w->video);
     free(w->vredraw);
     free(w->focus);
+    free(w->want_focus);
     GLuint fbos[] = {w->from_fbo, w->out_fbo};
     GLuint texs[] = {w->from_tex, w->out_tex};
     glDeleteFramebuffers(2, fbos);
@@ -341,8 +424,8 @@ wall_set_scene(struct wall *w, size_t scene)
 {
     if (scene < w->layout->nscenes && scene != w->want_scene) {
         w->want_scene = scene;
-        free(w->focus);
-        w->focus = NULL;
+        free(w->want_focus);
+        w->want_focus = NULL;
     }
 }
 
@@ -358,13 +441,9 @@ wall_set_focus(struct wall *w, const char *id)
     if (id && !find_widget(&w->layout->scenes[w->want_scene], id)) {
         return false;
     }
-    bool same = (!id && !w->focus) || (id && w->focus &&
-                                       strcmp(id, w->focus) == 0);
-    if (!same) {
-        free(w->focus);
-        w->focus = id ? xstrdup(id) : NULL;
-        w->built = false;
-        w->trans_armed = true;
+    if (!same_str(id, w->want_focus)) {
+        free(w->want_focus);
+        w->want_focus = id ? xstrdup(id) : NULL;
     }
     return true;
 }
@@ -372,14 +451,9 @@ wall_set_focus(struct wall *w, const char *id)
 const char *
 wall_focus(const struct wall *w)
 {
-    return w->focus;
+    return w->want_focus;
 }
 
-void
-wall_set_transition(struct wall *w, int ms)
-{
-    w->trans_ms = ms > 0 ? ms : 0;
-}
 
 /* Makes the second and third framebuffers and the crossfade program the
  * first time a transition runs. */
@@ -412,6 +486,17 @@ transition_ready(struct wall *w)
     return gl_check("transition buffers");
 }
 
+void
+wall_set_transition(struct wall *w, int ms)
+{
+    w->trans_ms = ms > 0 ? ms : 0;
+    /* Compile the shader and make the buffers now, not during the first
+     * scene change. */
+    if (w->trans_ms > 0) {
+        transition_ready(w);
+    }
+}
+
 /* Keeps the picture being shown as the transition's starting frame. */
 static void
 transition_begin(struct wall *w, int64_t now_ms)
@@ -421,11 +506,16 @@ transition_begin(struct wall *w, int64_t now_ms)
         w->in_trans = false;
         return;
     }
-    /* From what is on the wall now, even mid-transition. */
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, w->in_trans ? w->out_fbo : w->fbo);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, w->from_fbo);
-    glBlitFramebuffer(0, 0, w->fb_w, w->fb_h, 0, 0, w->fb_w, w->fb_h,
-                      GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    /* What is on the wall now (the scene's framebuffer, or mid-transition
+     * the mix) becomes `from` by swapping names, not by copying pixels;
+     * the caller then composites the whole new scene into fb. */
+    GLuint *fbo = w->in_trans ? &w->out_fbo : &w->fbo;
+    GLuint *tex = w->in_trans ? &w->out_tex : &w->fb_tex;
+    GLuint f = w->from_fbo, t = w->from_tex;
+    w->from_fbo = *fbo;
+    w->from_tex = *tex;
+    *fbo = f;
+    *tex = t;
     w->in_trans = true;
     w->trans_start = now_ms;
     w->stats.transitions++;
@@ -438,6 +528,10 @@ transition_draw(struct wall *w, int64_t now_ms)
     double t = (double)(now_ms - w->trans_start) / w->trans_ms;
     if (t >= 1 || t < 0) {
         w->in_trans = false;
+        return;
+    }
+    w->shows_from = t == 0; /* the first frame is the old one as it is */
+    if (w->shows_from) {
         return;
     }
     double e = t * t * (3 - 2 * t); /* smoothstep: calm in, calm out */
@@ -710,20 +804,78 @@ update_video(struct wall *w, struct wall_widget *ww,
     return false;
 }
 
+/* Paint budget per frame for the next scene: at least one widget, more
+ * while under this much time, so the frame stays within a refresh. */
+#define STAGE_BUDGET_S 0.006
+
+/* Makes (first call) and paints part of the next scene; when all of it
+ * is painted, begins the crossfade and makes it the current one. */
+static void
+stage_step(struct wall *w, const struct frame_state *fs)
+{
+    if (w->staging && (w->stage_scene != w->want_scene ||
+                       !same_str(w->stage_focus, w->want_focus))) {
+        destroy_stage(w); /* the target moved on */
+    }
+    if (!w->staging) {
+        w->stage_scene = w->want_scene;
+        w->stage_focus = w->want_focus ? xstrdup(w->want_focus) : NULL;
+        set_begin(w, w->stage_scene, w->stage_focus, &w->stage, &w->nstage,
+                  &w->stage_focus_lw);
+        w->stage_next = 0;
+        w->staging = true;
+    }
+    /* Each widget is made and painted in turn, at least one per frame. */
+    size_t count = set_count(w, w->stage_scene, w->stage_focus_lw);
+    double t0 = mono_s();
+    bool first = true;
+    while (w->stage_next < count &&
+           (first || mono_s() - t0 < STAGE_BUDGET_S)) {
+        const struct widget_class *cls;
+        const struct layout_widget *lw = set_entry(
+            w, w->stage_scene, w->stage_focus_lw, w->stage_next++, &cls);
+        size_t before = w->nstage;
+        if (add_widget(w, w->stage, &w->nstage, lw, cls)) {
+            struct wall_widget *ww = &w->stage[before];
+            paint_widget(w, ww, fs);
+            ww->stamp = ww->cls->stamp(ww->self, fs);
+            ww->painted = true;
+            first = false;
+        }
+    }
+    if (w->stage_next < count) {
+        return;
+    }
+    /* Complete: keep what is shown, then swap the sets. */
+    transition_begin(w, fs->now_ms);
+    destroy_widgets(w);
+    w->widgets = w->stage;
+    w->nwidgets = w->nstage;
+    w->focus_lw = w->stage_focus_lw;
+    w->scene = w->stage_scene;
+    free(w->focus);
+    w->focus = w->stage_focus;
+    w->stage = NULL;
+    w->nstage = 0;
+    w->stage_focus_lw = NULL;
+    w->stage_focus = NULL;
+    w->staging = false;
+    w->full_damage = true;
+}
+
 bool
 wall_update(struct wall *w, const struct frame_state *fs)
 {
     w->stats.updates++;
-    if (!w->built || w->want_scene != w->scene) {
-        /* A scene or focus change (not the first build, not a still)
-         * crossfades from what is shown. */
-        if (w->want_scene != w->scene || w->trans_armed) {
-            transition_begin(w, fs->now_ms);
-        }
-        w->scene = w->want_scene;
-        build_widgets(w);
+    bool change = w->want_scene != w->scene ||
+                  !same_str(w->want_focus, w->focus);
+    if (!w->built || (change && (w->trans_ms <= 0 || w->env.still))) {
+        build_widgets(w); /* first frame, a still, or a cut */
+    } else if (change) {
+        stage_step(w, fs);
+    } else if (w->staging) {
+        destroy_stage(w); /* back where it was before it completed */
     }
-    w->trans_armed = false;
     for (size_t i = 0; i < w->nwidgets; i++) {
         struct wall_widget *ww = &w->widgets[i];
         uint64_t st = ww->cls->stamp(ww->self, fs);
@@ -770,7 +922,7 @@ int64_t
 wall_next_deadline(struct wall *w, const struct frame_state *fs)
 {
     int64_t next = INT64_MAX;
-    if (w->in_trans) {
+    if (w->in_trans || w->staging) {
         return fs->now_ms; /* every frame until it is done */
     }
     for (size_t i = 0; i < w->nwidgets; i++) {
@@ -821,7 +973,7 @@ wall_each_stream(const struct wall *w,
 GLuint
 wall_framebuffer(const struct wall *w)
 {
-    return w->in_trans ? w->out_fbo : w->fbo;
+    return !w->in_trans ? w->fbo : w->shows_from ? w->from_fbo : w->out_fbo;
 }
 
 int
