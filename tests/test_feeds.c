@@ -1,11 +1,14 @@
 /*
  * test_feeds: JSON pointers, snapshot states and payload parsing.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/xalloc.h"
 #include "feeds/snapshot.h"
 #include "feeds/source_file.h"
+#include "feeds/source_set.h"
 #include "widgets/widget.h"
 #include "testlib.h"
 
@@ -367,9 +370,77 @@ test_bound_number(void)
     cJSON_Delete(str);
 }
 
+static struct layout *
+layout_with(const char *sources)
+{
+    char text[2048];
+    snprintf(text, sizeof(text),
+             "{\"opswall\": 1, \"sources\": {%s},\n"
+             " \"wall\": {\"columns\": 1, \"rows\": 1, \"width\": 1920, "
+             "\"height\": 1080},\n"
+             " \"grid\": {\"columns\": 4, \"rows\": 4},\n"
+             " \"scenes\": [{\"id\": \"a\", \"widgets\": []}]}\n",
+             sources);
+    struct diag_list d;
+    diag_list_init(&d, "mem.json");
+    struct layout *l = layout_load_buffer("mem.json", text, strlen(text),
+                                          &d);
+    diag_list_fini(&d);
+    CHECK(l != NULL, "layout with %s", sources);
+    return l;
+}
+
+/* A reload keeps the data of sources that did not change. */
+static void
+test_carry(void)
+{
+    struct layout *a = layout_with(
+        "\"x\": {\"url\": \"http://127.0.0.1:1/x\"},"
+        "\"y\": {\"url\": \"http://127.0.0.1:1/y\"},"
+        "\"w\": {\"url\": \"http://127.0.0.1:1/w\", \"every\": \"10s\"}");
+    struct layout *b = layout_with(
+        "\"z\": {\"url\": \"http://127.0.0.1:1/z\"},"
+        "\"w\": {\"url\": \"http://127.0.0.1:1/w\", \"every\": \"20s\"},"
+        "\"y\": {\"url\": \"http://127.0.0.1:1/y2\"},"
+        "\"x\": {\"url\": \"http://127.0.0.1:1/x\"}");
+    if (!a || !b) {
+        layout_destroy(a);
+        layout_destroy(b);
+        return;
+    }
+    struct source_set *old = source_set_create(a);
+    for (size_t i = 0; i < a->nsources; i++) {
+        source_set_publish(old, i, snapshot_create(cJSON_CreateNumber(
+                                                       (double)i), 1, 1000,
+                                                   1000, 1000, NULL));
+    }
+    struct source_set *nw = source_set_create(b);
+    source_set_carry(nw, old);
+    struct snapshot *const *s = source_set_snapshots(nw);
+    int x = layout_source_index(b, "x"), y = layout_source_index(b, "y");
+    int z = layout_source_index(b, "z"), w = layout_source_index(b, "w");
+    int xa = layout_source_index(a, "x");
+    CHECK(s[x] && s[x]->root && s[x]->root->valuedouble == xa,
+          "unchanged source x keeps its data (moved in the list)");
+    CHECK(!s[y], "y's URL changed: no data carried");
+    CHECK(!s[w], "w's interval changed: no data carried");
+    CHECK(!s[z], "new source z: no data");
+    struct source_set *copy = source_set_copy(nw);
+    CHECK(source_set_snapshots(copy)[x] == s[x], "a copy holds the same "
+          "snapshots");
+    source_set_destroy(old);
+    source_set_destroy(nw);
+    CHECK(source_set_snapshots(copy)[x]->root != NULL, "and keeps them "
+          "alive");
+    source_set_destroy(copy);
+    layout_destroy(a);
+    layout_destroy(b);
+}
+
 int
 main(int argc, char **argv)
 {
+    test_carry();
     test_bound_number();
     test_pointer();
     test_prometheus();
