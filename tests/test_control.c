@@ -482,6 +482,29 @@ main(int argc, char **argv)
     CHECK(m.status == 200 && m.body && metrics_valid(m.body, why,
                                                      sizeof(why)),
           "metrics are Prometheus text (%s)", why);
+    /* And by the Prometheus project's own parser (python3-prometheus-
+     * client), which must read every family without error. */
+    char *mfile = xasprintf("%s/metrics.txt", dir);
+    FILE *mf = fopen(mfile, "w");
+    if (mf && m.body) {
+        fputs(m.body, mf);
+    }
+    if (mf) {
+        fclose(mf);
+    }
+    char *py = xasprintf(
+        "/usr/bin/python3 -c 'import sys\n"
+        "from prometheus_client.parser import text_string_to_metric_families "
+        "as p\n"
+        "fams = list(p(open(sys.argv[1]).read()))\n"
+        "names = {f.name for f in fams}\n"
+        "need = {\"opswall_frame_seconds\", \"opswall_source_state\", "
+        "\"opswall_widget_paint_seconds\", \"opswall_resident_memory_bytes\"}\n"
+        "sys.exit(0 if need <= names and len(fams) > 12 else 1)' %s",
+        mfile);
+    CHECK(system(py) == 0, "prometheus_client parses the metrics");
+    free(py);
+    free(mfile);
     CHECK(m.body && strstr(m.body, "opswall_frame_seconds_bucket") &&
           strstr(m.body, "opswall_source_state{source=\"t63\",state=\"ok\"} "
                  "1") && strstr(m.body, "opswall_layout_reload_errors_total "

@@ -19,7 +19,7 @@ if [ "$mode" = test ]; then
   packages+=(clang libclang-rt-dev valgrind openssl nginx-light
     python3-gi gir1.2-gst-rtsp-server-1.0 gir1.2-gstreamer-1.0
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
-    chromium)
+    chromium python3-prometheus-client)
   # The operator console's browser test runs on Node.js with playwright-core
   # (from the npm registry, no browser download): Debian's when none is here.
   command -v npm >/dev/null || packages+=(nodejs npm)
