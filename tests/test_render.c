@@ -868,8 +868,11 @@ test_aids(void)
           "scene (%.3f)", mean_diff(start, a));
     CHECK(wall_next_deadline(w, &fs) == fs.now_ms, "while it runs, every "
           "frame is due");
+    unsigned long pf = wall_get_stats(w).paints;
     fs.now_ms = t0 + 300;
     CHECK(wall_update(w, &fs), "mid-transition draws");
+    CHECK(wall_get_stats(w).paints == pf, "a crossfade frame paints no "
+          "widget (GPU only)");
     cairo_surface_t *mid = wall_read(w);
     fs.now_ms = t0 + 600;
     CHECK(wall_update(w, &fs), "the last transition frame draws");
