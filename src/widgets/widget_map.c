@@ -580,14 +580,15 @@ cmp_cand(const void *a, const void *b)
  * already placed is left out. */
 static void
 draw_labels(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
-            const struct joined *j, int px, struct placed_list *pl)
+            const struct joined *j, int px, struct placed_list *pl,
+            int named)
 {
     const struct widget_env *env = m->env;
     struct cand *c = xcalloc(m->geo.nf ? m->geo.nf : 1, sizeof(*c));
     size_t n = 0;
     for (size_t f = 0; f < m->geo.nf; f++) {
-        if (s->anchor_r[f] <= 0) {
-            continue;
+        if (s->anchor_r[f] <= 0 || (int)f == named) {
+            continue; /* too small, or its call-out names it already */
         }
         c[n].f = f;
         c[n].prio = isnan(j->v[f]) ? -1e300 + s->area[f] : j->v[f];
@@ -1125,7 +1126,7 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
         draw_highlight(m, cr, s, &j, hl, px, line_h, w, top, bottom, &pl);
     }
     if (m->labels) {
-        draw_labels(m, cr, s, &j, px, &pl);
+        draw_labels(m, cr, s, &j, px, &pl, hl);
     }
     if (have) {
         legend_draw(m, cr, &lg, lx, ly, (int)(w - pad - lx), px, line_h,
