@@ -357,7 +357,33 @@ struct app {
     char *reload_error;         /* the last failed reload's first error */
     FILE *audit;
     struct metrics metrics;
+    /* A reload in progress: the wall being replaced stays on screen, with
+     * its layout and data, while the new one is painted a few widgets per
+     * frame (wall_prepare); then the new one crossfades from it. */
+    struct outgoing {
+        struct layout *layout;
+        struct wall *wall;
+        struct source_set *sources, *frozen;
+        size_t scene;
+    } old;
 };
+
+static void
+outgoing_free(struct outgoing *o)
+{
+    wall_destroy(o->wall);
+    source_set_destroy(o->sources);
+    source_set_destroy(o->frozen);
+    layout_destroy(o->layout);
+    *o = (struct outgoing){0};
+}
+
+/* The wall on the screen: the outgoing one while a reload is prepared. */
+static struct wall *
+shown_wall(const struct app *a)
+{
+    return a->old.wall ? a->old.wall : a->wall;
+}
 
 /* Feed thread: post one event per burst of publications; never blocks. */
 static void
@@ -414,6 +440,7 @@ static void
 app_fini(struct app *a)
 {
     control_server_stop(a->ctl);
+    outgoing_free(&a->old);
     layout_watch_stop(a->watch);
     director_destroy(a->director);
     source_set_destroy(a->frozen);
@@ -563,18 +590,26 @@ reload(struct app *a, int64_t now_ms)
     struct source_set *ns = source_set_create(nl);
     source_set_carry(ns, a->sources);
     source_set_load_files(ns, now_ms);
-    feed_engine_destroy(a->feeds);
-    wall_destroy(a->wall);
-    source_set_destroy(a->sources);
+    struct source_set *nf = NULL;
     if (a->frozen) {
         /* Frozen data stays frozen, re-indexed for the new layout. */
-        struct source_set *nf = source_set_create(nl);
+        nf = source_set_create(nl);
         source_set_carry(nf, a->frozen);
-        source_set_destroy(a->frozen);
-        a->frozen = nf;
     }
+    feed_engine_destroy(a->feeds);
     director_relayout(a->director, nl, now_ms);
-    layout_destroy(a->layout);
+    if (a->old.wall) {
+        /* A reload while one is being prepared: the half-made wall goes;
+         * the one on the screen stays until the newest is ready. */
+        wall_destroy(a->wall);
+        source_set_destroy(a->sources);
+        source_set_destroy(a->frozen);
+        layout_destroy(a->layout);
+    } else {
+        a->old = (struct outgoing){a->layout, a->wall, a->sources,
+                                   a->frozen, a->scene};
+    }
+    a->frozen = nf;
     a->layout = nl;
     a->wall = nw;
     a->sources = ns;
@@ -662,7 +697,7 @@ state_json(const struct app *a, int64_t now_ms)
         cJSON_AddItemToArray(srcs, s);
     }
     cJSON *streams = cJSON_AddArrayToObject(o, "streams");
-    wall_each_stream(a->wall, add_stream, streams);
+    wall_each_stream(shown_wall(a), add_stream, streams);
     return json_print(o);
 }
 
@@ -831,7 +866,7 @@ serve_requests(struct app *a, int64_t now_ms)
             struct metrics_view v = {
                 .m = &a->metrics, .layout = a->layout,
                 .snapshots = source_set_snapshots(a->sources),
-                .now_ms = now_ms, .wall = a->wall,
+                .now_ms = now_ms, .wall = shown_wall(a),
                 .scene = a->layout->scenes[a->scene].id,
                 .frozen = a->frozen != NULL, .control = &cc};
             body = metrics_render(&v);
@@ -841,7 +876,7 @@ serve_requests(struct app *a, int64_t now_ms)
             continue;
         }
         case CONTROL_FRAME: {
-            cairo_surface_t *img = wall_read(a->wall);
+            cairo_surface_t *img = wall_read(shown_wall(a));
             struct png_buf b = {0};
             if (img) {
                 cairo_surface_write_to_png_stream(img, png_write, &b);
@@ -972,7 +1007,25 @@ cmd_run(int argc, char **argv)
         frames++;
         a.metrics.loops++;
         double w0 = (double)time_mono_ms();
-        if (wall_update(a.wall, &fs)) {
+        if (a.old.wall) {
+            /* A reload: the old wall stays live while the new one is
+             * painted within the frame's budget. */
+            const struct source_set *os = a.old.frozen ? a.old.frozen
+                                                       : a.old.sources;
+            struct frame_state ofs = {
+                .now_ms = now, .scene = a.old.scene,
+                .snapshots = source_set_snapshots(os),
+                .nsnapshots = source_set_count(os), .aids = fs.aids};
+            if (wall_update(a.old.wall, &ofs)) {
+                output_present(a.out, a.old.wall, a.old.layout, a.opt.scale);
+                presented++;
+            }
+            if (wall_prepare(a.wall, &fs)) {
+                wall_take_over(a.wall, a.old.wall, now);
+                outgoing_free(&a.old);
+            }
+            metrics_frame(&a.metrics, ((double)time_mono_ms() - w0) / 1000.0);
+        } else if (wall_update(a.wall, &fs)) {
             output_present(a.out, a.wall, a.layout, a.opt.scale);
             presented++;
             metrics_frame(&a.metrics, ((double)time_mono_ms() - w0) / 1000.0);
@@ -982,7 +1035,7 @@ cmd_run(int argc, char **argv)
         if (a.opt.duration_ms && elapsed >= a.opt.duration_ms) {
             break;
         }
-        int64_t deadline = wall_next_deadline(a.wall, &fs);
+        int64_t deadline = a.old.wall ? now : wall_next_deadline(a.wall, &fs);
         int64_t due = director_next_due(a.director, now);
         deadline = due < deadline ? due : deadline;
         int64_t wait = deadline == INT64_MAX ? 1000 : deadline - now;
@@ -1024,19 +1077,19 @@ cmd_run(int argc, char **argv)
                     }
                 } else if (ev.type == SDL_WINDOWEVENT &&
                            ev.window.event == SDL_WINDOWEVENT_EXPOSED) {
-                    wall_invalidate(a.wall);
+                    wall_invalidate(shown_wall(&a));
                 }
             } while (SDL_PollEvent(&ev));
         }
     }
     service_stopping();
-    struct wall_stats st = wall_get_stats(a.wall);
+    struct wall_stats st = wall_get_stats(shown_wall(&a));
     LOG_INFO("%lu loop iterations, %lu frames presented, %lu widget paints, "
              "worst frame %lld ms", frames, presented, st.paints,
              (long long)worst_ms);
     rc = 0;
     if (a.opt.snapshot) {
-        if (write_png(a.wall, a.opt.snapshot)) {
+        if (write_png(shown_wall(&a), a.opt.snapshot)) {
             printf("wrote %s\n", a.opt.snapshot);
         } else {
             rc = 1;

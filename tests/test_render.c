@@ -888,7 +888,43 @@ test_aids(void)
     cairo_surface_destroy(start);
     cairo_surface_destroy(mid);
     cairo_surface_destroy(b);
+
+    /* A reload: a second wall is prepared (painted, drawing nothing)
+     * while the first stays, then takes over from its last frame. */
+    wall_set_scene(w, 0);
+    wall_set_transition(w, 0);
+    fs.now_ms = t0;
+    wall_update(w, &fs);
+    a = wall_read(w);
+    struct wall *nw = wall_create(l, tc, src_dir, 0.25, (struct rect){0});
+    wall_set_transition(nw, l->transition_ms);
+    wall_set_scene(nw, 1);
+    unsigned long composites = wall_get_stats(nw).composites;
+    int steps = 1;
+    while (!wall_prepare(nw, &fs) && steps < 50) {
+        steps++;
+    }
+    CHECK(steps < 50 && wall_get_stats(nw).composites == composites,
+          "prepared in %d steps without drawing", steps);
+    wall_take_over(nw, w, fs.now_ms);
     wall_destroy(w);
+    wall_update(nw, &fs);
+    start = wall_read(nw);
+    CHECK(mean_diff(start, a) < 0.01, "the new wall first shows the old "
+          "one's frame (%.3f)", mean_diff(start, a));
+    fs.now_ms = t0 + 300;
+    wall_update(nw, &fs);
+    mid = wall_read(nw);
+    fs.now_ms = t0 + 600;
+    wall_update(nw, &fs);
+    b = wall_read(nw);
+    CHECK(mean_diff(a, b) > 2 && mix_error(a, b, mid) < 1.5, "then "
+          "crossfades to its own (error %.2f)", mix_error(a, b, mid));
+    cairo_surface_destroy(a);
+    cairo_surface_destroy(start);
+    cairo_surface_destroy(mid);
+    cairo_surface_destroy(b);
+    wall_destroy(nw);
     source_set_destroy(set);
     layout_destroy(l);
 }

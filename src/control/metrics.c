@@ -122,8 +122,8 @@ metrics_render(const struct metrics_view *v)
     const struct metrics *m = v->m;
     char a[256], b[256];
 
-    head(&o, "opswall_frame_seconds", "histogram", "work per presented "
-         "frame (update and present)");
+    head(&o, "opswall_frame_seconds", "histogram", "work per frame that "
+         "drew (update and present) or prepared a reloaded layout");
     uint64_t cum = 0;
     for (int i = 0; i < METRICS_FRAME_BUCKETS; i++) {
         cum += m->frame_bucket[i];

@@ -808,10 +808,10 @@ update_video(struct wall *w, struct wall_widget *ww,
  * while under this much time, so the frame stays within a refresh. */
 #define STAGE_BUDGET_S 0.006
 
-/* Makes (first call) and paints part of the next scene; when all of it
- * is painted, begins the crossfade and makes it the current one. */
-static void
-stage_step(struct wall *w, const struct frame_state *fs)
+/* Makes (first call) and paints part of the next scene; true when all of
+ * it is painted. */
+static bool
+stage_paint(struct wall *w, const struct frame_state *fs)
 {
     if (w->staging && (w->stage_scene != w->want_scene ||
                        !same_str(w->stage_focus, w->want_focus))) {
@@ -843,11 +843,13 @@ stage_step(struct wall *w, const struct frame_state *fs)
             first = false;
         }
     }
-    if (w->stage_next < count) {
-        return;
-    }
-    /* Complete: keep what is shown, then swap the sets. */
-    transition_begin(w, fs->now_ms);
+    return w->stage_next >= count;
+}
+
+/* The staged set becomes the current one. */
+static void
+stage_swap(struct wall *w)
+{
     destroy_widgets(w);
     w->widgets = w->stage;
     w->nwidgets = w->nstage;
@@ -860,7 +862,48 @@ stage_step(struct wall *w, const struct frame_state *fs)
     w->stage_focus_lw = NULL;
     w->stage_focus = NULL;
     w->staging = false;
+    w->built = true;
     w->full_damage = true;
+}
+
+/* A scene or focus change: staged, then a crossfade from what is shown. */
+static void
+stage_step(struct wall *w, const struct frame_state *fs)
+{
+    if (stage_paint(w, fs)) {
+        transition_begin(w, fs->now_ms);
+        stage_swap(w);
+    }
+}
+
+bool
+wall_prepare(struct wall *w, const struct frame_state *fs)
+{
+    if (w->built && !w->staging) {
+        return true;
+    }
+    if (stage_paint(w, fs)) {
+        stage_swap(w);
+        return true;
+    }
+    return false;
+}
+
+void
+wall_take_over(struct wall *w, struct wall *old, int64_t now_ms)
+{
+    if (w->trans_ms <= 0 || w->fb_w != old->fb_w || w->fb_h != old->fb_h ||
+        !transition_ready(w)) {
+        return; /* a cut */
+    }
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, wall_framebuffer(old));
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, w->from_fbo);
+    glBlitFramebuffer(0, 0, w->fb_w, w->fb_h, 0, 0, w->fb_w, w->fb_h,
+                      GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    w->in_trans = true;
+    w->shows_from = true;
+    w->trans_start = now_ms;
+    w->stats.transitions++;
 }
 
 bool

@@ -65,6 +65,14 @@ const char *wall_focus(const struct wall *wall); /* NULL: none */
  * new one; while it runs every update draws and wall_next_deadline is
  * now. */
 void wall_set_transition(struct wall *wall, int ms);
+/* For a wall made to replace another (a reload): makes and paints part of
+ * its widgets within a frame's budget, drawing nothing; true when all are
+ * painted.  Until then the caller keeps showing the old wall. */
+bool wall_prepare(struct wall *wall, const struct frame_state *fs);
+/* The prepared wall starts from the old wall's last frame and crossfades
+ * to its own (its transition; a cut when 0 or the sizes differ).  The old
+ * wall may be destroyed afterwards. */
+void wall_take_over(struct wall *wall, struct wall *old, int64_t now_ms);
 /* Brings the framebuffer up to date; true if any pixel may have changed. */
 bool wall_update(struct wall *wall, const struct frame_state *fs);
 /* Next time (ms) at which a frame is due without new data; INT64_MAX if
