@@ -26,6 +26,7 @@ done
 rm -rf "$out"
 echo "== feeds: 200 sources every 1 s against opswall-feedsim (loopback)"
 "$build/bench/bench_feeds" "$build/opswall-feedsim" 20 2>/dev/null
+bash bench/switch.sh "$build"
 echo "== charts: CPU per repaint, new data / same data (this machine)"
 "$build/bench/bench_charts" . layouts/gallery.json 20 2>/dev/null
 echo "== charts: instructions per repaint (callgrind; deterministic)"
