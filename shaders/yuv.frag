@@ -3,9 +3,15 @@
 // 4:4:4 (Y, U, V textures) or NV12 (Y, interleaved UV).  Limited range
 // (16-235 luma, 16-240 chroma) or full (JPEG) range; BT.601 or BT.709
 // matrix.  Scaling is the texture sampler's (linear).  Output: opaque,
-// darkened by u_dim (a lost stream's last picture).
-precision mediump float;
+// darkened by u_dim (a lost stream's last picture).  The texture
+// coordinate comes from the pixel's place in the tile (u_origin, u_size in
+// framebuffer pixels, y down), so any region of the canvas renders the
+// same pixels as the whole.
+precision highp float;
 in vec2 v_uv;
+uniform vec2 u_origin;
+uniform vec2 u_size;
+uniform float u_fbh;
 uniform sampler2D u_y;
 uniform sampler2D u_u;
 uniform sampler2D u_v;
@@ -17,9 +23,11 @@ out vec4 o_color;
 
 void main()
 {
-    float y = texture(u_y, v_uv).r;
-    vec2 c = u_nv12 == 1 ? texture(u_u, v_uv).rg
-                         : vec2(texture(u_u, v_uv).r, texture(u_v, v_uv).r);
+    vec2 uv = (vec2(gl_FragCoord.x, u_fbh - gl_FragCoord.y) - u_origin) /
+              u_size;
+    float y = texture(u_y, uv).r;
+    vec2 c = u_nv12 == 1 ? texture(u_u, uv).rg
+                         : vec2(texture(u_u, uv).r, texture(u_v, uv).r);
     if (u_full == 1) {
         c -= vec2(128.0 / 255.0);
     } else {

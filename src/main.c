@@ -23,6 +23,9 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/xalloc.h"
+#include "cluster/cluster.h"
+#include "cluster/epoch.h"
+#include "cluster/renderer.h"
 #include "control/control_server.h"
 #include "control/director.h"
 #include "control/layout_watch.h"
@@ -43,7 +46,7 @@ static const char usage[] =
     "  run LAYOUT [--scene ID] [--window SCALE | --fullscreen | --offscreen]\n"
     "             [--display N] [--at ISO-8601] [--duration D]\n"
     "             [--snapshot OUT.png] [--control [ADDR:]PORT]\n"
-    "             [--control-token-file FILE] [--audit-log FILE]\n"
+    "             [--control-token-file FILE] [--audit-log FILE] [--cluster]\n"
     "      drive the wall.  Keys: Esc quits, F5 reloads the layout (a bad\n"
     "      layout keeps the old one running; saving the file reloads it\n"
     "      too), 1-9 select a scene, PageUp/PageDown the previous/next.\n"
@@ -52,12 +55,17 @@ static const char usage[] =
     "      --control serves the control API (default address 127.0.0.1)\n"
     "      with the bearer token from $OPSWALL_CONTROL_TOKEN or the file;\n"
     "      --audit-log appends every change made through it.\n"
+    "      --cluster: under mpirun, rank 0 runs the wall (feeds, control,\n"
+    "      scenes) and ranks 1.. each draw their part of it (the layout's\n"
+    "      cluster.ranks), in step.\n"
     "  check LAYOUT\n"
     "      report every problem as FILE:LINE:COL; exit 1 on errors.\n"
     "  render LAYOUT -o OUT.png [--scene ID] [--scale S] [--at ISO-8601]\n"
-    "             [--region X,Y,W,H]\n"
+    "             [--region X,Y,W,H] [--cluster]\n"
     "      render one frame offscreen (deterministic for a fixed --at and\n"
-    "      file sources).  --region renders part of the canvas.\n"
+    "      file sources).  --region renders part of the canvas; with\n"
+    "      --cluster under mpirun each rank renders its part and rank 0\n"
+    "      writes them stitched together.\n"
     "  schema\n"
     "      print the layout format's JSON Schema.\n"
     "  --help, --version\n";
@@ -78,6 +86,7 @@ struct options {
     const char *token_file;
     const char *audit_log;
     bool scale_set;
+    bool cluster;
 };
 
 static bool
@@ -183,6 +192,8 @@ parse_options(int argc, char **argv, struct options *o)
             if (strcmp(a, "--window") == 0) {
                 o->mode = OUTPUT_WINDOW;
             }
+        } else if (strcmp(a, "--cluster") == 0) {
+            o->cluster = true;
         } else if (strcmp(a, "--fullscreen") == 0) {
             o->mode = OUTPUT_FULLSCREEN;
         } else if (strcmp(a, "--offscreen") == 0) {
@@ -250,11 +261,22 @@ parse_options(int argc, char **argv, struct options *o)
 /* Loads a layout, logging every problem; *first_error (when not NULL)
  * gets the first error as FILE:LINE:COL: message, with the count. */
 static struct layout *
-load_layout(const char *path, bool quiet_ok, char **first_error)
+load_layout(const char *path, bool quiet_ok, char **first_error,
+            char **text_out, size_t *len_out)
 {
     struct diag_list diags;
     diag_list_init(&diags, path);
-    struct layout *l = layout_load(path, &diags);
+    /* The text is kept for a cluster's ranks: exactly what was loaded. */
+    size_t len = 0;
+    char *text = file_read_all(path, 4u << 20, &len);
+    struct layout *l = text ? layout_load_buffer(path, text, len, &diags)
+                            : layout_load(path, &diags);
+    if (l && text_out) {
+        *text_out = text;
+        *len_out = len;
+        text = NULL;
+    }
+    free(text);
     for (size_t i = 0; i < diags.count; i++) {
         char *s = diag_format(&diags, &diags.items[i]);
         if (diags.items[i].severity == DIAG_ERROR) {
@@ -360,6 +382,12 @@ struct app {
     /* A reload in progress: the wall being replaced stays on screen, with
      * its layout and data, while the new one is painted a few widgets per
      * frame (wall_prepare); then the new one crossfades from it. */
+    /* A cluster's master: what the render ranks are sent. */
+    struct cluster *cluster;
+    struct epoch_writer *epochs;
+    char *layout_text;   /* the layout as loaded, until sent */
+    size_t layout_len;
+    uint64_t frame;
     struct outgoing {
         struct layout *layout;
         struct wall *wall;
@@ -439,6 +467,8 @@ app_collect_feeds(struct app *a)
 static void
 app_fini(struct app *a)
 {
+    free(a->layout_text);
+    epoch_writer_destroy(a->epochs);
     control_server_stop(a->ctl);
     outgoing_free(&a->old);
     layout_watch_stop(a->watch);
@@ -462,7 +492,8 @@ static bool
 app_init(struct app *a, enum output_mode mode, int64_t now_ms)
 {
     a->data_dir = find_data_dir();
-    a->layout = load_layout(a->opt.layout, false, NULL);
+    a->layout = load_layout(a->opt.layout, false, NULL, &a->layout_text,
+                            &a->layout_len);
     if (!a->layout || !select_scene(a->layout, a->opt.scene, &a->scene)) {
         return false;
     }
@@ -519,6 +550,120 @@ frame_state_for(const struct app *a, int64_t now_ms)
     };
 }
 
+/* A cluster's master: one epoch for the render ranks (the layout when it
+ * is new, the data that changed, the scene, the aids). */
+static void
+send_epoch(struct app *a, const struct frame_state *fs, bool quit)
+{
+    if (!a->epochs) {
+        a->epochs = epoch_writer_create();
+    }
+    struct epoch e = {.frame = ++a->frame, .now_ms = fs ? fs->now_ms : 0,
+                      .scene = (uint32_t)a->scene, .quit = quit};
+    if (!quit) {
+        e.focus = (char *)director_focus(a->director);
+        e.aids = *director_aids(a->director);
+    }
+    if (a->layout_text && !quit) {
+        e.layout_path = a->layout->path;
+        e.layout_text = a->layout_text;
+        e.layout_len = a->layout_len;
+        epoch_writer_reset(a->epochs); /* every source again */
+    }
+    size_t len = 0;
+    char *buf = epoch_write(a->epochs, &e, fs ? fs->snapshots : NULL,
+                            fs ? fs->nsnapshots : 0, &len);
+    cluster_send(a->cluster, buf, len);
+    free(buf);
+    if (e.layout_text) {
+        free(a->layout_text);
+        a->layout_text = NULL;
+    }
+}
+
+/* The master's check that the job fits the layout; a mismatch tells the
+ * ranks to quit. */
+static bool
+cluster_fits(struct app *a)
+{
+    size_t want = a->layout->ncluster;
+    int have = cluster_size(a->cluster) - 1;
+    if (want == (size_t)have) {
+        return true;
+    }
+    LOG_ERR("the layout's cluster has %zu render ranks, mpirun started %d "
+            "(-np %zu)", want, have, want + 1);
+    send_epoch(a, NULL, true);
+    return false;
+}
+
+static struct renderer_opts
+renderer_opts_of(const struct options *o, char *data_dir, bool still)
+{
+    return (struct renderer_opts){.data_dir = data_dir, .mode = o->mode,
+                                  .display = o->display, .scale = o->scale,
+                                  .still = still};
+}
+
+/* render --cluster on rank 0: the ranks' images stitched into one. */
+static bool
+write_stitched(struct app *a, const char *path)
+{
+    int n = cluster_size(a->cluster);
+    unsigned char **img = xcalloc((size_t)n, sizeof(*img));
+    size_t *lens = xcalloc((size_t)n, sizeof(*lens));
+    cluster_gather_images(a->cluster, NULL, 0, img, lens);
+    double s = a->opt.scale;
+    const struct layout *l = a->layout;
+    int cw = (int)lround(l->wall.canvas_w * s);
+    int ch = (int)lround(l->wall.canvas_h * s);
+    cairo_surface_t *out = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                                      cw, ch);
+    bool ok = cairo_surface_status(out) == CAIRO_STATUS_SUCCESS;
+    unsigned char *dst = ok ? cairo_image_surface_get_data(out) : NULL;
+    int dstride = ok ? cairo_image_surface_get_stride(out) : 0;
+    if (ok) {
+        /* Black where no rank draws: the mullions, as on the wall. */
+        memset(dst, 0, (size_t)dstride * (size_t)ch);
+        for (int y = 0; y < ch; y++) {
+            for (int x = 0; x < cw; x++) {
+                dst[(size_t)y * dstride + 4 * (size_t)x + 3] = 255;
+            }
+        }
+    }
+    for (int i = 1; ok && i < n; i++) {
+        struct rect r = l->cluster[i - 1];
+        int x0 = (int)lround(r.x * s), y0 = (int)lround(r.y * s);
+        int w = (int)lround((r.x + r.w) * s) - x0;
+        int h = (int)lround((r.y + r.h) * s) - y0;
+        int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w);
+        if (!img[i] || lens[i] != (size_t)stride * (size_t)h) {
+            LOG_ERR("rank %d sent %zu bytes for a %dx%d region", i, lens[i],
+                    w, h);
+            ok = false;
+            break;
+        }
+        for (int y = 0; y < h; y++) {
+            memcpy(dst + (size_t)(y0 + y) * dstride + 4 * (size_t)x0,
+                   img[i] + (size_t)y * stride, 4 * (size_t)w);
+        }
+    }
+    if (ok) {
+        cairo_surface_mark_dirty(out);
+        ok = cairo_surface_write_to_png(out, path) == CAIRO_STATUS_SUCCESS;
+        if (ok) {
+            printf("wrote %s (%d x %d) from %d ranks\n", path, cw, ch, n - 1);
+        }
+    }
+    cairo_surface_destroy(out);
+    for (int i = 0; i < n; i++) {
+        free(img[i]);
+    }
+    free(img);
+    free(lens);
+    return ok;
+}
+
 static int
 cmd_render(int argc, char **argv)
 {
@@ -535,6 +680,21 @@ cmd_render(int argc, char **argv)
     }
     int64_t now = a.opt.have_at ? a.opt.at_ms : time_now_ms();
     int rc = 1;
+    if (a.opt.cluster) {
+        a.cluster = cluster_init(&argc, &argv);
+        if (!a.cluster) {
+            return 1;
+        }
+        if (cluster_rank(a.cluster) > 0) {
+            char *dd = find_data_dir();
+            struct renderer_opts ro = renderer_opts_of(&a.opt, dd, true);
+            ro.mode = OUTPUT_OFFSCREEN;
+            rc = renderer_run(a.cluster, &ro);
+            free(dd);
+            cluster_finish(a.cluster);
+            return rc;
+        }
+    }
     if (app_init(&a, OUTPUT_OFFSCREEN, now)) {
         /* Live sources get one chance to answer, bounded by their
          * timeouts; what did not answer is drawn as missing. */
@@ -546,6 +706,15 @@ cmd_render(int argc, char **argv)
         feed_engine_wait_first(a.feeds, longest + 1000);
         app_collect_feeds(&a);
         struct frame_state fs = frame_state_for(&a, now);
+        if (a.cluster) {
+            if (cluster_fits(&a)) {
+                send_epoch(&a, &fs, false);
+                rc = write_stitched(&a, a.opt.out) ? 0 : 1;
+            }
+            app_fini(&a);
+            cluster_finish(a.cluster);
+            return rc;
+        }
         wall_set_still(a.wall, true);
         wall_update(a.wall, &fs);
         if (write_png(a.wall, a.opt.out)) {
@@ -553,6 +722,10 @@ cmd_render(int argc, char **argv)
                    wall_height(a.wall));
             rc = 0;
         }
+    }
+    if (a.cluster) {
+        send_epoch(&a, NULL, true); /* the ranks must not wait forever */
+        cluster_finish(a.cluster);
     }
     app_fini(&a);
     return rc;
@@ -567,7 +740,10 @@ reload(struct app *a, int64_t now_ms)
 {
     LOG_INFO("reloading %s", a->opt.layout);
     char *err = NULL;
-    struct layout *nl = load_layout(a->opt.layout, false, &err);
+    char *text = NULL;
+    size_t text_len = 0;
+    struct layout *nl = load_layout(a->opt.layout, false, &err, &text,
+                                    &text_len);
     struct wall *nw = nl ? wall_create(nl, a->text, a->data_dir,
                                        a->opt.scale, a->opt.region)
                          : NULL;
@@ -578,6 +754,7 @@ reload(struct app *a, int64_t now_ms)
         }
         LOG_ERR("reload failed: keeping the current layout");
         layout_destroy(nl);
+        free(text);
         free(a->reload_error);
         a->reload_error = err;
         a->metrics.reload_errors++;
@@ -613,6 +790,10 @@ reload(struct app *a, int64_t now_ms)
     a->layout = nl;
     a->wall = nw;
     a->sources = ns;
+    /* The ranks take the new layout at the next epoch. */
+    free(a->layout_text);
+    a->layout_text = text;
+    a->layout_len = text_len;
     a->scene = director_scene(a->director);
     wall_set_scene(a->wall, a->scene);
     wall_set_transition(a->wall, nl->transition_ms);
@@ -967,10 +1148,31 @@ cmd_run(int argc, char **argv)
     int64_t mono0 = time_mono_ms();
     int64_t t0 = a.opt.have_at ? a.opt.at_ms : time_now_ms();
     int rc = 1;
+    if (a.opt.cluster) {
+        a.cluster = cluster_init(&argc, &argv);
+        if (!a.cluster) {
+            return 1;
+        }
+        if (cluster_rank(a.cluster) > 0) {
+            char *dd = find_data_dir();
+            struct renderer_opts ro = renderer_opts_of(&a.opt, dd, false);
+            rc = renderer_run(a.cluster, &ro);
+            free(dd);
+            cluster_finish(a.cluster);
+            return rc;
+        }
+    }
     struct service svc;
     service_init(&svc);
-    if (!app_init(&a, a.opt.mode, t0) || !app_start_control(&a)) {
+    bool ok = app_init(&a, a.opt.mode, t0) && app_start_control(&a);
+    if (ok && a.cluster) {
+        ok = cluster_fits(&a); /* a misfit has told the ranks to quit */
+    } else if (!ok && a.cluster) {
+        send_epoch(&a, NULL, true);
+    }
+    if (!ok) {
         app_fini(&a);
+        cluster_finish(a.cluster);
         return rc;
     }
     char status[160];
@@ -1030,6 +1232,12 @@ cmd_run(int argc, char **argv)
             presented++;
             metrics_frame(&a.metrics, ((double)time_mono_ms() - w0) / 1000.0);
         }
+        if (a.cluster) {
+            /* The ranks draw this frame; all swap together. */
+            send_epoch(&a, &fs, false);
+            cluster_frame_done(a.cluster,
+                               ((double)time_mono_ms() - w0) / 1000.0);
+        }
         int64_t spent = time_mono_ms() - frame_start;
         worst_ms = spent > worst_ms ? spent : worst_ms;
         if (a.opt.duration_ms && elapsed >= a.opt.duration_ms) {
@@ -1083,6 +1291,9 @@ cmd_run(int argc, char **argv)
         }
     }
     service_stopping();
+    if (a.cluster) {
+        send_epoch(&a, NULL, true);
+    }
     struct wall_stats st = wall_get_stats(shown_wall(&a));
     LOG_INFO("%lu loop iterations, %lu frames presented, %lu widget paints, "
              "worst frame %lld ms", frames, presented, st.paints,
@@ -1096,6 +1307,7 @@ cmd_run(int argc, char **argv)
         }
     }
     app_fini(&a);
+    cluster_finish(a.cluster);
     return rc;
 }
 

@@ -14,7 +14,7 @@ packages=(build-essential cmake pkg-config python3
   libsdl2-dev libsdl2-ttf-dev libcairo2-dev libcurl4-openssl-dev libcjson-dev
   libunistring-dev libmicrohttpd-dev zlib1g-dev libegl-dev libgles-dev libgl1-mesa-dri libegl-mesa0
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
-  libsystemd-dev)
+  libsystemd-dev libopenmpi-dev openmpi-bin)
 if [ "$mode" = test ]; then
   packages+=(clang libclang-rt-dev valgrind openssl nginx-light
     python3-gi gir1.2-gst-rtsp-server-1.0 gir1.2-gstreamer-1.0
@@ -88,9 +88,9 @@ test)
   echo "== fuzzing (libFuzzer + ASan + UBSan, bounded)"
   CC=clang cmake -S . -B build-fuzz -DOPSWALL_FUZZ=ON \
     -DOPSWALL_SANITIZE=address,undefined >/dev/null
-  cmake --build build-fuzz -j"$(nproc)" --target fuzz_layout fuzz_payload fuzz_series fuzz_geojson fuzz_control
+  cmake --build build-fuzz -j"$(nproc)" --target fuzz_layout fuzz_payload fuzz_series fuzz_geojson fuzz_control fuzz_epoch
   secs=${OPSWALL_FUZZ_SECONDS:-60}
-  for t in layout payload series geojson control; do
+  for t in layout payload series geojson control epoch; do
     work=$(mktemp -d)
     log=$work/fuzz.log
     echo "fuzz_$t: ${secs}s"

@@ -62,8 +62,7 @@ source_set_load_files(struct source_set *set, int64_t now_ms)
             s = source_file_load(set->layout, src, ++set->generation, now_ms);
         } else if (!set->snaps[i]) {
             s = snapshot_create(NULL, ++set->generation, 0, 0, now_ms,
-                                "HTTP sources are not fetched yet "
-                                "(feed engine, issue #3)");
+                                "not fetched yet");
         } else {
             continue;
         }

@@ -100,6 +100,8 @@ static int scene_ref(const struct layout *l, const cJSON *node,
                      const char *what, struct diag_list *diags);
 static void build_scene_changes(struct layout *l, const cJSON *root,
                                 struct diag_list *diags);
+static void build_cluster(struct layout *l, const cJSON *cl,
+                          struct diag_list *diags);
 
 static struct rgba
 parse_color(const char *s)
@@ -554,6 +556,57 @@ scene_ref(const struct layout *l, const cJSON *node, const char *what,
     return -1;
 }
 
+/* cluster.ranks: each a block of displays (whole displays with the
+ * mullions between them) or a canvas region, inside the canvas. */
+static void
+build_cluster(struct layout *l, const cJSON *cl, struct diag_list *diags)
+{
+    const cJSON *ranks = cl ? get(cl, "ranks") : NULL;
+    int n = ranks ? cJSON_GetArraySize(ranks) : 0;
+    if (n <= 0) {
+        return;
+    }
+    const struct layout_wall *w = &l->wall;
+    l->cluster = xcalloc((size_t)n, sizeof(*l->cluster));
+    const cJSON *r;
+    cJSON_ArrayForEach(r, ranks) {
+        const cJSON *d = get(r, "displays"), *g = get(r, "region");
+        int v[4] = {0};
+        const cJSON *which = d ? d : g;
+        if ((d != NULL) == (g != NULL)) {
+            diag_add(diags, DIAG_ERROR, jsonc_pos(l->doc, r), "a cluster "
+                     "rank needs \"displays\" or \"region\" (one of them)");
+            continue;
+        }
+        for (int k = 0; k < 4; k++) {
+            v[k] = (int)cJSON_GetArrayItem(which, k)->valuedouble;
+        }
+        struct rect rc;
+        if (d) {
+            if (v[0] + v[2] > w->columns || v[1] + v[3] > w->rows) {
+                diag_add(diags, DIAG_ERROR, jsonc_pos(l->doc, d), "displays "
+                         "[%d, %d, %d, %d] go past the %d x %d wall", v[0],
+                         v[1], v[2], v[3], w->columns, w->rows);
+                continue;
+            }
+            int sx = w->width + w->mullion_x, sy = w->height + w->mullion_y;
+            rc = (struct rect){v[0] * sx, v[1] * sy,
+                               v[2] * sx - w->mullion_x,
+                               v[3] * sy - w->mullion_y};
+        } else {
+            rc = (struct rect){v[0], v[1], v[2], v[3]};
+            if (rc.w <= 0 || rc.h <= 0 || rc.x + rc.w > w->canvas_w ||
+                rc.y + rc.h > w->canvas_h) {
+                diag_add(diags, DIAG_ERROR, jsonc_pos(l->doc, g), "region "
+                         "[%d, %d, %d, %d] is not inside the %d x %d canvas",
+                         v[0], v[1], v[2], v[3], w->canvas_w, w->canvas_h);
+                continue;
+            }
+        }
+        l->cluster[l->ncluster++] = rc;
+    }
+}
+
 /* "HH:MM" -> minute of the day, or -1. */
 static int
 parse_hhmm(const char *s)
@@ -623,6 +676,7 @@ build_scene_changes(struct layout *l, const cJSON *root,
         }
     }
     l->errors_on_wall = get_bool(root, "errors_on_wall", false);
+    build_cluster(l, get(root, "cluster"), diags);
 }
 
 struct layout *
@@ -672,6 +726,7 @@ layout_destroy(struct layout *l)
     free(l->sources);
     free(l->rotation);
     free(l->schedule);
+    free(l->cluster);
     jsonc_destroy(l->doc);
     free(l->dir);
     free(l->path);

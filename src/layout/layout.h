@@ -132,6 +132,8 @@ struct layout {
     struct layout_schedule_item *schedule;
     size_t nschedule;
     bool errors_on_wall;
+    struct rect *cluster; /* canvas region of render rank i+1; NULL: none */
+    size_t ncluster;
     struct jsonc_doc *doc;
 };
 

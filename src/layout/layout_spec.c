@@ -452,6 +452,23 @@ static const struct spec_field transition_fields[] = {
     END,
 };
 
+static const struct spec_field cluster_rank_fields[] = {
+    {"displays", {.kind = SPEC_CELL}, false, "[column, row, columns, rows] "
+     "of displays this rank drives"},
+    {"region", {.kind = SPEC_CELL}, false, "[x, y, width, height] in canvas "
+     "pixels (instead of displays)"},
+    END,
+};
+
+static const struct spec_field cluster_fields[] = {
+    {"ranks", {.kind = SPEC_ARRAY, .min = 1, .max = 1024,
+               .items = &(const struct spec){.kind = SPEC_OBJECT,
+                                             .fields = cluster_rank_fields}},
+     true, "the render ranks 1, 2, ... in order: what each draws (rank 0 "
+     "is the master)"},
+    END,
+};
+
 static const struct spec_field root_fields[] = {
     {"opswall", INT(1, 1), true, "format version: 1"},
     {"title", STR, false, "the wall's name"},
@@ -483,6 +500,9 @@ static const struct spec_field root_fields[] = {
                       .kind = SPEC_OBJECT, .fields = schedule_fields}},
      false, "scenes switched to at a time of day (e.g. the morning "
      "briefing at 07:30)"},
+    {"cluster", {.kind = SPEC_OBJECT, .fields = cluster_fields}, false,
+     "several machines: the part of the canvas each MPI rank draws "
+     "(opswall run --cluster under mpirun)"},
     {"errors_on_wall", BOOL, false, "show a failed reload's first error in "
      "a small banner on the wall (default false: log and control API only)"},
     END,

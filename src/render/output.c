@@ -158,33 +158,40 @@ output_has_vsync(const struct output *out)
 }
 
 void
-output_present(struct output *out, const struct wall *wall,
-               const struct layout *layout, double scale)
+output_blit(struct output *out, const struct wall *wall,
+            const struct layout *layout, double scale)
 {
     int ww, wh;
     SDL_GL_GetDrawableSize(out->window, &ww, &wh);
     const struct layout_wall *lw = &layout->wall;
-    /* The window shows the displays edge to edge; fit it if its size
-     * differs from the wall's (a preview window, a smaller screen). */
-    double out_w = lw->columns * lw->width * scale;
-    double out_h = lw->rows * lw->height * scale;
+    /* The displays this wall's region covers (all of them for a whole
+     * wall; a block of them for one machine of a cluster). */
+    struct rect reg = wall_region(wall);
+    int sx_step = lw->width + lw->mullion_x, sy_step = lw->height + lw->mullion_y;
+    int c0 = reg.x / sx_step, r0 = reg.y / sy_step;
+    int c1 = (reg.x + reg.w - 1) / sx_step, r1 = (reg.y + reg.h - 1) / sy_step;
+    c1 = c1 >= lw->columns ? lw->columns - 1 : c1;
+    r1 = r1 >= lw->rows ? lw->rows - 1 : r1;
+    /* The window shows those displays edge to edge; fit it if its size
+     * differs (a preview window, a smaller screen). */
+    double out_w = (c1 - c0 + 1) * lw->width * scale;
+    double out_h = (r1 - r0 + 1) * lw->height * scale;
     double fit = (double)ww / out_w < (double)wh / out_h ? (double)ww / out_w
                                                          : (double)wh / out_h;
     int fb_h = wall_height(wall);
-    struct rect reg = wall_region(wall);
     glBindFramebuffer(GL_READ_FRAMEBUFFER, wall_framebuffer(wall));
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
     glViewport(0, 0, ww, wh);
     glClearColor(0, 0, 0, 1);
     glClear(GL_COLOR_BUFFER_BIT);
-    for (int r = 0; r < lw->rows; r++) {
-        for (int c = 0; c < lw->columns; c++) {
+    for (int r = r0; r <= r1; r++) {
+        for (int c = c0; c <= c1; c++) {
             /* Source: the display's canvas pixels, relative to the region. */
-            double sx = (c * (lw->width + lw->mullion_x) - reg.x) * scale;
-            double sy = (r * (lw->height + lw->mullion_y) - reg.y) * scale;
+            double sx = (c * sx_step - reg.x) * scale;
+            double sy = (r * sy_step - reg.y) * scale;
             double sw = lw->width * scale, sh = lw->height * scale;
-            double dx = c * lw->width * scale * fit;
-            double dy = r * lw->height * scale * fit;
+            double dx = (c - c0) * lw->width * scale * fit;
+            double dy = (r - r0) * lw->height * scale * fit;
             double dw = sw * fit, dh = sh * fit;
             int isx0 = (int)(sx + 0.5), isx1 = (int)(sx + sw + 0.5);
             int isy0 = (int)(sy + 0.5), isy1 = (int)(sy + sh + 0.5);
@@ -196,5 +203,18 @@ output_present(struct output *out, const struct wall *wall,
         }
     }
     gl_check("present");
+}
+
+void
+output_swap(struct output *out)
+{
     SDL_GL_SwapWindow(out->window);
+}
+
+void
+output_present(struct output *out, const struct wall *wall,
+               const struct layout *layout, double scale)
+{
+    output_blit(out, wall, layout, scale);
+    output_swap(out);
 }

@@ -27,8 +27,12 @@ struct output *output_create(enum output_mode mode, int display, int w, int h,
                              const char *title);
 void output_destroy(struct output *out);
 
-/* Copies the wall's framebuffer to the window, display by display, and
- * swaps.  scale is the wall's scale. */
+/* The wall's displays (those its region covers) into the window, then the
+ * swap; output_present does both.  A cluster rank blits, waits for every
+ * rank, then swaps.  scale is the wall's scale. */
+void output_blit(struct output *out, const struct wall *wall,
+                 const struct layout *layout, double scale);
+void output_swap(struct output *out);
 void output_present(struct output *out, const struct wall *wall,
                     const struct layout *layout, double scale);
 

@@ -83,6 +83,7 @@ struct wall {
      * shown picture is `out` = crossfade(from, fb). */
     int trans_ms;
     bool in_trans, shows_from;
+    bool no_staging; /* cluster ranks: change at once, in step */
     int64_t trans_start;
     GLuint from_fbo, from_tex, out_fbo, out_tex, xprog;
     GLint xu_target, xu_from, xu_to, xu_t;
@@ -484,6 +485,12 @@ transition_ready(struct wall *w)
                                GL_TEXTURE_2D, *tex[i], 0);
     }
     return gl_check("transition buffers");
+}
+
+void
+wall_set_staging(struct wall *w, bool on)
+{
+    w->no_staging = !on;
 }
 
 void
@@ -914,6 +921,11 @@ wall_update(struct wall *w, const struct frame_state *fs)
                   !same_str(w->want_focus, w->focus);
     if (!w->built || (change && (w->trans_ms <= 0 || w->env.still))) {
         build_widgets(w); /* first frame, a still, or a cut */
+    } else if (change && w->no_staging) {
+        /* Every rank of a cluster changes at the same epoch: the
+         * crossfade starts now, from what is shown. */
+        transition_begin(w, fs->now_ms);
+        build_widgets(w);
     } else if (change) {
         stage_step(w, fs);
     } else if (w->staging) {

@@ -65,6 +65,11 @@ const char *wall_focus(const struct wall *wall); /* NULL: none */
  * new one; while it runs every update draws and wall_next_deadline is
  * now. */
 void wall_set_transition(struct wall *wall, int ms);
+/* Staging (on by default) spreads a change's painting over frames, so
+ * when it completes depends on this machine's speed.  Cluster ranks turn
+ * it off: a change then happens at the update that sees it, on every
+ * rank at the same epoch, and the crossfade runs on the epoch's clock. */
+void wall_set_staging(struct wall *wall, bool on);
 /* For a wall made to replace another (a reload): makes and paints part of
  * its widgets within a frame's budget, drawing nothing; true when all are
  * painted.  Until then the caller keeps showing the old wall. */

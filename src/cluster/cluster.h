@@ -1,0 +1,53 @@
+/*
+ * cluster: one wall over several MPI ranks (Open MPI), from the main
+ * thread only (MPI_THREAD_FUNNELED).
+ *
+ * Rank 0, the master, runs everything a single wall runs (feeds, control
+ * API, scenes, clock) and sends one epoch per frame (cluster/epoch.h);
+ * ranks 1.. render their region of the canvas from it.  After its frame
+ * every rank reports its work time in one collective, which is also the
+ * swap lock: no rank swaps before all have finished.  Waiting ranks poll
+ * with short sleeps instead of MPI's busy wait, so an idle wall idles.
+ *
+ * A rank that dies ends the job (MPI's default error handler: mpirun
+ * stops every rank); the supervisor (the systemd unit) starts it again.
+ */
+#ifndef OPSWALL_CLUSTER_H
+#define OPSWALL_CLUSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cluster;
+
+/* MPI_Init_thread; NULL (reason logged) when MPI cannot start. */
+struct cluster *cluster_init(int *argc, char ***argv);
+/* MPI_Finalize. */
+void cluster_finish(struct cluster *c);
+int cluster_rank(const struct cluster *c);
+int cluster_size(const struct cluster *c);
+
+/* Master: sends an epoch to every rank. */
+void cluster_send(struct cluster *c, const char *buf, size_t len);
+/* Render ranks: the next epoch (caller frees). */
+char *cluster_receive(struct cluster *c, size_t *len);
+
+/* Every rank, after its frame's work (seconds): waits for all ranks.  On
+ * the master the per-rank figures accumulate (see cluster_stats). */
+void cluster_frame_done(struct cluster *c, double work_s);
+
+struct cluster_stats {
+    uint64_t frames;
+    uint64_t epoch_bytes;       /* sent by the master, in all */
+    double *wait_s;             /* per rank: time waiting for the slowest */
+    uint64_t *missed;           /* per rank: frames over a 60 Hz refresh */
+};
+const struct cluster_stats *cluster_stats(const struct cluster *c);
+
+/* Gathers each render rank's image (rows of w * 4 bytes) on the master:
+ * out[i] for rank i (NULL for the master), freed by the caller. */
+void cluster_gather_images(struct cluster *c, const unsigned char *mine,
+                           size_t len, unsigned char **out, size_t *lens);
+
+#endif
