@@ -1049,7 +1049,9 @@ serve_requests(struct app *a, int64_t now_ms)
                 .snapshots = source_set_snapshots(a->sources),
                 .now_ms = now_ms, .wall = shown_wall(a),
                 .scene = a->layout->scenes[a->scene].id,
-                .frozen = a->frozen != NULL, .control = &cc};
+                .frozen = a->frozen != NULL, .control = &cc,
+                .cluster = a->cluster ? cluster_stats(a->cluster) : NULL,
+                .cluster_ranks = a->cluster ? cluster_size(a->cluster) : 0};
             body = metrics_render(&v);
             control_server_answer(a->ctl, r, 200, "text/plain; "
                                   "version=0.0.4; charset=utf-8", body,

@@ -1,7 +1,7 @@
 /*
  * cluster: MPI collectives with polite waiting.  Every collective is
  * non-blocking (MPI_Ibcast, MPI_Iallgather, ...) followed by a loop of
- * MPI_Test and a 200 µs sleep: Open MPI's blocking collectives spin a
+ * MPI_Test and short sleeps: Open MPI's blocking collectives spin a
  * core at 100 % for as long as they wait, and a render rank waits for the
  * master most of the time.
  */
@@ -23,17 +23,22 @@ struct cluster {
     double *work; /* per rank, this frame */
 };
 
+/* Sleeps grow from 20 µs to 1 ms: a frame's collectives finish within
+ * microseconds of each other, an idle wall's rank wakes 1000 times a
+ * second at most. */
 static void
 wait_req(MPI_Request *req)
 {
     int done = 0;
+    long ns = 20000;
     for (;;) {
         MPI_Test(req, &done, MPI_STATUS_IGNORE);
         if (done) {
             return;
         }
-        struct timespec ts = {0, 200000};
+        struct timespec ts = {0, ns};
         nanosleep(&ts, NULL);
+        ns = ns < 1000000 ? ns * 2 : 1000000;
     }
 }
 

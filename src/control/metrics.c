@@ -228,5 +228,28 @@ metrics_render(const struct metrics_view *v)
         put(&o, "opswall_control_requests_total{outcome=\"all\"} %lu\n",
             c->requests);
     }
+    if (v->cluster) {
+        const struct cluster_stats *c = v->cluster;
+        head(&o, "opswall_cluster_frames_total", "counter", "frames drawn "
+             "in step by every rank");
+        put(&o, "opswall_cluster_frames_total %llu\n",
+            (unsigned long long)c->frames);
+        head(&o, "opswall_cluster_epoch_bytes_total", "counter", "bytes of "
+             "epochs sent to the render ranks");
+        put(&o, "opswall_cluster_epoch_bytes_total %llu\n",
+            (unsigned long long)c->epoch_bytes);
+        head(&o, "opswall_cluster_barrier_wait_seconds_total", "counter",
+             "per rank: time its finished frame waited for the slowest rank");
+        for (int i = 0; i < v->cluster_ranks; i++) {
+            put(&o, "opswall_cluster_barrier_wait_seconds_total{rank=\"%d\"} "
+                "%.6f\n", i, c->wait_s[i]);
+        }
+        head(&o, "opswall_cluster_missed_frames_total", "counter", "per "
+             "rank: frames whose work exceeded one 60 Hz refresh");
+        for (int i = 0; i < v->cluster_ranks; i++) {
+            put(&o, "opswall_cluster_missed_frames_total{rank=\"%d\"} %llu\n",
+                i, (unsigned long long)c->missed[i]);
+        }
+    }
     return o.buf;
 }

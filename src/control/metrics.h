@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cluster/cluster.h"
 #include "control/control_server.h"
 #include "feeds/snapshot.h"
 #include "layout/layout.h"
@@ -41,6 +42,8 @@ struct metrics_view {
     const char *scene;
     int frozen;
     const struct control_counts *control; /* NULL without the API */
+    const struct cluster_stats *cluster;  /* NULL when not a cluster */
+    int cluster_ranks;                    /* MPI ranks, the master too */
 };
 
 /* The whole exposition; caller frees. */
