@@ -573,7 +573,10 @@ send_epoch(struct app *a, const struct frame_state *fs, bool quit)
     size_t len = 0;
     char *buf = epoch_write(a->epochs, &e, fs ? fs->snapshots : NULL,
                             fs ? fs->nsnapshots : 0, &len);
-    cluster_send(a->cluster, buf, len);
+    enum cluster_epoch_kind kind =
+        e.layout_text ? EPOCH_LAYOUT
+        : epoch_writer_last_count(a->epochs) ? EPOCH_DATA : EPOCH_PLAIN;
+    cluster_send(a->cluster, buf, len, kind);
     free(buf);
     if (e.layout_text) {
         free(a->layout_text);
@@ -1163,6 +1166,11 @@ cmd_run(int argc, char **argv)
             cluster_finish(a.cluster);
             return rc;
         }
+    }
+    if (a.cluster) {
+        /* The master's own wall is a preview (the console, frame.png,
+         * metrics); the ranks draw the wall at --scale. */
+        a.opt.scale = a.opt.scale < 0.25 ? a.opt.scale : 0.25;
     }
     struct service svc;
     service_init(&svc);

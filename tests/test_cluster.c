@@ -257,6 +257,15 @@ main(int argc, char **argv)
           rc);
     CHECK(log_has("run.log", "rank 4: region 966,546 960x540"), "rank 4 "
           "drew the bottom-right display");
+    char *py = xasprintf(
+        "/usr/bin/python3 -c 'import sys\n"
+        "from prometheus_client.parser import text_string_to_metric_families "
+        "as p\n"
+        "n = {f.name for f in p(open(sys.argv[1]).read())}\n"
+        "sys.exit(0 if \"opswall_cluster_barrier_wait_seconds\" in n else 1)'"
+        " %s/metrics.txt", dir);
+    CHECK(system(py) == 0, "the cluster's metrics parse");
+    free(py);
     CHECK(log_has("metrics.txt", "opswall_cluster_frames_total") &&
           log_has("metrics.txt", "opswall_cluster_barrier_wait_seconds_total"
                   "{rank=\"4\"}"), "metrics count the ranks' frames");

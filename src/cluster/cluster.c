@@ -92,7 +92,8 @@ cluster_size(const struct cluster *c)
 }
 
 void
-cluster_send(struct cluster *c, const char *buf, size_t len)
+cluster_send(struct cluster *c, const char *buf, size_t len,
+             enum cluster_epoch_kind kind)
 {
     unsigned long long n = len;
     MPI_Request req;
@@ -100,7 +101,15 @@ cluster_send(struct cluster *c, const char *buf, size_t len)
     wait_req(&req);
     MPI_Ibcast((void *)buf, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
     wait_req(&req);
+    c->stats.epochs++;
     c->stats.epoch_bytes += len;
+    if (kind == EPOCH_DATA) {
+        c->stats.data_epochs++;
+        c->stats.data_bytes += len;
+    } else if (kind == EPOCH_LAYOUT) {
+        c->stats.layout_epochs++;
+        c->stats.layout_bytes += len;
+    }
 }
 
 char *

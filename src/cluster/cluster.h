@@ -28,8 +28,10 @@ void cluster_finish(struct cluster *c);
 int cluster_rank(const struct cluster *c);
 int cluster_size(const struct cluster *c);
 
-/* Master: sends an epoch to every rank. */
-void cluster_send(struct cluster *c, const char *buf, size_t len);
+/* Master: sends an epoch to every rank; what it carried, for the stats. */
+enum cluster_epoch_kind { EPOCH_PLAIN, EPOCH_DATA, EPOCH_LAYOUT };
+void cluster_send(struct cluster *c, const char *buf, size_t len,
+                  enum cluster_epoch_kind kind);
 /* Render ranks: the next epoch (caller frees). */
 char *cluster_receive(struct cluster *c, size_t *len);
 
@@ -39,7 +41,9 @@ void cluster_frame_done(struct cluster *c, double work_s);
 
 struct cluster_stats {
     uint64_t frames;
-    uint64_t epoch_bytes;       /* sent by the master, in all */
+    uint64_t epochs, epoch_bytes;     /* sent by the master, in all */
+    uint64_t data_epochs, data_bytes; /* those that carried new data */
+    uint64_t layout_epochs, layout_bytes; /* those that carried a layout */
     double *wait_s;             /* per rank: time waiting for the slowest */
     uint64_t *missed;           /* per rank: frames over a 60 Hz refresh */
 };

@@ -15,7 +15,14 @@
 struct epoch_writer {
     struct snapshot **sent; /* per source: the last one sent (a ref) */
     size_t n;
+    size_t last_count;
 };
+
+size_t
+epoch_writer_last_count(const struct epoch_writer *w)
+{
+    return w->last_count;
+}
 
 struct epoch_writer *
 epoch_writer_create(void)
@@ -152,6 +159,7 @@ epoch_write(struct epoch_writer *w, const struct epoch *e,
     for (int k = 0; k < 4; k++) {
         b.p[count_at + (size_t)k] = (char)(count >> (8 * k));
     }
+    w->last_count = count;
     *len = b.len;
     return b.p;
 }

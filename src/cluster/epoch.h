@@ -64,6 +64,9 @@ char *epoch_write(struct epoch_writer *w, const struct epoch *e,
                   struct snapshot *const *snaps, size_t nsnaps,
                   size_t *len);
 
+/* How many snapshots the last epoch_write carried. */
+size_t epoch_writer_last_count(const struct epoch_writer *w);
+
 /* Parses; false with the reason in err.  out is always safe to free. */
 bool epoch_read(const char *buf, size_t len, struct epoch *out, char *err,
                 size_t errlen);

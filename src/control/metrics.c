@@ -234,10 +234,21 @@ metrics_render(const struct metrics_view *v)
              "in step by every rank");
         put(&o, "opswall_cluster_frames_total %llu\n",
             (unsigned long long)c->frames);
+        static const char *const kinds[] = {"all", "data", "layout"};
+        uint64_t n[] = {c->epochs, c->data_epochs, c->layout_epochs};
+        uint64_t bytes[] = {c->epoch_bytes, c->data_bytes, c->layout_bytes};
+        head(&o, "opswall_cluster_epochs_total", "counter", "epochs sent "
+             "to the render ranks, by what they carried");
+        for (int k = 0; k < 3; k++) {
+            put(&o, "opswall_cluster_epochs_total{carried=\"%s\"} %llu\n",
+                kinds[k], (unsigned long long)n[k]);
+        }
         head(&o, "opswall_cluster_epoch_bytes_total", "counter", "bytes of "
-             "epochs sent to the render ranks");
-        put(&o, "opswall_cluster_epoch_bytes_total %llu\n",
-            (unsigned long long)c->epoch_bytes);
+             "those epochs");
+        for (int k = 0; k < 3; k++) {
+            put(&o, "opswall_cluster_epoch_bytes_total{carried=\"%s\"} "
+                "%llu\n", kinds[k], (unsigned long long)bytes[k]);
+        }
         head(&o, "opswall_cluster_barrier_wait_seconds_total", "counter",
              "per rank: time its finished frame waited for the slowest rank");
         for (int i = 0; i < v->cluster_ranks; i++) {
