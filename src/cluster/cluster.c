@@ -67,6 +67,13 @@ cluster_init(int *argc, char ***argv)
 }
 
 void
+cluster_abort(struct cluster *c, int code)
+{
+    (void)c;
+    MPI_Abort(MPI_COMM_WORLD, code);
+}
+
+void
 cluster_finish(struct cluster *c)
 {
     if (!c) {

@@ -23,6 +23,9 @@ struct cluster;
 
 /* MPI_Init_thread; NULL (reason logged) when MPI cannot start. */
 struct cluster *cluster_init(int *argc, char ***argv);
+/* Ends the whole job at once (MPI_Abort): for a rank that can no longer
+ * keep in step, so that nothing waits for it forever. */
+void cluster_abort(struct cluster *c, int code);
 /* MPI_Finalize. */
 void cluster_finish(struct cluster *c);
 int cluster_rank(const struct cluster *c);

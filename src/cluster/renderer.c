@@ -125,12 +125,12 @@ renderer_run(struct cluster *c, const struct renderer_opts *o)
         bool ok = epoch_read(buf, len, &e, err, sizeof(err));
         free(buf);
         if (!ok) {
-            /* Our own master sent it: a bug, not an input; stop the job
-             * rather than show a wall out of step. */
-            LOG_ERR("rank %d: bad epoch: %s", cluster_rank(c), err);
-            epoch_free(&e);
-            rc = 1;
-            break;
+            /* Our own master sent it: a bug, not an input.  End the whole
+             * job (the supervisor starts it again) rather than show a
+             * wall out of step or leave the others waiting. */
+            LOG_ERR("rank %d: bad epoch: %s; ending the job",
+                    cluster_rank(c), err);
+            cluster_abort(c, 1);
         }
         if (e.quit) {
             epoch_free(&e);
