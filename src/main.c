@@ -354,16 +354,41 @@ write_png(struct wall *wall, const char *path)
     return true;
 }
 
+/* An SDL user event that another thread posts at most once until the
+ * main loop has taken it (the flag coalesces a burst of wake-ups). */
+struct waker {
+    Uint32 event;
+    _Atomic bool woken;
+};
+
+/* Any thread: never blocks. */
+static void
+waker_post(void *ctx)
+{
+    struct waker *k = ctx;
+    if (!atomic_exchange(&k->woken, true)) {
+        SDL_Event ev = {.type = k->event};
+        SDL_PushEvent(&ev);
+    }
+}
+
+/* Main thread: cleared before the work it announces is done, so work
+ * arriving meanwhile posts again. */
+static void
+waker_taken(struct waker *k)
+{
+    atomic_store(&k->woken, false);
+}
+
 struct app {
     struct options opt;
     char *data_dir;
     struct layout *layout;
     struct source_set *sources;
     struct feed_engine *feeds;
-    Uint32 feed_event;       /* SDL user event: "snapshots are waiting" */
-    _Atomic bool feed_woken; /* coalesces wake-ups into one event */
-    Uint32 video_event;      /* SDL user event: "a new video picture" */
-    _Atomic bool video_woken;
+    /* Other threads wake the loop with one SDL user event per burst. */
+    struct waker feed;  /* "snapshots are waiting" */
+    struct waker video; /* "a new video picture" */
     int64_t clock_offset_ms; /* --at minus the real clock */
     struct text_cache *text;
     struct output *out;
@@ -372,8 +397,7 @@ struct app {
     struct director *director;
     struct source_set *frozen;  /* the data shown while frozen, or NULL */
     struct control_server *ctl;
-    Uint32 ctl_event;           /* SDL user event: "requests are queued" */
-    _Atomic bool ctl_woken;
+    struct waker requests;      /* "requests are queued" */
     struct layout_watch *watch;
     Uint32 watch_event;         /* SDL user event: "the layout changed" */
     char *reload_error;         /* the last failed reload's first error */
@@ -413,39 +437,6 @@ shown_wall(const struct app *a)
     return a->old.wall ? a->old.wall : a->wall;
 }
 
-/* Feed thread: post one event per burst of publications; never blocks. */
-static void
-feed_wake(void *ctx)
-{
-    struct app *a = ctx;
-    if (!atomic_exchange(&a->feed_woken, true)) {
-        SDL_Event ev = {.type = a->feed_event};
-        SDL_PushEvent(&ev);
-    }
-}
-
-/* Decoder threads: one event until the render loop has taken it. */
-static void
-video_wake(void *ctx)
-{
-    struct app *a = ctx;
-    if (!atomic_exchange(&a->video_woken, true)) {
-        SDL_Event ev = {.type = a->video_event};
-        SDL_PushEvent(&ev);
-    }
-}
-
-/* Control threads: requests are queued. */
-static void
-ctl_wake(void *ctx)
-{
-    struct app *a = ctx;
-    if (!atomic_exchange(&a->ctl_woken, true)) {
-        SDL_Event ev = {.type = a->ctl_event};
-        SDL_PushEvent(&ev);
-    }
-}
-
 /* Watcher thread: the layout file changed. */
 static void
 watch_wake(void *ctx)
@@ -458,7 +449,7 @@ watch_wake(void *ctx)
 static void
 app_collect_feeds(struct app *a)
 {
-    atomic_store(&a->feed_woken, false);
+    waker_taken(&a->feed);
     if (a->feeds) {
         feed_engine_collect(a->feeds, a->sources);
     }
@@ -521,14 +512,14 @@ app_init(struct app *a, enum output_mode mode, int64_t now_ms)
         return false;
     }
     wall_set_scene(a->wall, a->scene);
-    a->video_event = SDL_RegisterEvents(1);
-    wall_set_wake(a->wall, video_wake, a);
+    a->video.event = SDL_RegisterEvents(1);
+    wall_set_wake(a->wall, waker_post, &a->video);
     a->sources = source_set_create(a->layout);
     source_set_load_files(a->sources, now_ms);
-    a->feed_event = SDL_RegisterEvents(1);
+    a->feed.event = SDL_RegisterEvents(1);
     a->clock_offset_ms = now_ms - time_now_ms();
-    a->feeds = feed_engine_create(a->layout, a->clock_offset_ms, feed_wake,
-                                  a);
+    a->feeds = feed_engine_create(a->layout, a->clock_offset_ms, waker_post,
+                                  &a->feed);
     a->director = director_create(a->layout, a->scene, a->opt.scene != NULL,
                                   now_ms);
     a->scene = director_scene(a->director);
@@ -766,7 +757,7 @@ reload(struct app *a, int64_t now_ms)
                                              : NULL);
         return false;
     }
-    wall_set_wake(nw, video_wake, a);
+    wall_set_wake(nw, waker_post, &a->video);
     struct source_set *ns = source_set_create(nl);
     source_set_carry(ns, a->sources);
     source_set_load_files(ns, now_ms);
@@ -800,7 +791,7 @@ reload(struct app *a, int64_t now_ms)
     a->scene = director_scene(a->director);
     wall_set_scene(a->wall, a->scene);
     wall_set_transition(a->wall, nl->transition_ms);
-    a->feeds = feed_engine_create(nl, a->clock_offset_ms, feed_wake, a);
+    a->feeds = feed_engine_create(nl, a->clock_offset_ms, waker_post, &a->feed);
     free(a->reload_error);
     a->reload_error = NULL;
     director_set_banner(a->director, NULL);
@@ -1033,7 +1024,7 @@ answer_json(struct app *a, struct control_request *r, int status,
 static void
 serve_requests(struct app *a, int64_t now_ms)
 {
-    atomic_store(&a->ctl_woken, false);
+    waker_taken(&a->requests);
     struct control_request *r;
     while (a->ctl && (r = control_server_next(a->ctl))) {
         const struct control_cmd *c = &r->cmd;
@@ -1131,11 +1122,11 @@ app_start_control(struct app *a)
         LOG_WARN("no operator console page at %s", page_path);
     }
     free(page_path);
-    a->ctl_event = SDL_RegisterEvents(1);
+    a->requests.event = SDL_RegisterEvents(1);
     struct control_opts co = {.address = addr, .port = (int)port,
                               .token = token, .console = page,
-                              .answer_ms = 3000, .wake = ctl_wake,
-                              .wake_arg = a};
+                              .answer_ms = 3000, .wake = waker_post,
+                              .wake_arg = &a->requests};
     a->ctl = control_server_start(&co);
     free(token);
     free(page);
@@ -1268,16 +1259,16 @@ cmd_run(int argc, char **argv)
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, (int)wait)) {
             do {
-                if (ev.type == a.feed_event) {
+                if (ev.type == a.feed.event) {
                     app_collect_feeds(&a);
-                } else if (a.ctl && ev.type == a.ctl_event) {
+                } else if (a.ctl && ev.type == a.requests.event) {
                     serve_requests(&a, now);
                 } else if (ev.type == a.watch_event) {
                     reload(&a, now);
-                } else if (ev.type == a.video_event) {
+                } else if (ev.type == a.video.event) {
                     /* Cleared before the update that takes the picture,
                      * so a picture arriving meanwhile wakes us again. */
-                    atomic_store(&a.video_woken, false);
+                    waker_taken(&a.video);
                 } else if (ev.type == SDL_QUIT) {
                     running = false;
                 } else if (ev.type == SDL_KEYDOWN) {

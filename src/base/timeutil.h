@@ -24,6 +24,8 @@ struct civil_time {
 int64_t time_now_ms(void);
 /* Monotonic milliseconds, for deadlines and durations. */
 int64_t time_mono_ms(void);
+/* Monotonic seconds with nanosecond resolution, for measuring work. */
+double time_mono_s(void);
 
 /* Converts epoch milliseconds to civil time at utc_offset_min minutes. */
 void time_to_civil(int64_t ms, int utc_offset_min, struct civil_time *out);

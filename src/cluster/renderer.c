@@ -12,6 +12,7 @@
 #include <SDL2/SDL.h>
 
 #include "base/log.h"
+#include "base/timeutil.h"
 #include "base/xalloc.h"
 #include "cluster/epoch.h"
 #include "feeds/source_set.h"
@@ -26,14 +27,6 @@ struct rank {
     struct wall *wall;
     struct source_set *set;
 };
-
-static double
-mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* A layout from the master: this rank's region, a new wall and data.
  * false (logged) when it cannot be shown; the old one stays. */
@@ -139,7 +132,7 @@ renderer_run(struct cluster *c, const struct renderer_opts *o)
         if (e.layout_text && !take_layout(&r, &e)) {
             rc = r.wall ? rc : 1;
         }
-        double t0 = mono_s();
+        double t0 = time_mono_s();
         bool drew = false;
         if (r.wall && epoch_apply(&e, r.set, err, sizeof(err))) {
             wall_set_scene(r.wall, e.scene);
@@ -161,7 +154,7 @@ renderer_run(struct cluster *c, const struct renderer_opts *o)
             send_image(&r);
             break;
         }
-        cluster_frame_done(c, mono_s() - t0);
+        cluster_frame_done(c, time_mono_s() - t0);
         if (drew) {
             output_swap(r.out);
         }

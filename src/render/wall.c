@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/timeutil.h"
 #include "base/xalloc.h"
 #include "render/gl.h"
 #include "render/video_layer.h"
@@ -584,30 +585,22 @@ add_damage(struct wall *w, struct rect r)
     w->damage[w->ndamage++] = r;
 }
 
-static double
-mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void
 paint_widget(struct wall *w, struct wall_widget *ww,
              const struct frame_state *fs)
 {
-    double t0 = mono_s();
+    double t0 = time_mono_s();
     cairo_t *cr = cairo_create(ww->surface);
     cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
     cairo_paint(cr);
     cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
     ww->cls->paint(ww->self, cr, ww->rect.w, ww->rect.h, fs);
     cairo_destroy(cr);
-    double t1 = mono_s();
+    double t1 = time_mono_s();
     gl_texture_upload(ww->tex, ww->surface);
     /* The upload is queued, not finished: this is its CPU side (copy
      * into the driver), which is what delays the frame on this thread. */
-    ww->upload_s += mono_s() - t1;
+    ww->upload_s += time_mono_s() - t1;
     ww->paint_s += t1 - t0;
     ww->paints++;
     w->stats.paints++;
@@ -834,10 +827,10 @@ stage_paint(struct wall *w, const struct frame_state *fs)
     }
     /* Each widget is made and painted in turn, at least one per frame. */
     size_t count = set_count(w, w->stage_scene, w->stage_focus_lw);
-    double t0 = mono_s();
+    double t0 = time_mono_s();
     bool first = true;
     while (w->stage_next < count &&
-           (first || mono_s() - t0 < STAGE_BUDGET_S)) {
+           (first || time_mono_s() - t0 < STAGE_BUDGET_S)) {
         const struct widget_class *cls;
         const struct layout_widget *lw = set_entry(
             w, w->stage_scene, w->stage_focus_lw, w->stage_next++, &cls);

@@ -165,6 +165,9 @@ void widget_set_color(cairo_t *cr, const struct widget_env *env,
                       enum color_role c, double alpha);
 const struct rgba *widget_color(const struct widget_env *env,
                                 enum color_role c);
+/* A closed rounded-rectangle path (corner radius r). */
+void widget_rounded_rect(cairo_t *cr, double x, double y, double w, double h,
+                         double r);
 /* Panel background with border; returns the inner padding in px. */
 int widget_panel(cairo_t *cr, const struct widget_env *env, int w, int h);
 /* Draws text in a colour role; returns its width. */

@@ -242,18 +242,24 @@ widget_set_color(cairo_t *cr, const struct widget_env *env, enum color_role c,
     cairo_set_source_rgba(cr, k->r, k->g, k->b, k->a * alpha);
 }
 
+void
+widget_rounded_rect(cairo_t *cr, double x, double y, double w, double h,
+                    double r)
+{
+    cairo_new_path(cr);
+    cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
+    cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
+    cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
+    cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
+    cairo_close_path(cr);
+}
+
 int
 widget_panel(cairo_t *cr, const struct widget_env *env, int w, int h)
 {
     double s = env->scale;
     double r = 10 * s, lw = fmax(1.0, 2 * s);
-    double x = lw / 2, y = lw / 2, pw = w - lw, ph = h - lw;
-    cairo_new_path(cr);
-    cairo_arc(cr, x + pw - r, y + r, r, -M_PI / 2, 0);
-    cairo_arc(cr, x + pw - r, y + ph - r, r, 0, M_PI / 2);
-    cairo_arc(cr, x + r, y + ph - r, r, M_PI / 2, M_PI);
-    cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
-    cairo_close_path(cr);
+    widget_rounded_rect(cr, lw / 2, lw / 2, w - lw, h - lw, r);
     widget_set_color(cr, env, COLOR_PANEL, 1);
     cairo_fill_preserve(cr);
     widget_set_color(cr, env, COLOR_PANEL_BORDER, 1);

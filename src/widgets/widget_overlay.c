@@ -64,17 +64,6 @@ overlay_next_change(void *self, const struct frame_state *fs)
                : INT64_MAX;
 }
 
-static void
-rounded(cairo_t *cr, double x, double y, double w, double h, double r)
-{
-    cairo_new_path(cr);
-    cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
-    cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
-    cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
-    cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
-    cairo_close_path(cr);
-}
-
 /* One box of wrapped lines, centred; returns the y below it. */
 static double
 box(cairo_t *cr, const struct widget_env *env, const char *text, int w,
@@ -97,7 +86,7 @@ box(cairo_t *cr, const struct widget_env *env, const char *text, int w,
     }
     double bw = widest + 2.0 * pad, bh = n * line_h + 1.2 * pad;
     double bx = (w - bw) / 2;
-    rounded(cr, bx, y, bw, bh, 10 * s);
+    widget_rounded_rect(cr, bx, y, bw, bh, 10 * s);
     widget_set_color(cr, env, fill, 1);
     cairo_fill_preserve(cr);
     widget_set_color(cr, env, COLOR_PANEL_BORDER, 1);
