@@ -479,6 +479,40 @@ app_fini(struct app *a)
     SDL_Quit();
 }
 
+/* One window for the whole wall, or one per output of wall.outputs (the
+ * first made with the GL context, the others drawn by it in turn). */
+static bool
+app_open_outputs(struct app *a, enum output_mode mode)
+{
+    const struct layout *l = a->layout;
+    size_t n = l->noutputs ? l->noutputs : 1;
+    for (size_t i = 0; i < n; i++) {
+        struct rect part = l->noutputs ? l->outputs[i].region
+                                       : (struct rect){0, 0, l->wall.canvas_w,
+                                                       l->wall.canvas_h};
+        int display = l->noutputs ? l->outputs[i].display : a->opt.display;
+        int w, h;
+        output_window_size(l, part, a->opt.scale, &w, &h);
+        if (mode == OUTPUT_OFFSCREEN) {
+            w = w > 4096 ? 4096 : w; /* only a drawable is needed */
+            h = h > 4096 ? 4096 : h;
+        }
+        if (i == 0) {
+            a->out = output_create(mode, display, w, h, l->title);
+            if (!a->out) {
+                return false;
+            }
+            if (l->noutputs) {
+                output_set_shows(a->out, part);
+            }
+        } else if (!output_add_window(a->out, display, w, h, l->title,
+                                      part)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool
 app_init(struct app *a, enum output_mode mode, int64_t now_ms)
 {
@@ -488,16 +522,7 @@ app_init(struct app *a, enum output_mode mode, int64_t now_ms)
     if (!a->layout || !select_scene(a->layout, a->opt.scene, &a->scene)) {
         return false;
     }
-    const struct layout_wall *lw = &a->layout->wall;
-    int win_w = (int)lround(lw->columns * lw->width * a->opt.scale);
-    int win_h = (int)lround(lw->rows * lw->height * a->opt.scale);
-    if (mode == OUTPUT_OFFSCREEN) {
-        win_w = win_w > 4096 ? 4096 : win_w; /* only a drawable is needed */
-        win_h = win_h > 4096 ? 4096 : win_h;
-    }
-    a->out = output_create(mode, a->opt.display, win_w, win_h,
-                           a->layout->title);
-    if (!a->out) {
+    if (!app_open_outputs(a, mode)) {
         return false;
     }
     char *fonts = xasprintf("%s/assets/fonts", a->data_dir);
@@ -591,12 +616,27 @@ cluster_fits(struct app *a)
     return false;
 }
 
-static struct renderer_opts
-renderer_opts_of(const struct options *o, char *data_dir, bool still)
+/* --cluster: starts MPI; a render rank runs its whole life here.  -1 for
+ * the master (it goes on as the wall), else the process's exit status. */
+static int
+cluster_enter(struct app *a, int *argc, char ***argv, bool still)
 {
-    return (struct renderer_opts){.data_dir = data_dir, .mode = o->mode,
-                                  .display = o->display, .scale = o->scale,
-                                  .still = still};
+    a->cluster = cluster_init(argc, argv);
+    if (!a->cluster) {
+        return 1;
+    }
+    if (cluster_rank(a->cluster) == 0) {
+        return -1;
+    }
+    char *dd = find_data_dir();
+    struct renderer_opts ro = {.data_dir = dd,
+                               .mode = still ? OUTPUT_OFFSCREEN : a->opt.mode,
+                               .display = a->opt.display,
+                               .scale = a->opt.scale, .still = still};
+    int rc = renderer_run(a->cluster, &ro);
+    free(dd);
+    cluster_finish(a->cluster);
+    return rc;
 }
 
 /* render --cluster on rank 0: the ranks' images stitched into one. */
@@ -674,21 +714,10 @@ cmd_render(int argc, char **argv)
     }
     int64_t now = a.opt.have_at ? a.opt.at_ms : time_now_ms();
     int rc = 1;
-    if (a.opt.cluster) {
-        a.cluster = cluster_init(&argc, &argv);
-        if (!a.cluster) {
-            return 1;
-        }
-        if (cluster_rank(a.cluster) > 0) {
-            char *dd = find_data_dir();
-            struct renderer_opts ro = renderer_opts_of(&a.opt, dd, true);
-            ro.mode = OUTPUT_OFFSCREEN;
-            rc = renderer_run(a.cluster, &ro);
-            free(dd);
-            cluster_finish(a.cluster);
-            return rc;
-        }
+    if (a.opt.cluster && (rc = cluster_enter(&a, &argc, &argv, true)) >= 0) {
+        return rc; /* a render rank's run, or MPI could not start */
     }
+    rc = 1;
     if (app_init(&a, OUTPUT_OFFSCREEN, now)) {
         /* Live sources get one chance to answer, bounded by their
          * timeouts; what did not answer is drawn as missing. */
@@ -1144,20 +1173,11 @@ cmd_run(int argc, char **argv)
     int64_t mono0 = time_mono_ms();
     int64_t t0 = a.opt.have_at ? a.opt.at_ms : time_now_ms();
     int rc = 1;
-    if (a.opt.cluster) {
-        a.cluster = cluster_init(&argc, &argv);
-        if (!a.cluster) {
-            return 1;
-        }
-        if (cluster_rank(a.cluster) > 0) {
-            char *dd = find_data_dir();
-            struct renderer_opts ro = renderer_opts_of(&a.opt, dd, false);
-            rc = renderer_run(a.cluster, &ro);
-            free(dd);
-            cluster_finish(a.cluster);
-            return rc;
-        }
+    if (a.opt.cluster &&
+        (rc = cluster_enter(&a, &argc, &argv, false)) >= 0) {
+        return rc; /* a render rank's run, or MPI could not start */
     }
+    rc = 1;
     if (a.cluster) {
         /* The master's own wall is a preview (the console, frame.png,
          * metrics); the ranks draw the wall at --scale. */

@@ -929,6 +929,51 @@ test_aids(void)
     layout_destroy(l);
 }
 
+/* One machine, several outputs: each window shows its block of
+ * displays, equal to that part of the wall's framebuffer. */
+static void
+test_outputs(struct output *out)
+{
+    struct layout *l = load("tests/layouts/good/two-outputs.json");
+    if (!l) {
+        return;
+    }
+    CHECK(l->noutputs == 2 && l->outputs[1].region.x == 966 &&
+          l->outputs[1].region.w == 960, "two outputs, the second at x 966");
+    for (size_t i = 0; i < l->noutputs; i++) {
+        int w, h;
+        output_window_size(l, l->outputs[i].region, 0.5, &w, &h);
+        CHECK(w == 480 && h == 270, "output %zu: 480 x 270 (%d x %d)", i, w,
+              h);
+        CHECK(output_add_window(out, l->outputs[i].display, w, h, "test",
+                                l->outputs[i].region), "window %zu", i);
+    }
+    struct wall *w = wall_create(l, tc, src_dir, 0.5, (struct rect){0});
+    struct source_set *set = source_set_create(l);
+    int64_t t = at("2026-11-22T09:15:00+07:00");
+    source_set_load_files(set, t);
+    struct frame_state fs = fs_of(set, t);
+    wall_update(w, &fs);
+    output_blit(out, w, l, 0.5);
+    cairo_surface_t *whole = wall_read(w);
+    for (int i = 0; i < 2; i++) {
+        /* Windows 1 and 2 (0 is the test's own). */
+        cairo_surface_t *win = output_read_window(out, i + 1);
+        CHECK(win && cairo_image_surface_get_width(win) == 480,
+              "window %d read", i + 1);
+        if (win) {
+            CHECK(equal_region(whole, win, i == 0 ? 0 : 483, 0),
+                  "output %d shows its display exactly", i);
+            cairo_surface_destroy(win);
+        }
+    }
+    cairo_surface_destroy(whole);
+    output_swap(out);
+    source_set_destroy(set);
+    wall_destroy(w);
+    layout_destroy(l);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -960,6 +1005,7 @@ main(int argc, char **argv)
         test_video_colours();
         test_conference();
         test_aids();
+        test_outputs(out); /* last: it adds windows to the output */
     }
     text_cache_destroy(tc);
     output_destroy(out);

@@ -51,15 +51,11 @@ take_layout(struct rank *r, const struct epoch *e)
     }
     struct rect region = l->cluster[me - 1];
     if (!r->out) {
-        const struct layout_wall *lw = &l->wall;
-        int sx = lw->width + lw->mullion_x, sy = lw->height + lw->mullion_y;
-        int cols = (region.x + region.w - 1) / sx - region.x / sx + 1;
-        int rows = (region.y + region.h - 1) / sy - region.y / sy + 1;
         char title[64];
         snprintf(title, sizeof(title), "opswall rank %d", me);
-        r->out = output_create(r->o->mode, r->o->display,
-                               (int)(cols * lw->width * r->o->scale),
-                               (int)(rows * lw->height * r->o->scale), title);
+        int ww, wh;
+        output_window_size(l, region, r->o->scale, &ww, &wh);
+        r->out = output_create(r->o->mode, r->o->display, ww, wh, title);
         char *fonts = xasprintf("%s/assets/fonts", r->o->data_dir);
         r->text = r->out ? text_cache_create(fonts) : NULL;
         free(fonts);

@@ -102,6 +102,8 @@ static void build_scene_changes(struct layout *l, const cJSON *root,
                                 struct diag_list *diags);
 static void build_cluster(struct layout *l, const cJSON *cl,
                           struct diag_list *diags);
+static void build_outputs(struct layout *l, const cJSON *outs,
+                          struct diag_list *diags);
 
 static struct rgba
 parse_color(const char *s)
@@ -487,6 +489,8 @@ build(struct layout *l, struct diag_list *diags)
         return false;
     }
 
+    build_outputs(l, get(wall, "outputs"), diags);
+
     const cJSON *grid = get(root, "grid");
     l->grid_columns = get_int(grid, "columns", 1);
     l->grid_rows = get_int(grid, "rows", 1);
@@ -556,6 +560,49 @@ scene_ref(const struct layout *l, const cJSON *node, const char *what,
     return -1;
 }
 
+/* [column, row, columns, rows] of displays: their canvas rectangle,
+ * with the mullions between them.  false (error added) past the wall. */
+static bool
+display_block(const struct layout *l, const cJSON *cell, struct rect *out,
+              struct diag_list *diags)
+{
+    const struct layout_wall *w = &l->wall;
+    int v[4];
+    for (int k = 0; k < 4; k++) {
+        v[k] = (int)cJSON_GetArrayItem(cell, k)->valuedouble;
+    }
+    if (v[2] < 1 || v[3] < 1 || v[0] + v[2] > w->columns ||
+        v[1] + v[3] > w->rows) {
+        diag_add(diags, DIAG_ERROR, jsonc_pos(l->doc, cell), "displays "
+                 "[%d, %d, %d, %d] are not a block of the %d x %d wall", v[0],
+                 v[1], v[2], v[3], w->columns, w->rows);
+        return false;
+    }
+    int sx = w->width + w->mullion_x, sy = w->height + w->mullion_y;
+    *out = (struct rect){v[0] * sx, v[1] * sy, v[2] * sx - w->mullion_x,
+                         v[3] * sy - w->mullion_y};
+    return true;
+}
+
+/* wall.outputs: several outputs of one machine, each a display block. */
+static void
+build_outputs(struct layout *l, const cJSON *outs, struct diag_list *diags)
+{
+    int n = outs ? cJSON_GetArraySize(outs) : 0;
+    if (n <= 0) {
+        return;
+    }
+    l->outputs = xcalloc((size_t)n, sizeof(*l->outputs));
+    const cJSON *o;
+    cJSON_ArrayForEach(o, outs) {
+        struct layout_output *lo = &l->outputs[l->noutputs];
+        lo->display = get_int(o, "display", 0);
+        if (display_block(l, get(o, "displays"), &lo->region, diags)) {
+            l->noutputs++;
+        }
+    }
+}
+
 /* cluster.ranks: each a block of displays (whole displays with the
  * mullions between them) or a canvas region, inside the canvas. */
 static void
@@ -583,16 +630,9 @@ build_cluster(struct layout *l, const cJSON *cl, struct diag_list *diags)
         }
         struct rect rc;
         if (d) {
-            if (v[0] + v[2] > w->columns || v[1] + v[3] > w->rows) {
-                diag_add(diags, DIAG_ERROR, jsonc_pos(l->doc, d), "displays "
-                         "[%d, %d, %d, %d] go past the %d x %d wall", v[0],
-                         v[1], v[2], v[3], w->columns, w->rows);
+            if (!display_block(l, d, &rc, diags)) {
                 continue;
             }
-            int sx = w->width + w->mullion_x, sy = w->height + w->mullion_y;
-            rc = (struct rect){v[0] * sx, v[1] * sy,
-                               v[2] * sx - w->mullion_x,
-                               v[3] * sy - w->mullion_y};
         } else {
             rc = (struct rect){v[0], v[1], v[2], v[3]};
             if (rc.w <= 0 || rc.h <= 0 || rc.x + rc.w > w->canvas_w ||
@@ -727,6 +767,7 @@ layout_destroy(struct layout *l)
     free(l->rotation);
     free(l->schedule);
     free(l->cluster);
+    free(l->outputs);
     jsonc_destroy(l->doc);
     free(l->dir);
     free(l->path);

@@ -102,6 +102,11 @@ struct layout_scene {
     size_t nwidgets;
 };
 
+struct layout_output {
+    int display;      /* SDL display index */
+    struct rect region; /* the canvas part it shows (a display block) */
+};
+
 struct layout_rotation_step {
     size_t scene;
     int64_t dwell_ms;
@@ -132,6 +137,8 @@ struct layout {
     struct layout_schedule_item *schedule;
     size_t nschedule;
     bool errors_on_wall;
+    struct layout_output *outputs; /* several outputs; NULL: one window */
+    size_t noutputs;
     struct rect *cluster; /* canvas region of render rank i+1; NULL: none */
     size_t ncluster;
     struct jsonc_doc *doc;

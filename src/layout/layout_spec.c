@@ -49,6 +49,18 @@ static const struct spec_field wall_fields[] = {
      false, "physical size of one display's active area"},
     {"viewing_distance_m", NUM(0.3, 200), false,
      "distance of the farthest reader, for the legibility check"},
+    {"outputs", {.kind = SPEC_ARRAY, .min = 1, .max = 16,
+                 .items = &(const struct spec){
+                     .kind = SPEC_OBJECT,
+                     .fields = (const struct spec_field[]){
+                         {"display", INT(0, 63), true, "SDL display index"},
+                         {"displays", {.kind = SPEC_CELL}, true,
+                          "[column, row, columns, rows] of the wall's "
+                          "displays this output shows"},
+                         END}}},
+     false, "several outputs of this machine, each a fullscreen window "
+     "showing a block of displays (default: one window for the whole "
+     "wall, as a spanning desktop gives it)"},
     END,
 };
 

@@ -7,6 +7,7 @@
 #include "render/output.h"
 
 #include <dlfcn.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,19 @@
 #include "base/xalloc.h"
 #include "render/gl.h"
 
+#define OUTPUT_MAX_WINDOWS 16
+
+/* One GL context; one window per output (the first made with the
+ * context, the others made current with it in turn: no sharing of
+ * objects between contexts is needed). */
 struct output {
     enum output_mode mode;
     bool vsync; /* swaps wait for the display */
-    SDL_Window *window;
+    SDL_Window *window;  /* windows[0] */
     SDL_GLContext ctx;
+    SDL_Window *windows[OUTPUT_MAX_WINDOWS];
+    struct rect shows[OUTPUT_MAX_WINDOWS]; /* canvas part; w 0: region */
+    int nwindows;
 };
 
 #if defined(OPSWALL_SANITIZED)
@@ -106,6 +115,8 @@ output_create(enum output_mode mode, int display, int w, int h,
         output_destroy(out);
         return NULL;
     }
+    out->windows[0] = out->window;
+    out->nwindows = 1;
     out->ctx = SDL_GL_CreateContext(out->window);
     if (!out->ctx) {
         LOG_ERR("cannot create an OpenGL ES 3.0 context: %s", SDL_GetError());
@@ -138,7 +149,10 @@ output_destroy(struct output *out)
     if (out->ctx) {
         SDL_GL_DeleteContext(out->ctx);
     }
-    if (out->window) {
+    for (int i = out->nwindows - 1; i >= 0; i--) {
+        SDL_DestroyWindow(out->windows[i]);
+    }
+    if (out->window && out->nwindows == 0) {
         SDL_DestroyWindow(out->window);
     }
     SDL_QuitSubSystem(SDL_INIT_VIDEO);
@@ -157,21 +171,43 @@ output_has_vsync(const struct output *out)
     return out->vsync;
 }
 
+/* The displays a canvas rectangle touches: [c0, c1] x [r0, r1]. */
+static void
+displays_of(const struct layout_wall *lw, struct rect part, int *c0, int *r0,
+            int *c1, int *r1)
+{
+    int sx = lw->width + lw->mullion_x, sy = lw->height + lw->mullion_y;
+    *c0 = part.x / sx;
+    *r0 = part.y / sy;
+    *c1 = (part.x + part.w - 1) / sx;
+    *r1 = (part.y + part.h - 1) / sy;
+    *c1 = *c1 >= lw->columns ? lw->columns - 1 : *c1;
+    *r1 = *r1 >= lw->rows ? lw->rows - 1 : *r1;
+}
+
 void
-output_blit(struct output *out, const struct wall *wall,
-            const struct layout *layout, double scale)
+output_window_size(const struct layout *layout, struct rect part,
+                   double scale, int *w, int *h)
+{
+    const struct layout_wall *lw = &layout->wall;
+    int c0, r0, c1, r1;
+    displays_of(lw, part, &c0, &r0, &c1, &r1);
+    *w = (int)lround((c1 - c0 + 1) * lw->width * scale);
+    *h = (int)lround((r1 - r0 + 1) * lw->height * scale);
+}
+
+/* The displays of the canvas rectangle `part` into the current window. */
+static void
+blit_part(SDL_Window *win, const struct wall *wall,
+          const struct layout *layout, double scale, struct rect part)
 {
     int ww, wh;
-    SDL_GL_GetDrawableSize(out->window, &ww, &wh);
+    SDL_GL_GetDrawableSize(win, &ww, &wh);
     const struct layout_wall *lw = &layout->wall;
-    /* The displays this wall's region covers (all of them for a whole
-     * wall; a block of them for one machine of a cluster). */
     struct rect reg = wall_region(wall);
     int sx_step = lw->width + lw->mullion_x, sy_step = lw->height + lw->mullion_y;
-    int c0 = reg.x / sx_step, r0 = reg.y / sy_step;
-    int c1 = (reg.x + reg.w - 1) / sx_step, r1 = (reg.y + reg.h - 1) / sy_step;
-    c1 = c1 >= lw->columns ? lw->columns - 1 : c1;
-    r1 = r1 >= lw->rows ? lw->rows - 1 : r1;
+    int c0, r0, c1, r1;
+    displays_of(lw, part, &c0, &r0, &c1, &r1);
     /* The window shows those displays edge to edge; fit it if its size
      * differs (a preview window, a smaller screen). */
     double out_w = (c1 - c0 + 1) * lw->width * scale;
@@ -186,7 +222,8 @@ output_blit(struct output *out, const struct wall *wall,
     glClear(GL_COLOR_BUFFER_BIT);
     for (int r = r0; r <= r1; r++) {
         for (int c = c0; c <= c1; c++) {
-            /* Source: the display's canvas pixels, relative to the region. */
+            /* Source: the display's canvas pixels, relative to the
+             * wall's region (the framebuffer). */
             double sx = (c * sx_step - reg.x) * scale;
             double sy = (r * sy_step - reg.y) * scale;
             double sw = lw->width * scale, sh = lw->height * scale;
@@ -202,13 +239,126 @@ output_blit(struct output *out, const struct wall *wall,
                               fit == 1.0 ? GL_NEAREST : GL_LINEAR);
         }
     }
+}
+
+void
+output_blit(struct output *out, const struct wall *wall,
+            const struct layout *layout, double scale)
+{
+    for (int i = 0; i < out->nwindows; i++) {
+        if (out->nwindows > 1) {
+            SDL_GL_MakeCurrent(out->windows[i], out->ctx);
+        }
+        struct rect part = out->shows[i].w > 0 ? out->shows[i]
+                                               : wall_region(wall);
+        blit_part(out->windows[i], wall, layout, scale, part);
+    }
     gl_check("present");
+}
+
+bool
+output_add_window(struct output *out, int display, int w, int h,
+                  const char *title, struct rect shows)
+{
+    if (out->nwindows == OUTPUT_MAX_WINDOWS) {
+        LOG_ERR("at most %d outputs", OUTPUT_MAX_WINDOWS);
+        return false;
+    }
+    Uint32 flags = SDL_WINDOW_OPENGL;
+    int x = SDL_WINDOWPOS_CENTERED_DISPLAY(display);
+    int y = SDL_WINDOWPOS_CENTERED_DISPLAY(display);
+    if (out->mode == OUTPUT_FULLSCREEN) {
+        SDL_Rect b;
+        if (SDL_GetDisplayBounds(display, &b) != 0) {
+            LOG_ERR("display %d: %s", display, SDL_GetError());
+            return false;
+        }
+        x = b.x;
+        y = b.y;
+        w = b.w;
+        h = b.h;
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    } else if (out->mode == OUTPUT_OFFSCREEN) {
+        flags |= SDL_WINDOW_HIDDEN;
+    }
+    SDL_Window *win = SDL_CreateWindow(title, x, y, w, h, flags);
+    if (!win) {
+        LOG_ERR("cannot create window: %s", SDL_GetError());
+        return false;
+    }
+    if (SDL_GL_MakeCurrent(win, out->ctx) != 0) {
+        LOG_ERR("display %d: the GL context cannot draw there: %s", display,
+                SDL_GetError());
+        SDL_DestroyWindow(win);
+        SDL_GL_MakeCurrent(out->window, out->ctx);
+        return false;
+    }
+    /* Swaps wait for the display only on the last window, so one frame
+     * costs one refresh, not one per output (the displays of one wall
+     * run at the same rate). */
+    if (out->mode != OUTPUT_OFFSCREEN) {
+        SDL_GL_SetSwapInterval(1);
+        SDL_GL_MakeCurrent(out->windows[out->nwindows - 1], out->ctx);
+        SDL_GL_SetSwapInterval(0);
+    }
+    SDL_GL_MakeCurrent(out->window, out->ctx);
+    out->windows[out->nwindows] = win;
+    out->shows[out->nwindows] = shows;
+    out->nwindows++;
+    return true;
+}
+
+void
+output_set_shows(struct output *out, struct rect shows)
+{
+    out->shows[0] = shows;
+}
+
+cairo_surface_t *
+output_read_window(struct output *out, int i)
+{
+    if (i < 0 || i >= out->nwindows) {
+        return NULL;
+    }
+    SDL_GL_MakeCurrent(out->windows[i], out->ctx);
+    int w, h;
+    SDL_GL_GetDrawableSize(out->windows[i], &w, &h);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    unsigned char *px = xmalloc((size_t)w * (size_t)h * 4);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px);
+    cairo_surface_flush(s);
+    unsigned char *dst = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int y = 0; y < h; y++) {
+        const unsigned char *src = px + (size_t)w * 4 * (size_t)(h - 1 - y);
+        unsigned char *d = dst + (size_t)stride * (size_t)y;
+        for (int x = 0; x < w; x++) {
+            d[4 * x + 0] = src[4 * x + 2];
+            d[4 * x + 1] = src[4 * x + 1];
+            d[4 * x + 2] = src[4 * x + 0];
+            d[4 * x + 3] = 255;
+        }
+    }
+    free(px);
+    cairo_surface_mark_dirty(s);
+    SDL_GL_MakeCurrent(out->window, out->ctx);
+    return s;
 }
 
 void
 output_swap(struct output *out)
 {
-    SDL_GL_SwapWindow(out->window);
+    for (int i = 0; i < out->nwindows; i++) {
+        if (out->nwindows > 1) {
+            SDL_GL_MakeCurrent(out->windows[i], out->ctx);
+        }
+        SDL_GL_SwapWindow(out->windows[i]);
+    }
+    if (out->nwindows > 1) {
+        SDL_GL_MakeCurrent(out->window, out->ctx);
+    }
 }
 
 void

@@ -36,6 +36,20 @@ void output_swap(struct output *out);
 void output_present(struct output *out, const struct wall *wall,
                     const struct layout *layout, double scale);
 
+/* Several outputs of one machine: another window (fullscreen on
+ * `display`, or w x h) showing the displays of the canvas rectangle
+ * `shows`; the same GL context draws every window in turn.  false
+ * (logged) if it cannot be made. */
+bool output_add_window(struct output *out, int display, int w, int h,
+                       const char *title, struct rect shows);
+/* The window size that shows the displays of a canvas rectangle. */
+void output_window_size(const struct layout *layout, struct rect part,
+                        double scale, int *w, int *h);
+/* What the first window shows (default: the whole wall region). */
+void output_set_shows(struct output *out, struct rect shows);
+/* Window i's pixels as last blitted, before the swap (tests). */
+cairo_surface_t *output_read_window(struct output *out, int i);
+
 bool output_is_offscreen(const struct output *out);
 /* True when swaps wait for the display's refresh; otherwise the caller
  * must pace animation itself. */
