@@ -566,8 +566,31 @@ frame_state_for(const struct app *a, int64_t now_ms)
     };
 }
 
+struct stream_times {
+    char **url;
+    int64_t *pts;
+    size_t n, cap;
+};
+
+static void
+collect_stream(const struct widget_stream *st, void *arg)
+{
+    struct stream_times *t = arg;
+    if (st->pts_us == INT64_MIN || !st->url) {
+        return;
+    }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 16;
+        t->url = xreallocarray(t->url, t->cap, sizeof(*t->url));
+        t->pts = xreallocarray(t->pts, t->cap, sizeof(*t->pts));
+    }
+    t->url[t->n] = (char *)st->url;
+    t->pts[t->n++] = st->pts_us;
+}
+
 /* A cluster's master: one epoch for the render ranks (the layout when it
- * is new, the data that changed, the scene, the aids). */
+ * is new, the data that changed, the scene, the aids, the picture its
+ * preview shows of each stream). */
 static void
 send_epoch(struct app *a, const struct frame_state *fs, bool quit)
 {
@@ -576,9 +599,17 @@ send_epoch(struct app *a, const struct frame_state *fs, bool quit)
     }
     struct epoch e = {.frame = ++a->frame, .now_ms = fs ? fs->now_ms : 0,
                       .scene = (uint32_t)a->scene, .quit = quit};
+    struct stream_times times = {0};
     if (!quit) {
         e.focus = (char *)director_focus(a->director);
         e.aids = *director_aids(a->director);
+        /* Only while the preview shows the same layout as the ranks. */
+        if (!a->old.wall) {
+            wall_each_stream(a->wall, collect_stream, &times);
+        }
+        e.stream_url = times.url;
+        e.stream_pts = times.pts;
+        e.nstreams = times.n;
     }
     if (a->layout_text && !quit) {
         e.layout_path = a->layout->path;
@@ -594,6 +625,8 @@ send_epoch(struct app *a, const struct frame_state *fs, bool quit)
         : epoch_writer_last_count(a->epochs) ? EPOCH_DATA : EPOCH_PLAIN;
     cluster_send(a->cluster, buf, len, kind);
     free(buf);
+    free(times.url);
+    free(times.pts);
     if (e.layout_text) {
         free(a->layout_text);
         a->layout_text = NULL;
@@ -1257,7 +1290,7 @@ cmd_run(int argc, char **argv)
             /* The ranks draw this frame; all swap together. */
             send_epoch(&a, &fs, false);
             cluster_frame_done(a.cluster,
-                               ((double)time_mono_ms() - w0) / 1000.0);
+                               ((double)time_mono_ms() - w0) / 1000.0, 0);
         }
         int64_t spent = time_mono_ms() - frame_start;
         worst_ms = spent > worst_ms ? spent : worst_ms;

@@ -50,6 +50,11 @@ main(void)
                                .notice_until_ms = 6, .banner = NULL},
                       .layout_path = "/etc/opswall/wall.json",
                       .layout_text = "{\"opswall\": 1}", .layout_len = 14};
+    char *urls[] = {"rtsp://127.0.0.1/cau-01", "streams/cau-2.mp4"};
+    int64_t pts[] = {123456789, -40000};
+    e.stream_url = urls;
+    e.stream_pts = pts;
+    e.nstreams = 2;
     size_t len = 0;
     char *buf = epoch_write(w, &e, source_set_snapshots(master), 2, &len);
     CHECK(epoch_writer_last_count(w) == 2, "the first epoch carries every "
@@ -63,6 +68,9 @@ main(void)
           strcmp(r.aids.highlight, "Huế") == 0 && r.aids.frozen_at_ms == 5 &&
           r.aids.notice_until_ms == 6 && !r.aids.banner && r.layout_text &&
           r.layout_len == 14 && !r.quit, "every field round-trips");
+    CHECK(r.nstreams == 2 && strcmp(r.stream_url[1], "streams/cau-2.mp4") ==
+          0 && r.stream_pts[0] == 123456789 && r.stream_pts[1] == -40000,
+          "the master's picture times round-trip");
     /* Every cut of it is refused, with a reason, and never crashes. */
     int refused = 0;
     for (size_t cut = 0; cut < len; cut++) {

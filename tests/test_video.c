@@ -188,6 +188,46 @@ wait_state(struct video_decoder *d, enum video_state want, int ms)
     return st.state;
 }
 
+/* A rank following the master's clock: the decoder keeps its recent
+ * pictures and hands over the one at or before a given time. */
+static void
+test_history(void)
+{
+    char *url = xasprintf("%s/h264.mp4", dir);
+    struct video_opts o = {.url = url, .loop = true, .history = 8};
+    struct video_decoder *d = video_decoder_start(&o);
+    free(url);
+    sleep_ms(800); /* 25 fps, paced: well over 8 pictures */
+    uint64_t seq = 0;
+    struct video_image now, back, again;
+    bool ok = video_decoder_take(d, &seq, &now);
+    CHECK(ok && now.pts_us != INT64_MIN, "newest picture with its time "
+          "(%lld us)", ok ? (long long)now.pts_us : -1LL);
+    uint64_t s2 = 0;
+    int64_t want = now.pts_us - 80000; /* two pictures earlier */
+    bool ok2 = ok && video_decoder_take_at(d, want, &s2, &back);
+    CHECK(ok2 && back.pts_us <= want && back.pts_us > want - 40000,
+          "the picture at the master's time: %lld for %lld",
+          ok2 ? (long long)back.pts_us : -1LL, (long long)want);
+    uint64_t s3 = s2;
+    CHECK(!(ok2 && video_decoder_take_at(d, want, &s3, &again)),
+          "the same picture is not handed over twice");
+    uint64_t s4 = 0;
+    bool ok4 = video_decoder_take_at(d, INT64_MIN + 1, &s4, &again);
+    CHECK(ok4 && again.pts_us >= back.pts_us - 400000, "a time older than "
+          "all kept gives the oldest kept");
+    if (ok4) {
+        video_image_release(&again);
+    }
+    if (ok2) {
+        video_image_release(&back);
+    }
+    if (ok) {
+        video_image_release(&now);
+    }
+    video_decoder_stop(d);
+}
+
 static void
 test_served_loss(const struct served *sv, int port)
 {
@@ -350,6 +390,7 @@ main(int argc, char **argv)
         return 1;
     }
     test_files();
+    test_history();
     test_served();
     test_udp();
     test_rtsp(argv[1]);

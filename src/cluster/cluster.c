@@ -62,7 +62,8 @@ cluster_init(int *argc, char ***argv)
     MPI_Comm_size(MPI_COMM_WORLD, &c->size);
     c->stats.wait_s = xcalloc((size_t)c->size, sizeof(double));
     c->stats.missed = xcalloc((size_t)c->size, sizeof(uint64_t));
-    c->work = xcalloc((size_t)c->size, sizeof(double));
+    c->stats.video_s = xcalloc((size_t)c->size, sizeof(double));
+    c->work = xcalloc((size_t)c->size * 2, sizeof(double));
     return c;
 }
 
@@ -82,6 +83,7 @@ cluster_finish(struct cluster *c)
     MPI_Finalize();
     free(c->stats.wait_s);
     free(c->stats.missed);
+    free(c->stats.video_s);
     free(c->work);
     free(c);
 }
@@ -135,19 +137,21 @@ cluster_receive(struct cluster *c, size_t *len)
 }
 
 void
-cluster_frame_done(struct cluster *c, double work_s)
+cluster_frame_done(struct cluster *c, double work_s, double video_s)
 {
+    double mine[2] = {work_s, video_s};
     MPI_Request req;
-    MPI_Iallgather(&work_s, 1, MPI_DOUBLE, c->work, 1, MPI_DOUBLE,
+    MPI_Iallgather(mine, 2, MPI_DOUBLE, c->work, 2, MPI_DOUBLE,
                    MPI_COMM_WORLD, &req);
     wait_req(&req);
     double slowest = 0;
     for (int i = 0; i < c->size; i++) {
-        slowest = c->work[i] > slowest ? c->work[i] : slowest;
+        slowest = c->work[2 * i] > slowest ? c->work[2 * i] : slowest;
     }
     for (int i = 0; i < c->size; i++) {
-        c->stats.wait_s[i] += slowest - c->work[i];
-        c->stats.missed[i] += c->work[i] > 1.0 / 60;
+        c->stats.wait_s[i] += slowest - c->work[2 * i];
+        c->stats.missed[i] += c->work[2 * i] > 1.0 / 60;
+        c->stats.video_s[i] = c->work[2 * i + 1];
     }
     c->stats.frames++;
 }

@@ -38,9 +38,10 @@ void cluster_send(struct cluster *c, const char *buf, size_t len,
 /* Render ranks: the next epoch (caller frees). */
 char *cluster_receive(struct cluster *c, size_t *len);
 
-/* Every rank, after its frame's work (seconds): waits for all ranks.  On
- * the master the per-rank figures accumulate (see cluster_stats). */
-void cluster_frame_done(struct cluster *c, double work_s);
+/* Every rank, after its frame's work (seconds) and with how far its video
+ * pictures were from the master's (seconds, 0 without video): waits for
+ * all ranks.  On the master the per-rank figures accumulate. */
+void cluster_frame_done(struct cluster *c, double work_s, double video_s);
 
 struct cluster_stats {
     uint64_t frames;
@@ -49,6 +50,8 @@ struct cluster_stats {
     uint64_t layout_epochs, layout_bytes; /* those that carried a layout */
     double *wait_s;             /* per rank: time waiting for the slowest */
     uint64_t *missed;           /* per rank: frames over a 60 Hz refresh */
+    double *video_s;            /* per rank: largest distance, last frame,
+                                   between its pictures and the master's */
 };
 const struct cluster_stats *cluster_stats(const struct cluster *c);
 

@@ -123,6 +123,11 @@ epoch_write(struct epoch_writer *w, const struct epoch *e,
         put_cstr(&b, e->layout_path);
         put_str(&b, e->layout_text, e->layout_len);
     }
+    put_u32(&b, (uint32_t)e->nstreams);
+    for (size_t i = 0; i < e->nstreams; i++) {
+        put_cstr(&b, e->stream_url[i]);
+        put_u64(&b, (uint64_t)e->stream_pts[i]);
+    }
     if (w->n != nsnaps) {
         epoch_writer_reset(w);
         w->sent = xcalloc(nsnaps ? nsnaps : 1, sizeof(*w->sent));
@@ -286,6 +291,20 @@ epoch_read(const char *buf, size_t len, struct epoch *e, char *err,
         e->layout_path = get_str(&r, "layout path", false, NULL);
         e->layout_text = get_str(&r, "layout", false, &e->layout_len);
     }
+    uint32_t ns = get_u32(&r, "stream count");
+    /* Each stream takes at least 12 bytes. */
+    if (r.ok && ns > r.left / 12) {
+        fail(&r, "%u streams cannot fit in %zu bytes", ns, r.left);
+    }
+    if (r.ok && ns) {
+        e->stream_url = xcalloc(ns, sizeof(*e->stream_url));
+        e->stream_pts = xcalloc(ns, sizeof(*e->stream_pts));
+    }
+    for (uint32_t i = 0; r.ok && i < ns; i++) {
+        e->stream_url[i] = get_str(&r, "stream url", false, NULL);
+        e->nstreams++; /* freed with the epoch, even if cut short */
+        e->stream_pts[i] = (int64_t)get_u64(&r, "stream time");
+    }
     uint32_t count = get_u32(&r, "snapshot count");
     /* Each snapshot takes at least 41 bytes (index, generation, three
      * times, kind, an empty error): no huge allocation from a lying
@@ -335,6 +354,11 @@ epoch_free(struct epoch *e)
     free((char *)e->aids.banner);
     free(e->layout_path);
     free(e->layout_text);
+    for (size_t i = 0; i < e->nstreams; i++) {
+        free(e->stream_url[i]);
+    }
+    free(e->stream_url);
+    free(e->stream_pts);
     for (size_t i = 0; i < e->nsnaps; i++) {
         cJSON_Delete(e->snaps[i].root);
         free(e->snaps[i].error);

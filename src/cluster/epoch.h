@@ -9,7 +9,8 @@
  *
  * Format (little-endian): "OWE1", u64 frame, i64 now, u32 scene, str
  * focus, str highlight, i64 frozen_at, str notice, i64 notice_until, str
- * banner, u8 flags (1 quit, 2 layout), [str path, str text], u32 count,
+ * banner, u8 flags (1 quit, 2 layout), [str path, str text], u32
+ * streams, per stream str url and i64 the master's picture time, u32 count,
  * then per snapshot u32 index, u64 generation, i64 fetched, i64 as_of,
  * i64 attempt, u8 kind (0 no data, 1 same data, 2 JSON), str error, [str
  * json].  A str is u32 length + bytes.  epoch_read checks every length
@@ -47,6 +48,10 @@ struct epoch {
     bool quit;
     char *layout_path, *layout_text; /* a new layout, or NULL */
     size_t layout_len;
+    /* The picture time of each stream the master shows. */
+    char **stream_url;
+    int64_t *stream_pts;
+    size_t nstreams;
     struct epoch_snap *snaps;
     size_t nsnaps;
 };

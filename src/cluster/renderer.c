@@ -71,6 +71,7 @@ take_layout(struct rank *r, const struct epoch *e)
         return false;
     }
     wall_set_staging(w, false);
+    wall_set_follow(w, !r->o->still);
     wall_set_transition(w, l->transition_ms);
     wall_set_still(w, r->o->still);
     /* Data comes only from the master: the first epoch after a layout
@@ -84,6 +85,23 @@ take_layout(struct rank *r, const struct epoch *e)
     LOG_INFO("rank %d: region %d,%d %dx%d", me, region.x, region.y,
              region.w, region.h);
     return true;
+}
+
+struct offset {
+    const struct frame_state *fs;
+    double worst_s;
+};
+
+static void
+stream_offset(const struct widget_stream *st, void *arg)
+{
+    struct offset *o = arg;
+    int64_t want = frame_video_pts(o->fs, st->url);
+    if (want != INT64_MIN && st->pts_us != INT64_MIN) {
+        double d = (double)(st->pts_us > want ? st->pts_us - want
+                                              : want - st->pts_us) / 1e6;
+        o->worst_s = d > o->worst_s ? d : o->worst_s;
+    }
 }
 
 /* One image of this rank's region to the master (opswall render). */
@@ -130,14 +148,22 @@ renderer_run(struct cluster *c, const struct renderer_opts *o)
         }
         double t0 = time_mono_s();
         bool drew = false;
+        struct offset off = {0};
         if (r.wall && epoch_apply(&e, r.set, err, sizeof(err))) {
             wall_set_scene(r.wall, e.scene);
             wall_set_focus(r.wall, e.focus);
+            /* Each stream's picture as the master shows it. */
+            struct video_clock clock = {e.nstreams,
+                                        (const char *const *)e.stream_url,
+                                        e.stream_pts};
             struct frame_state fs = {
                 .now_ms = e.now_ms, .scene = e.scene,
                 .snapshots = source_set_snapshots(r.set),
-                .nsnapshots = source_set_count(r.set), .aids = &e.aids};
+                .nsnapshots = source_set_count(r.set), .aids = &e.aids,
+                .video = &clock};
             drew = wall_update(r.wall, &fs);
+            off.fs = &fs;
+            wall_each_stream(r.wall, stream_offset, &off);
             if (drew && !o->still) {
                 output_blit(r.out, r.wall, r.layout, o->scale);
             }
@@ -150,7 +176,7 @@ renderer_run(struct cluster *c, const struct renderer_opts *o)
             send_image(&r);
             break;
         }
-        cluster_frame_done(c, time_mono_s() - t0);
+        cluster_frame_done(c, time_mono_s() - t0, off.worst_s);
         if (drew) {
             output_swap(r.out);
         }

@@ -255,6 +255,13 @@ metrics_render(const struct metrics_view *v)
             put(&o, "opswall_cluster_barrier_wait_seconds_total{rank=\"%d\"} "
                 "%.6f\n", i, c->wait_s[i]);
         }
+        head(&o, "opswall_cluster_video_offset_seconds", "gauge", "per rank: "
+             "how far its video pictures were from the master's, last "
+             "frame (0 without video)");
+        for (int i = 0; i < v->cluster_ranks; i++) {
+            put(&o, "opswall_cluster_video_offset_seconds{rank=\"%d\"} %.6f\n",
+                i, c->video_s[i]);
+        }
         head(&o, "opswall_cluster_missed_frames_total", "counter", "per "
              "rank: frames whose work exceeded one 60 Hz refresh");
         for (int i = 0; i < v->cluster_ranks; i++) {

@@ -422,6 +422,13 @@ wall_set_still(struct wall *w, bool still)
 }
 
 void
+wall_set_follow(struct wall *w, bool follow)
+{
+    w->env.follow = follow;
+    w->built = false; /* widgets are made again with it */
+}
+
+void
 wall_set_scene(struct wall *w, size_t scene)
 {
     if (scene < w->layout->nscenes && scene != w->want_scene) {

@@ -51,6 +51,9 @@ void wall_set_wake(struct wall *wall, void (*wake)(void *arg), void *arg);
 /* One frame will be rendered (opswall render, tests): videos decode their
  * first picture and wait for it.  Takes effect at the next update. */
 void wall_set_still(struct wall *wall, bool still);
+/* A cluster rank: videos keep recent pictures and show the one the
+ * frame state's video clock names.  Takes effect at the next update. */
+void wall_set_follow(struct wall *wall, bool follow);
 /* Selects the scene; takes effect (full repaint) at the next update, with
  * the transition set.  Clears the focus. */
 void wall_set_scene(struct wall *wall, size_t scene);

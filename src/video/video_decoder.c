@@ -42,11 +42,18 @@ struct video_decoder {
     struct video_opts o;
     atomic_bool stop;
     atomic_llong deadline_ms;   /* monotonic; 0: none */
+    atomic_llong follow_us;     /* the master's last picture time asked for
+                                   (take_at); INT64_MIN: none yet */
 
     pthread_mutex_t lock;       /* protects the fields below */
     pthread_cond_t cond;
     AVFrame *slot;              /* newest picture, or NULL */
     uint64_t seq;               /* of the picture in slot */
+    /* The last o.history pictures (references), oldest first, for a
+     * rank that shows the picture the master's clock chose. */
+    AVFrame *hist[VIDEO_HISTORY_MAX];
+    uint64_t hist_seq[VIDEO_HISTORY_MAX];
+    int nhist;
     struct video_status st;
     bool tried;                 /* one attempt finished (for wait_first) */
 };
@@ -182,6 +189,19 @@ static void
 publish(struct video_decoder *d, AVFrame *f)
 {
     pthread_mutex_lock(&d->lock);
+    if (d->o.history > 0) {
+        if (d->nhist == d->o.history) {
+            av_frame_free(&d->hist[0]);
+            memmove(d->hist, d->hist + 1, sizeof(d->hist[0]) *
+                                              (size_t)(d->nhist - 1));
+            memmove(d->hist_seq, d->hist_seq + 1,
+                    sizeof(d->hist_seq[0]) * (size_t)(d->nhist - 1));
+            d->nhist--;
+        }
+        d->hist[d->nhist] = av_frame_clone(f); /* a reference, no copy */
+        d->hist_seq[d->nhist] = d->seq + 1;
+        d->nhist += d->hist[d->nhist] != NULL;
+    }
     if (d->slot) {
         d->st.skipped++; /* never taken: the newest wins */
         av_frame_free(&d->slot);
@@ -384,7 +404,25 @@ run_once(struct video_decoder *d, bool *got)
         }
     receive:
         while (avcodec_receive_frame(ctx, frame) == 0) {
-            if (!d->o.live && !d->o.still) {
+            int64_t follow = d->o.history > 0 ? atomic_load(&d->follow_us)
+                                               : INT64_MIN;
+            if (!d->o.live && !d->o.still && follow != INT64_MIN &&
+                frame->best_effort_timestamp != AV_NOPTS_VALUE) {
+                /* A file on a cluster rank: paced by the master's picture
+                 * time, not by this machine's start.  Behind it, decode
+                 * on; ahead by less than 2 s, wait (more is the master's
+                 * loop wrapping: run on to ours). */
+                int64_t p = av_rescale_q(frame->best_effort_timestamp, tb,
+                                         AV_TIME_BASE_Q);
+                for (;;) {
+                    int64_t ahead = p - atomic_load(&d->follow_us);
+                    if (ahead <= 80000 || ahead > 2000000 ||
+                        atomic_load(&d->stop)) {
+                        break;
+                    }
+                    nap(d, 5);
+                }
+            } else if (!d->o.live && !d->o.still) {
                 /* Files play at their own pace, by timestamps. */
                 int64_t pts = frame->best_effort_timestamp;
                 if (pts != AV_NOPTS_VALUE) {
@@ -400,6 +438,11 @@ run_once(struct video_decoder *d, bool *got)
                     }
                 }
             }
+            /* The stream's own time in µs, for following a clock. */
+            int64_t pts_us = frame->best_effort_timestamp != AV_NOPTS_VALUE
+                                 ? av_rescale_q(frame->best_effort_timestamp,
+                                                tb, AV_TIME_BASE_Q)
+                                 : AV_NOPTS_VALUE;
             if (frame->format == d->hw_fmt && d->hw_fmt != AV_PIX_FMT_NONE) {
                 /* Decoded on the hardware: fetch it (NV12 for 8-bit
                  * streams), a copy, not a conversion. */
@@ -425,6 +468,7 @@ run_once(struct video_decoder *d, bool *got)
                     continue;
                 }
             }
+            keep->pts = pts_us;
             if (!*got) {
                 set_state(d, VIDEO_LIVE, NULL);
             }
@@ -476,6 +520,9 @@ static void
 decoder_free(struct video_decoder *d)
 {
     av_frame_free(&d->slot);
+    for (int i = 0; i < d->nhist; i++) {
+        av_frame_free(&d->hist[i]);
+    }
     pthread_cond_destroy(&d->cond);
     pthread_mutex_destroy(&d->lock);
     free(d->hwaccel);
@@ -498,6 +545,10 @@ video_decoder_start(const struct video_opts *o)
     pthread_once(&once, init_once);
     struct video_decoder *d = xcalloc(1, sizeof(*d));
     d->o = *o;
+    atomic_store(&d->follow_us, INT64_MIN);
+    if (d->o.history > VIDEO_HISTORY_MAX) {
+        d->o.history = VIDEO_HISTORY_MAX;
+    }
     d->url = xstrdup(o->url ? o->url : "");
     d->transport = xstrdup(o->transport ? o->transport : "tcp");
     d->hwaccel = xstrdup(o->hwaccel ? o->hwaccel : "auto");
@@ -540,6 +591,7 @@ image_of(AVFrame *f, struct video_image *img)
 {
     memset(img, 0, sizeof(*img));
     img->ref = f;
+    img->pts_us = f->pts != AV_NOPTS_VALUE ? f->pts : INT64_MIN;
     img->width = f->width;
     img->height = f->height;
     img->layout = f->format == AV_PIX_FMT_NV12 ? VIDEO_NV12 : VIDEO_PLANAR;
@@ -581,6 +633,34 @@ image_of(AVFrame *f, struct video_image *img)
         img->bt709 = f->height >= 720;
         break;
     }
+}
+
+bool
+video_decoder_take_at(struct video_decoder *d, int64_t pts_us,
+                      uint64_t *seq, struct video_image *img)
+{
+    atomic_store(&d->follow_us, pts_us);
+    pthread_mutex_lock(&d->lock);
+    int pick = -1;
+    for (int i = d->nhist - 1; i >= 0 && pick < 0; i--) {
+        if (d->hist[i]->pts != AV_NOPTS_VALUE && d->hist[i]->pts <= pts_us) {
+            pick = i;
+        }
+    }
+    if (pick < 0 && d->nhist > 0) {
+        pick = 0; /* all newer than the master's: the closest */
+    }
+    AVFrame *f = NULL;
+    if (pick >= 0 && d->hist_seq[pick] != *seq) {
+        f = av_frame_clone(d->hist[pick]);
+        *seq = d->hist_seq[pick];
+    }
+    pthread_mutex_unlock(&d->lock);
+    if (!f) {
+        return false;
+    }
+    image_of(f, img);
+    return true;
 }
 
 bool

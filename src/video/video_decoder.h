@@ -33,6 +33,8 @@ enum video_state {
     VIDEO_RECONNECTING,  /* a retry under way */
 };
 
+#define VIDEO_HISTORY_MAX 16
+
 struct video_opts {
     const char *url;
     bool live;            /* newest frame only; false: files paced by their
@@ -54,6 +56,9 @@ struct video_opts {
     const char *hwaccel;  /* "auto" (default: NVDEC/CUDA, then VAAPI, when
                              the codec and the machine have one), "none",
                              "cuda" or "vaapi"; falls back to software */
+    int history;          /* recent pictures kept for video_decoder_take_at
+                             (a cluster rank following the master's
+                             clock); 0: none */
 };
 
 struct video_status {
@@ -79,6 +84,11 @@ void video_decoder_stop(struct video_decoder *d);
 bool video_decoder_take(struct video_decoder *d, uint64_t *seq,
                         struct video_image *img);
 void video_decoder_status(struct video_decoder *d, struct video_status *out);
+/* The newest kept picture whose time is at or before pts_us (else the
+ * oldest kept one), if it is not the one *seq names (history > 0). */
+bool video_decoder_take_at(struct video_decoder *d, int64_t pts_us,
+                           uint64_t *seq, struct video_image *img);
+
 const char *video_state_name(enum video_state s);
 
 /* Waits (up to timeout_ms) until the decoder has a picture or has failed

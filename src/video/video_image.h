@@ -23,6 +23,8 @@ struct video_image {
     int stride[3];          /* bytes */
     bool full_range;        /* JPEG range 0-255; else 16-235 / 16-240 */
     bool bt709;             /* BT.709 matrix; else BT.601 */
+    int64_t pts_us;         /* presentation time in the stream's own
+                               timeline, µs; INT64_MIN: none */
 };
 
 /* Drops the reference; img becomes empty.  Safe on an empty image. */

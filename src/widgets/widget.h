@@ -31,6 +31,14 @@ struct frame_aids {
     const char *banner;      /* for technicians (a failed reload); NULL */
 };
 
+/* The picture of each stream the cluster's master shows (its time in the
+ * stream's own timeline), for the ranks to show the same one. */
+struct video_clock {
+    size_t n;
+    const char *const *url;
+    const int64_t *pts_us;
+};
+
 /* Everything a frame shows besides the layout: the explicit frame state. */
 struct frame_state {
     int64_t now_ms;                     /* wall-clock time shown */
@@ -38,7 +46,11 @@ struct frame_state {
     struct snapshot *const *snapshots;  /* per layout source; may be NULL */
     size_t nsnapshots;
     const struct frame_aids *aids;      /* NULL: none */
+    const struct video_clock *video;    /* NULL: each shows its newest */
 };
+
+/* The master's picture time for a stream url, or INT64_MIN. */
+int64_t frame_video_pts(const struct frame_state *fs, const char *url);
 
 /* A digest of a string for stamps (0 for NULL). */
 uint64_t widget_stamp_str(uint64_t h, const char *s);
@@ -50,6 +62,8 @@ struct widget_env {
     const char *data_dir; /* where assets/ (maps) is; may be NULL */
     bool still;           /* one frame is rendered (opswall render, tests):
                              videos show their first picture */
+    bool follow;          /* a cluster rank: videos keep recent pictures
+                             and show the one the master's clock chose */
     /* Called from any thread when something a widget shows changed by
      * itself (a new video picture); wakes the render loop.  NULL: the
      * widgets poll through next_change instead. */
@@ -79,6 +93,8 @@ struct widget_video_tile {
 
 /* A stream's health, for the wall's metrics. */
 struct widget_stream {
+    const char *url;
+    int64_t pts_us;     /* of the picture shown; INT64_MIN: none */
     const char *label;  /* as the tile names it */
     const char *state;  /* "connecting", "live", "lost", "reconnecting" */
     const char *decoder; /* e.g. "h264 (software)"; "" before the first */

@@ -128,6 +128,18 @@ widget_stamp_mix(uint64_t h, uint64_t v)
     return h;
 }
 
+int64_t
+frame_video_pts(const struct frame_state *fs, const char *url)
+{
+    const struct video_clock *c = fs->video;
+    for (size_t i = 0; c && url && i < c->n; i++) {
+        if (strcmp(c->url[i], url) == 0) {
+            return c->pts_us[i];
+        }
+    }
+    return INT64_MIN;
+}
+
 uint64_t
 widget_stamp_str(uint64_t h, const char *s)
 {

@@ -84,6 +84,7 @@ start_tile(struct tile *t, const cJSON *cfg, const struct widget_env *env,
         .show_width = show_width,
         .wake = env->wake,
         .wake_arg = env->wake_arg,
+        .history = env->follow ? 8 : 0,
     };
     t->dec = video_decoder_start(&o);
     if (!t->dec) {
@@ -536,7 +537,12 @@ video_tiles(void *self, const struct frame_state *fs,
     for (int i = 0; i < v->n; i++) {
         struct tile *t = &v->t[i];
         struct video_image next;
-        if (t->dec && video_decoder_take(t->dec, &t->seq, &next)) {
+        int64_t at = frame_video_pts(fs, t->url);
+        bool got = !t->dec ? false
+                   : at != INT64_MIN
+                       ? video_decoder_take_at(t->dec, at, &t->seq, &next)
+                       : video_decoder_take(t->dec, &t->seq, &next);
+        if (got) {
             video_image_release(&t->img);
             t->img = next;
         }
@@ -570,6 +576,8 @@ video_streams(void *self, struct widget_stream *out)
     for (int i = 0; i < v->n; i++) {
         const struct tile *t = &v->t[i];
         out[i] = (struct widget_stream){
+            .url = t->url,
+            .pts_us = t->img.ref ? t->img.pts_us : INT64_MIN,
             .label = t->label ? t->label : t->url,
             .state = video_state_name(t->st.state),
             .decoder = t->st.decoder};
