@@ -71,6 +71,36 @@ pin_gl_drivers(void)
 }
 #endif
 
+/* A window on `display`: fullscreen (its whole bounds), a w x h preview,
+ * or hidden (offscreen).  NULL, logged, on failure. */
+static SDL_Window *
+make_window(enum output_mode mode, int display, int w, int h,
+            const char *title)
+{
+    Uint32 flags = SDL_WINDOW_OPENGL;
+    int x = SDL_WINDOWPOS_CENTERED_DISPLAY(display);
+    int y = SDL_WINDOWPOS_CENTERED_DISPLAY(display);
+    if (mode == OUTPUT_FULLSCREEN) {
+        SDL_Rect b;
+        if (SDL_GetDisplayBounds(display, &b) != 0) {
+            LOG_ERR("display %d: %s", display, SDL_GetError());
+            return NULL;
+        }
+        x = b.x;
+        y = b.y;
+        w = b.w;
+        h = b.h;
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    } else if (mode == OUTPUT_OFFSCREEN) {
+        flags |= SDL_WINDOW_HIDDEN;
+    }
+    SDL_Window *win = SDL_CreateWindow(title, x, y, w, h, flags);
+    if (!win) {
+        LOG_ERR("cannot create window: %s", SDL_GetError());
+    }
+    return win;
+}
+
 struct output *
 output_create(enum output_mode mode, int display, int w, int h,
               const char *title)
@@ -91,27 +121,8 @@ output_create(enum output_mode mode, int display, int w, int h,
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
     SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
-    Uint32 flags = SDL_WINDOW_OPENGL;
-    int x = SDL_WINDOWPOS_CENTERED_DISPLAY(display);
-    int y = SDL_WINDOWPOS_CENTERED_DISPLAY(display);
-    if (mode == OUTPUT_FULLSCREEN) {
-        SDL_Rect b;
-        if (SDL_GetDisplayBounds(display, &b) != 0) {
-            LOG_ERR("display %d: %s", display, SDL_GetError());
-            output_destroy(out);
-            return NULL;
-        }
-        x = b.x;
-        y = b.y;
-        w = b.w;
-        h = b.h;
-        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
-    } else if (mode == OUTPUT_OFFSCREEN) {
-        flags |= SDL_WINDOW_HIDDEN;
-    }
-    out->window = SDL_CreateWindow(title, x, y, w, h, flags);
+    out->window = make_window(mode, display, w, h, title);
     if (!out->window) {
-        LOG_ERR("cannot create window: %s", SDL_GetError());
         output_destroy(out);
         return NULL;
     }
@@ -264,26 +275,8 @@ output_add_window(struct output *out, int display, int w, int h,
         LOG_ERR("at most %d outputs", OUTPUT_MAX_WINDOWS);
         return false;
     }
-    Uint32 flags = SDL_WINDOW_OPENGL;
-    int x = SDL_WINDOWPOS_CENTERED_DISPLAY(display);
-    int y = SDL_WINDOWPOS_CENTERED_DISPLAY(display);
-    if (out->mode == OUTPUT_FULLSCREEN) {
-        SDL_Rect b;
-        if (SDL_GetDisplayBounds(display, &b) != 0) {
-            LOG_ERR("display %d: %s", display, SDL_GetError());
-            return false;
-        }
-        x = b.x;
-        y = b.y;
-        w = b.w;
-        h = b.h;
-        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
-    } else if (out->mode == OUTPUT_OFFSCREEN) {
-        flags |= SDL_WINDOW_HIDDEN;
-    }
-    SDL_Window *win = SDL_CreateWindow(title, x, y, w, h, flags);
+    SDL_Window *win = make_window(out->mode, display, w, h, title);
     if (!win) {
-        LOG_ERR("cannot create window: %s", SDL_GetError());
         return false;
     }
     if (SDL_GL_MakeCurrent(win, out->ctx) != 0) {
