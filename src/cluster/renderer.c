@@ -50,11 +50,13 @@ take_layout(struct rank *r, const struct epoch *e)
         return false;
     }
     struct rect region = l->cluster[me - 1];
-    if (!r->out) {
+    int ww, wh;
+    output_window_size(l, region, r->o->scale, &ww, &wh);
+    if (r->out) {
+        output_resize(r->out, ww, wh); /* the region may have changed */
+    } else {
         char title[64];
         snprintf(title, sizeof(title), "opswall rank %d", me);
-        int ww, wh;
-        output_window_size(l, region, r->o->scale, &ww, &wh);
         r->out = output_create(r->o->mode, r->o->display, ww, wh, title);
         char *fonts = xasprintf("%s/assets/fonts", r->o->data_dir);
         r->text = r->out ? text_cache_create(fonts) : NULL;

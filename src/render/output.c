@@ -302,6 +302,14 @@ output_add_window(struct output *out, int display, int w, int h,
 }
 
 void
+output_resize(struct output *out, int w, int h)
+{
+    if (out->mode != OUTPUT_FULLSCREEN) {
+        SDL_SetWindowSize(out->window, w, h);
+    }
+}
+
+void
 output_set_shows(struct output *out, struct rect shows)
 {
     out->shows[0] = shows;

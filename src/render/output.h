@@ -45,6 +45,8 @@ bool output_add_window(struct output *out, int display, int w, int h,
 /* The window size that shows the displays of a canvas rectangle. */
 void output_window_size(const struct layout *layout, struct rect part,
                         double scale, int *w, int *h);
+/* The first window's size (a fullscreen window keeps its display's). */
+void output_resize(struct output *out, int w, int h);
 /* What the first window shows (default: the whole wall region). */
 void output_set_shows(struct output *out, struct rect shows);
 /* Window i's pixels as last blitted, before the swap (tests). */
