@@ -93,6 +93,7 @@ main(int argc, char **argv)
         glFinish();
     }
     wall_set_scene(w, 0);
+    wall_set_transition(w, 600); /* its shader is made with this update */
     wall_update(w, &fs);
     glFinish();
 

@@ -141,3 +141,41 @@ gl_check(const char *where)
     }
     return ok;
 }
+
+cairo_surface_t *
+gl_read_framebuffer(GLuint fbo, int w, int h)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    size_t row = (size_t)w * 4;
+    unsigned char *px = malloc(row * (size_t)h);
+    if (!px) {
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px);
+    cairo_surface_flush(s);
+    unsigned char *dst = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int y = 0; y < h; y++) {
+        /* GL rows run bottom-up; the pixels hold Cairo's byte order
+         * already (the composite shader swizzled to RGBA, so swap back to
+         * BGRA). */
+        const unsigned char *src = px + row * (size_t)(h - 1 - y);
+        unsigned char *d = dst + (size_t)stride * (size_t)y;
+        for (int x = 0; x < w; x++) {
+            d[4 * x + 0] = src[4 * x + 2];
+            d[4 * x + 1] = src[4 * x + 1];
+            d[4 * x + 2] = src[4 * x + 0];
+            d[4 * x + 3] = 255;
+        }
+    }
+    free(px);
+    cairo_surface_mark_dirty(s);
+    return s;
+}

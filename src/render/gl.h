@@ -24,5 +24,8 @@ GLuint gl_texture_create(int w, int h, bool linear);
 void gl_texture_upload(GLuint tex, cairo_surface_t *surface);
 /* Logs and clears pending GL errors; returns false if there were any. */
 bool gl_check(const char *where);
+/* The pixels of framebuffer fbo (0: the current window's) as a Cairo
+ * image, rows top-down, opaque; NULL when out of memory. */
+cairo_surface_t *gl_read_framebuffer(GLuint fbo, int w, int h);
 
 #endif

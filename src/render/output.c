@@ -324,26 +324,7 @@ output_read_window(struct output *out, int i)
     SDL_GL_MakeCurrent(out->windows[i], out->ctx);
     int w, h;
     SDL_GL_GetDrawableSize(out->windows[i], &w, &h);
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-    unsigned char *px = xmalloc((size_t)w * (size_t)h * 4);
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    glPixelStorei(GL_PACK_ALIGNMENT, 4);
-    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px);
-    cairo_surface_flush(s);
-    unsigned char *dst = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s);
-    for (int y = 0; y < h; y++) {
-        const unsigned char *src = px + (size_t)w * 4 * (size_t)(h - 1 - y);
-        unsigned char *d = dst + (size_t)stride * (size_t)y;
-        for (int x = 0; x < w; x++) {
-            d[4 * x + 0] = src[4 * x + 2];
-            d[4 * x + 1] = src[4 * x + 1];
-            d[4 * x + 2] = src[4 * x + 0];
-            d[4 * x + 3] = 255;
-        }
-    }
-    free(px);
-    cairo_surface_mark_dirty(s);
+    cairo_surface_t *s = gl_read_framebuffer(0, w, h);
     SDL_GL_MakeCurrent(out->window, out->ctx);
     return s;
 }

@@ -505,11 +505,6 @@ void
 wall_set_transition(struct wall *w, int ms)
 {
     w->trans_ms = ms > 0 ? ms : 0;
-    /* Compile the shader and make the buffers now, not during the first
-     * scene change. */
-    if (w->trans_ms > 0) {
-        transition_ready(w);
-    }
 }
 
 /* Keeps the picture being shown as the transition's starting frame. */
@@ -917,6 +912,12 @@ bool
 wall_update(struct wall *w, const struct frame_state *fs)
 {
     w->stats.updates++;
+    /* The crossfade's shader and buffers are made with the first live
+     * frame, not during the first scene change; a still (opswall render)
+     * never needs them. */
+    if (w->trans_ms > 0 && !w->xprog && !w->env.still) {
+        transition_ready(w);
+    }
     bool change = w->want_scene != w->scene ||
                   !same_str(w->want_focus, w->focus);
     if (!w->built || (change && (w->trans_ms <= 0 || w->env.still))) {
@@ -1058,38 +1059,11 @@ wall_get_stats(const struct wall *w)
 cairo_surface_t *
 wall_read(struct wall *w)
 {
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
-                                                    w->fb_w, w->fb_h);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(s);
+    cairo_surface_t *s = gl_read_framebuffer(wall_framebuffer(w), w->fb_w,
+                                             w->fb_h);
+    if (!s) {
         return NULL;
     }
-    size_t row = (size_t)w->fb_w * 4;
-    unsigned char *px = malloc(row * (size_t)w->fb_h);
-    if (!px) {
-        cairo_surface_destroy(s);
-        return NULL;
-    }
-    glBindFramebuffer(GL_FRAMEBUFFER, wall_framebuffer(w));
-    glPixelStorei(GL_PACK_ALIGNMENT, 4);
-    glReadPixels(0, 0, w->fb_w, w->fb_h, GL_RGBA, GL_UNSIGNED_BYTE, px);
-    cairo_surface_flush(s);
-    unsigned char *dst = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s);
-    for (int y = 0; y < w->fb_h; y++) {
-        /* GL rows run bottom-up; the framebuffer holds Cairo's byte order
-         * already (the shader swizzled to RGBA, so swap back to BGRA). */
-        const unsigned char *src = px + row * (size_t)(w->fb_h - 1 - y);
-        unsigned char *d = dst + (size_t)stride * (size_t)y;
-        for (int x = 0; x < w->fb_w; x++) {
-            d[4 * x + 0] = src[4 * x + 2];
-            d[4 * x + 1] = src[4 * x + 1];
-            d[4 * x + 2] = src[4 * x + 0];
-            d[4 * x + 3] = 255;
-        }
-    }
-    free(px);
-    cairo_surface_mark_dirty(s);
 
     /* Mullions: what the physical wall hides, shown as the bezels. */
     const struct layout_wall *lw = &w->layout->wall;

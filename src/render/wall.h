@@ -65,8 +65,8 @@ bool wall_set_focus(struct wall *wall, const char *id);
 const char *wall_focus(const struct wall *wall); /* NULL: none */
 /* Scene and focus changes crossfade over ms (0: a cut).  The crossfade is
  * a shader (shaders/crossfade.frag) between the last frame shown and the
- * new one; while it runs every update draws and wall_next_deadline is
- * now. */
+ * new one, made with the first update that is not a still; while it runs
+ * every update draws and wall_next_deadline is now. */
 void wall_set_transition(struct wall *wall, int ms);
 /* Staging (on by default) spreads a change's painting over frames, so
  * when it completes depends on this machine's speed.  Cluster ranks turn
