@@ -554,16 +554,25 @@ app_init(struct app *a, enum output_mode mode, int64_t now_ms)
 }
 
 static struct frame_state
-frame_state_for(const struct app *a, int64_t now_ms)
+frame_state_of(const struct app *a, size_t scene,
+               const struct source_set *live,
+               const struct source_set *frozen, int64_t now_ms)
 {
-    const struct source_set *set = a->frozen ? a->frozen : a->sources;
+    const struct source_set *set = frozen ? frozen : live;
     return (struct frame_state){
         .now_ms = now_ms,
-        .scene = a->scene,
+        .scene = scene,
         .snapshots = source_set_snapshots(set),
         .nsnapshots = source_set_count(set),
         .aids = a->director ? director_aids(a->director) : NULL,
     };
+}
+
+/* The frame state of the current layout: live or frozen data. */
+static struct frame_state
+frame_state_for(const struct app *a, int64_t now_ms)
+{
+    return frame_state_of(a, a->scene, a->sources, a->frozen, now_ms);
 }
 
 struct stream_times {
@@ -1266,12 +1275,8 @@ cmd_run(int argc, char **argv)
         if (a.old.wall) {
             /* A reload: the old wall stays live while the new one is
              * painted within the frame's budget. */
-            const struct source_set *os = a.old.frozen ? a.old.frozen
-                                                       : a.old.sources;
-            struct frame_state ofs = {
-                .now_ms = now, .scene = a.old.scene,
-                .snapshots = source_set_snapshots(os),
-                .nsnapshots = source_set_count(os), .aids = fs.aids};
+            struct frame_state ofs = frame_state_of(
+                &a, a.old.scene, a.old.sources, a.old.frozen, now);
             if (wall_update(a.old.wall, &ofs)) {
                 output_present(a.out, a.old.wall, a.old.layout, a.opt.scale);
                 presented++;
