@@ -45,7 +45,7 @@ check 'true' "runs outside systemd"
 # Journal format when stderr is the journal.
 JOURNAL_STREAM=8:1 "$build/opswall" run "$src/tests/layouts/good/briefing.json" \
   --offscreen --scale 0.25 --duration 1s 2>"$work/jlog" || true
-check 'grep -q "^<6>main: " "$work/jlog"' "journal priority prefixes"
+check 'grep -q "^<6>app: " "$work/jlog"' "journal priority prefixes"
 if command -v systemd-analyze >/dev/null; then
   # The unit names /usr/local/bin/opswall, which need not exist here:
   # only that complaint is allowed.

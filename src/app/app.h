@@ -1,0 +1,41 @@
+/*
+ * app: the running wall and the one-frame render, as the command line
+ * asks for them.  main.c parses the command line into app_options; the
+ * rest of the program is behind these two calls.  Main thread only.
+ */
+#ifndef OPSWALL_APP_H
+#define OPSWALL_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "layout/layout.h"
+#include "render/output.h"
+
+struct app_options {
+    const char *layout;
+    const char *scene;
+    const char *out;
+    const char *snapshot;
+    double scale;
+    enum output_mode mode;
+    int display;
+    bool have_at;
+    int64_t at_ms;
+    int64_t duration_ms;
+    struct rect region;
+    char control_addr[64]; /* with --control, else "" */
+    int control_port;
+    const char *token_file;
+    const char *audit_log;
+    bool scale_set;
+    bool cluster;
+};
+
+/* opswall run: the wall until Esc, SIGTERM (SDL_QUIT) or --duration.
+ * argc/argv are passed on to MPI with --cluster.  The exit status. */
+int app_run(const struct app_options *opt, int argc, char **argv);
+/* opswall render: one frame into opt->out.  The exit status. */
+int app_render(const struct app_options *opt, int argc, char **argv);
+
+#endif

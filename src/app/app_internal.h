@@ -1,0 +1,95 @@
+/*
+ * What the app's files share: the running wall's state.  Not for other
+ * modules (they get app.h).
+ */
+#ifndef OPSWALL_APP_INTERNAL_H
+#define OPSWALL_APP_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <SDL2/SDL.h>
+
+#include "app/app.h"
+#include "cluster/cluster.h"
+#include "control/control_server.h"
+#include "control/director.h"
+#include "control/layout_watch.h"
+#include "control/metrics.h"
+#include "feeds/feed_http.h"
+#include "feeds/source_set.h"
+#include "layout/layout.h"
+#include "render/output.h"
+#include "render/wall.h"
+#include "text/text.h"
+
+/* An SDL user event that another thread posts at most once until the
+ * main loop has taken it (the flag coalesces a burst of wake-ups). */
+struct waker {
+    Uint32 event;
+    _Atomic bool woken;
+};
+
+struct app {
+    struct app_options opt;
+    char *data_dir;
+    struct layout *layout;
+    struct source_set *sources;
+    struct feed_engine *feeds;
+    /* Other threads wake the loop with one SDL user event per burst. */
+    struct waker feed;  /* "snapshots are waiting" */
+    struct waker video; /* "a new video picture" */
+    int64_t clock_offset_ms; /* --at minus the real clock */
+    struct text_cache *text;
+    struct output *out;
+    struct wall *wall;
+    size_t scene;
+    struct director *director;
+    struct source_set *frozen;  /* the data shown while frozen, or NULL */
+    struct control_server *ctl;
+    struct waker requests;      /* "requests are queued" */
+    struct layout_watch *watch;
+    Uint32 watch_event;         /* SDL user event: "the layout changed" */
+    char *reload_error;         /* the last failed reload's first error */
+    FILE *audit;
+    struct metrics metrics;
+    /* A reload in progress: the wall being replaced stays on screen, with
+     * its layout and data, while the new one is painted a few widgets per
+     * frame (wall_prepare); then the new one crossfades from it. */
+    /* A cluster's master: what the render ranks are sent. */
+    struct cluster *cluster;
+    struct epoch_writer *epochs;
+    char *layout_text;   /* the layout as loaded, until sent */
+    size_t layout_len;
+    uint64_t frame;
+    struct outgoing {
+        struct layout *layout;
+        struct wall *wall;
+        struct source_set *sources, *frozen;
+        size_t scene;
+    } old;
+};
+
+
+/* Any thread: wakes the main loop once per burst; never blocks. */
+void waker_post(void *ctx);
+/* Main thread: cleared before the work it announces is done, so work
+ * arriving meanwhile posts again. */
+void waker_taken(struct waker *k);
+
+/* The wall on the screen: the outgoing one while a reload is prepared. */
+struct wall *shown_wall(const struct app *a);
+/* The frame state of the current layout: live or frozen data. */
+struct frame_state frame_state_for(const struct app *a, int64_t now_ms);
+bool write_png(struct wall *wall, const char *path);
+/* F5, a saved file, the control API; false (reason kept) when the
+ * layout in use stays. */
+bool app_reload(struct app *a, int64_t now_ms);
+
+/* app_control.c */
+bool app_start_control(struct app *a);
+void serve_requests(struct app *a, int64_t now_ms);
+
+#endif
