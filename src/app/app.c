@@ -20,6 +20,7 @@
 #include "cluster/epoch.h"
 #include "cluster/renderer.h"
 #include "control/service.h"
+#include "app/loop.h"
 #include "layout/diag.h"
 
 static bool
@@ -135,6 +136,7 @@ waker_post(void *ctx)
     if (!atomic_exchange(&k->woken, true)) {
         SDL_Event ev = {.type = k->event};
         SDL_PushEvent(&ev);
+        loop_wait_wake(k->wait);
     }
 }
 
@@ -190,6 +192,7 @@ app_fini(struct app *a)
     wall_destroy(a->wall);
     text_cache_destroy(a->text);
     output_destroy(a->out);
+    loop_wait_destroy(a->wait);
     source_set_destroy(a->sources);
     layout_destroy(a->layout);
     free(a->data_dir);
@@ -242,6 +245,8 @@ app_init(struct app *a, enum output_mode mode, int64_t now_ms)
     if (!app_open_outputs(a, mode)) {
         return false;
     }
+    a->wait = loop_wait_create(); /* after SDL video: it asks the driver */
+    a->video.wait = a->feed.wait = a->wait;
     char *fonts = xasprintf("%s/assets/fonts", a->data_dir);
     a->text = text_cache_create(fonts);
     free(fonts);
@@ -578,6 +583,78 @@ app_reload(struct app *a, int64_t now_ms)
     return true;
 }
 
+/* One turn's drawing: the wall (or, during a reload, the outgoing wall
+ * while the new one is prepared), presented only when it changed.
+ * true when a frame was presented. */
+static bool
+app_frame(struct app *a, const struct frame_state *fs)
+{
+    double w0 = time_mono_s();
+    bool presented = false;
+    if (a->old.wall) {
+        /* A reload: the old wall stays live while the new one is
+         * painted within the frame's budget. */
+        struct frame_state ofs = frame_state_of(
+            a, a->old.scene, a->old.sources, a->old.frozen, fs->now_ms);
+        if (wall_update(a->old.wall, &ofs)) {
+            output_present(a->out, a->old.wall, a->old.layout, a->opt.scale);
+            presented = true;
+        }
+        if (wall_prepare(a->wall, fs)) {
+            wall_take_over(a->wall, a->old.wall, fs->now_ms);
+            outgoing_free(&a->old);
+        }
+    } else if (wall_update(a->wall, fs)) {
+        output_present(a->out, a->wall, a->layout, a->opt.scale);
+        presented = true;
+    }
+    if (presented) {
+        metrics_frame(&a->metrics, time_mono_s() - w0);
+    }
+    if (a->cluster) {
+        /* The ranks draw this frame; all swap together. */
+        send_epoch(a, fs, false);
+        cluster_frame_done(a->cluster, time_mono_s() - w0, 0);
+    }
+    return presented;
+}
+
+/* One event on the main thread; false when the wall should stop. */
+static bool
+app_event(struct app *a, const SDL_Event *ev, int64_t now)
+{
+    if (ev->type == a->feed.event) {
+        app_collect_feeds(a);
+    } else if (a->ctl && ev->type == a->requests.event) {
+        serve_requests(a, now);
+    } else if (ev->type == a->watched.event) {
+        waker_taken(&a->watched);
+        app_reload(a, now);
+    } else if (ev->type == a->video.event) {
+        /* Cleared before the update that takes the picture, so a
+         * picture arriving meanwhile wakes us again. */
+        waker_taken(&a->video);
+    } else if (ev->type == SDL_QUIT) {
+        return false;
+    } else if (ev->type == SDL_KEYDOWN) {
+        SDL_Keycode k = ev->key.keysym.sym;
+        if (k == SDLK_ESCAPE) {
+            return false;
+        } else if (k == SDLK_F5) {
+            app_reload(a, now);
+        } else if (k >= SDLK_1 && k <= SDLK_9 &&
+                   (size_t)(k - SDLK_1) < a->layout->nscenes) {
+            director_pick(a->director, (size_t)(k - SDLK_1), now);
+        } else if (k == SDLK_PAGEUP || k == SDLK_PAGEDOWN) {
+            director_step(a->director, k == SDLK_PAGEUP ? -1 : 1, now);
+        }
+    } else if (ev->type == SDL_WINDOWEVENT &&
+               ev->window.event == SDL_WINDOWEVENT_EXPOSED) {
+        wall_invalidate(shown_wall(a));
+    }
+    return true;
+}
+
 int
 app_run(const struct app_options *opt, int argc, char **argv)
 {
@@ -613,8 +690,9 @@ app_run(const struct app_options *opt, int argc, char **argv)
     snprintf(status, sizeof(status), "showing scene %s",
              a.layout->scenes[a.scene].id);
     service_ready(status);
-    bool paced = output_has_vsync(a.out);
-    unsigned long frames = 0, presented = 0;
+    struct frame_clock clock;
+    frame_clock_init(&clock, output_has_vsync(a.out));
+    unsigned long frames = 0;
     int64_t worst_ms = 0; /* longest frame: update + present + events */
     bool running = true;
     while (running) {
@@ -642,32 +720,7 @@ app_run(const struct app_options *opt, int argc, char **argv)
         struct frame_state fs = frame_state_for(&a, now);
         frames++;
         a.metrics.loops++;
-        double w0 = (double)time_mono_ms();
-        if (a.old.wall) {
-            /* A reload: the old wall stays live while the new one is
-             * painted within the frame's budget. */
-            struct frame_state ofs = frame_state_of(
-                &a, a.old.scene, a.old.sources, a.old.frozen, now);
-            if (wall_update(a.old.wall, &ofs)) {
-                output_present(a.out, a.old.wall, a.old.layout, a.opt.scale);
-                presented++;
-            }
-            if (wall_prepare(a.wall, &fs)) {
-                wall_take_over(a.wall, a.old.wall, now);
-                outgoing_free(&a.old);
-            }
-            metrics_frame(&a.metrics, ((double)time_mono_ms() - w0) / 1000.0);
-        } else if (wall_update(a.wall, &fs)) {
-            output_present(a.out, a.wall, a.layout, a.opt.scale);
-            presented++;
-            metrics_frame(&a.metrics, ((double)time_mono_ms() - w0) / 1000.0);
-        }
-        if (a.cluster) {
-            /* The ranks draw this frame; all swap together. */
-            send_epoch(&a, &fs, false);
-            cluster_frame_done(a.cluster,
-                               ((double)time_mono_ms() - w0) / 1000.0, 0);
-        }
+        bool presented = app_frame(&a, &fs);
         int64_t spent = time_mono_ms() - frame_start;
         worst_ms = spent > worst_ms ? spent : worst_ms;
         if (a.opt.duration_ms && elapsed >= a.opt.duration_ms) {
@@ -676,49 +729,29 @@ app_run(const struct app_options *opt, int argc, char **argv)
         int64_t deadline = a.old.wall ? now : wall_next_deadline(a.wall, &fs);
         int64_t due = director_next_due(a.director, now);
         deadline = due < deadline ? due : deadline;
-        int64_t wait = deadline == INT64_MAX ? 1000 : deadline - now;
-        /* Animated: vsync paces us; without it (offscreen, some
-         * drivers) a timer holds ~60 frames/s instead of spinning. */
-        if (wait <= 0) {
-            wait = paced ? 0 : 16;
+        bool animating = deadline <= now;
+        int64_t now_ns = time_mono_ns();
+        if (presented) {
+            frame_clock_presented(&clock, now_ns, animating);
         }
-        if (wait > 1000) {
-            wait = 1000;
-        }
-        SDL_Event ev;
-        if (SDL_WaitEventTimeout(&ev, (int)wait)) {
+        /* Animated: the next point of the 60 Hz grid (or at once where
+         * the swap waits for the display); else the next deadline, at
+         * most a second away (the heartbeat), or an event. */
+        int64_t wait_ms = deadline == INT64_MAX ? 1000 : deadline - now;
+        wait_ms = wait_ms > 1000 ? 1000 : wait_ms;
+        int64_t due_ns = animating ? frame_clock_due(&clock, now_ns)
+                                   : now_ns + wait_ms * 1000000;
+        do {
+            SDL_Event ev;
+            if (!loop_wait_next(a.wait, due_ns, &ev)) {
+                continue;
+            }
             do {
-                if (ev.type == a.feed.event) {
-                    app_collect_feeds(&a);
-                } else if (a.ctl && ev.type == a.requests.event) {
-                    serve_requests(&a, now);
-                } else if (ev.type == a.watch_event) {
-                    app_reload(&a, now);
-                } else if (ev.type == a.video.event) {
-                    /* Cleared before the update that takes the picture,
-                     * so a picture arriving meanwhile wakes us again. */
-                    waker_taken(&a.video);
-                } else if (ev.type == SDL_QUIT) {
-                    running = false;
-                } else if (ev.type == SDL_KEYDOWN) {
-                    SDL_Keycode k = ev.key.keysym.sym;
-                    if (k == SDLK_ESCAPE) {
-                        running = false;
-                    } else if (k == SDLK_F5) {
-                        app_reload(&a, now);
-                    } else if (k >= SDLK_1 && k <= SDLK_9 &&
-                               (size_t)(k - SDLK_1) < a.layout->nscenes) {
-                        director_pick(a.director, (size_t)(k - SDLK_1), now);
-                    } else if (k == SDLK_PAGEUP || k == SDLK_PAGEDOWN) {
-                        director_step(a.director, k == SDLK_PAGEUP ? -1 : 1,
-                                      now);
-                    }
-                } else if (ev.type == SDL_WINDOWEVENT &&
-                           ev.window.event == SDL_WINDOWEVENT_EXPOSED) {
-                    wall_invalidate(shown_wall(&a));
-                }
+                running = app_event(&a, &ev, now) && running;
             } while (SDL_PollEvent(&ev));
-        }
+            /* Events during an animation wait for the grid's point;
+             * otherwise the frame they cause is drawn at once. */
+        } while (running && animating && time_mono_ns() < due_ns);
     }
     service_stopping();
     if (a.cluster) {
@@ -726,7 +759,7 @@ app_run(const struct app_options *opt, int argc, char **argv)
     }
     struct wall_stats st = wall_get_stats(shown_wall(&a));
     LOG_INFO("%lu loop iterations, %lu frames presented, %lu widget paints, "
-             "worst frame %lld ms", frames, presented, st.paints,
+             "worst frame %lld ms", frames, (unsigned long)a.metrics.frames, st.paints,
              (long long)worst_ms);
     rc = 0;
     if (a.opt.snapshot) {

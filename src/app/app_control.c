@@ -301,15 +301,15 @@ static void
 watch_wake(void *ctx)
 {
     struct app *a = ctx;
-    SDL_Event ev = {.type = a->watch_event};
-    SDL_PushEvent(&ev);
+    waker_post(&a->watched);
 }
 
 /* Starts the control API and the layout watcher (opswall run). */
 bool
 app_start_control(struct app *a)
 {
-    a->watch_event = SDL_RegisterEvents(1);
+    a->watched.event = SDL_RegisterEvents(1);
+    a->watched.wait = a->wait;
     a->watch = layout_watch_start(a->opt.layout, watch_wake, a);
     if (a->opt.audit_log) {
         a->audit = fopen(a->opt.audit_log, "a");
@@ -333,6 +333,7 @@ app_start_control(struct app *a)
     }
     free(page_path);
     a->requests.event = SDL_RegisterEvents(1);
+    a->requests.wait = a->wait;
     struct control_opts co = {.address = a->opt.control_addr,
                               .port = a->opt.control_port,
                               .token = token, .console = page,

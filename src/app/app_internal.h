@@ -30,6 +30,7 @@
 struct waker {
     Uint32 event;
     _Atomic bool woken;
+    struct loop_wait *wait; /* the main loop's sleep, woken too */
 };
 
 struct app {
@@ -51,7 +52,8 @@ struct app {
     struct control_server *ctl;
     struct waker requests;      /* "requests are queued" */
     struct layout_watch *watch;
-    Uint32 watch_event;         /* SDL user event: "the layout changed" */
+    struct waker watched;       /* "the layout file changed" */
+    struct loop_wait *wait;     /* how the main loop sleeps */
     char *reload_error;         /* the last failed reload's first error */
     FILE *audit;
     struct metrics metrics;

@@ -24,6 +24,7 @@ struct civil_time {
 int64_t time_now_ms(void);
 /* Monotonic milliseconds, for deadlines and durations. */
 int64_t time_mono_ms(void);
+int64_t time_mono_ns(void);
 /* Monotonic seconds with nanosecond resolution, for measuring work. */
 double time_mono_s(void);
 

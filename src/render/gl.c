@@ -109,6 +109,22 @@ gl_texture_create(int w, int h, bool linear)
     return tex;
 }
 
+GLuint
+gl_canvas_texture_create(int w, int h)
+{
+    GLuint tex;
+    glGenTextures(1, &tex);
+    glBindTexture(GL_TEXTURE_2D, tex);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    /* EXT_texture_format_BGRA8888: unsized, as that extension has it. */
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_BGRA_EXT, w, h, 0, GL_BGRA_EXT,
+                 GL_UNSIGNED_BYTE, NULL);
+    return tex;
+}
+
 void
 gl_texture_upload(GLuint tex, cairo_surface_t *surface)
 {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include <GLES3/gl3.h>
+#include <GLES2/gl2ext.h>
 #include <cairo.h>
 
 /* Compiles dir/name.vert + dir/name.frag; 0 (reason logged) on failure. */
@@ -21,6 +22,10 @@ void gl_quad_buffer(GLuint *vao, GLuint *vbo);
 /* An RGBA8 texture of w x h, uninitialised; linear or nearest filtering. */
 GLuint gl_texture_create(int w, int h, bool linear);
 /* Uploads a whole ARGB32 Cairo surface of the texture's size. */
+/* A framebuffer's texture for the canvas, in Cairo's byte order (BGRA,
+ * EXT_texture_format_BGRA8888), so a widget's surface rows can be copied
+ * into it as they are. */
+GLuint gl_canvas_texture_create(int w, int h);
 void gl_texture_upload(GLuint tex, cairo_surface_t *surface);
 /* Logs and clears pending GL errors; returns false if there were any. */
 bool gl_check(const char *where);

@@ -8,6 +8,7 @@
 #define OPSWALL_OUTPUT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "layout/layout.h"
 #include "render/wall.h"
@@ -51,6 +52,13 @@ void output_resize(struct output *out, int w, int h);
 void output_set_shows(struct output *out, struct rect shows);
 /* Window i's pixels as last blitted, before the swap (tests). */
 cairo_surface_t *output_read_window(struct output *out, int i);
+
+/* What the presents cost: how many, how many copied every pixel, and
+ * the window pixels copied in all (the glass's share of a frame). */
+struct output_stats {
+    uint64_t presents, full, pixels;
+};
+struct output_stats output_get_stats(const struct output *out);
 
 bool output_is_offscreen(const struct output *out);
 /* True when swaps wait for the display's refresh; otherwise the caller

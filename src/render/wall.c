@@ -31,7 +31,12 @@ struct wall_widget {
     void *self;
     struct rect rect; /* framebuffer pixels */
     cairo_surface_t *surface;
-    GLuint tex;
+    GLuint tex;      /* made when drawn by GL (see composite) */
+    bool tex_ok;     /* tex holds the surface as last painted */
+    /* Painted over the background: no other widget of the scene
+     * overlaps it (the overlay band may, when it shows something). */
+    bool opaque;
+    bool blank;      /* the overlay band: painted nothing */
     uint64_t stamp;
     bool painted;
     GLuint aux_tex;
@@ -50,6 +55,7 @@ struct wall {
     int fb_w, fb_h;
     GLuint fbo, fb_tex, prog, vbo, vao;
     GLint u_target, u_tex, u_alpha;
+    unsigned char bg[3]; /* the background, as 8-bit the canvas holds */
     struct video_layer *video;  /* made when a widget has video */
     struct wall_widget *widgets;
     size_t nwidgets;
@@ -57,6 +63,11 @@ struct wall {
     bool built, full_damage;
     struct rect damage[MAX_DAMAGE];
     int ndamage;
+    /* What the last update changed, for the present: rectangles of the
+     * framebuffer, or all of it. */
+    struct rect changed[WALL_MAX_CHANGED];
+    int nchanged;
+    bool changed_all;
     /* Tiles whose picture alone changed: drawn again by themselves (the
      * picture is opaque and covers its rectangle). */
     struct video_redraw {
@@ -174,7 +185,8 @@ destroy_stage(struct wall *w)
  * does not (another output draws it) or could not be made (logged). */
 static bool
 add_widget(struct wall *w, struct wall_widget *set, size_t *n,
-           const struct layout_widget *lw, const struct widget_class *cls)
+           const struct layout_widget *lw, const struct widget_class *cls,
+           bool opaque)
 {
     struct rect r = scale_rect(w, lw->rect);
     struct rect whole = {0, 0, w->fb_w, w->fb_h};
@@ -197,8 +209,7 @@ add_widget(struct wall *w, struct wall_widget *set, size_t *n,
     }
     struct wall_widget *ww = &set[(*n)++];
     *ww = (struct wall_widget){.lw = lw, .cls = cls, .self = self,
-                               .rect = r, .surface = s};
-    ww->tex = gl_texture_create(r.w, r.h, false);
+                               .rect = r, .surface = s, .opaque = opaque};
     if (cls->video_tiles) {
         ww->vslots = xcalloc(WIDGET_MAX_VIDEO, sizeof(*ww->vslots));
         if (!w->video) {
@@ -251,6 +262,27 @@ set_entry(struct wall *w, size_t scene, const struct layout_widget *flw,
     return lw;
 }
 
+/* Whether entry i of a set overlaps no other entry (the overlay band
+ * aside, which is drawn over it when it shows something). */
+static bool
+entry_alone(struct wall *w, size_t scene, const struct layout_widget *flw,
+            size_t i)
+{
+    size_t n = set_count(w, scene, flw);
+    const struct widget_class *cls;
+    if (i + 1 >= n) {
+        return false; /* the overlay itself */
+    }
+    struct rect r = scale_rect(w, set_entry(w, scene, flw, i, &cls)->rect);
+    for (size_t j = 0; j + 1 < n; j++) {
+        struct rect o = scale_rect(w, set_entry(w, scene, flw, j, &cls)->rect);
+        if (j != i && intersects(r, o)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Allocates a set for a scene (and focus); no widget is made yet. */
 static void
 set_begin(struct wall *w, size_t scene_idx, const char *focus,
@@ -282,7 +314,7 @@ build_set(struct wall *w, size_t scene_idx, const char *focus,
         const struct widget_class *cls;
         const struct layout_widget *lw = set_entry(w, scene_idx, *flw, i,
                                                    &cls);
-        add_widget(w, *set, n, lw, cls);
+        add_widget(w, *set, n, lw, cls, entry_alone(w, scene_idx, *flw, i));
     }
 }
 
@@ -349,7 +381,11 @@ wall_create(const struct layout *layout, struct text_cache *tc,
     w->u_tex = glGetUniformLocation(w->prog, "u_tex");
     w->u_alpha = glGetUniformLocation(w->prog, "u_alpha");
 
-    w->fb_tex = gl_texture_create(w->fb_w, w->fb_h, false);
+    const struct rgba *bg = &layout->theme.colors[COLOR_BACKGROUND];
+    w->bg[0] = (unsigned char)lround(bg->r * 255);
+    w->bg[1] = (unsigned char)lround(bg->g * 255);
+    w->bg[2] = (unsigned char)lround(bg->b * 255);
+    w->fb_tex = gl_canvas_texture_create(w->fb_w, w->fb_h);
     glGenFramebuffers(1, &w->fbo);
     glBindFramebuffer(GL_FRAMEBUFFER, w->fbo);
     glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D,
@@ -486,7 +522,7 @@ transition_ready(struct wall *w)
     GLuint *fbo[] = {&w->from_fbo, &w->out_fbo};
     GLuint *tex[] = {&w->from_tex, &w->out_tex};
     for (int i = 0; i < 2; i++) {
-        *tex[i] = gl_texture_create(w->fb_w, w->fb_h, false);
+        *tex[i] = gl_canvas_texture_create(w->fb_w, w->fb_h);
         glGenFramebuffers(1, fbo[i]);
         glBindFramebuffer(GL_FRAMEBUFFER, *fbo[i]);
         glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0,
@@ -587,26 +623,52 @@ add_damage(struct wall *w, struct rect r)
     w->damage[w->ndamage++] = r;
 }
 
+/* Whether a surface is fully transparent (the overlay with nothing to
+ * say): then the widgets under it are the canvas's pixels alone. */
+static bool
+surface_blank(cairo_surface_t *s)
+{
+    const unsigned char *p = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    int width = cairo_image_surface_get_width(s);
+    for (int y = 0; y < cairo_image_surface_get_height(s); y++) {
+        const uint32_t *row = (const uint32_t *)(p + (size_t)stride * y);
+        for (int x = 0; x < width; x++) {
+            if (row[x]) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 static void
 paint_widget(struct wall *w, struct wall_widget *ww,
              const struct frame_state *fs)
 {
     double t0 = time_mono_s();
     cairo_t *cr = cairo_create(ww->surface);
-    cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
+    if (ww->opaque) {
+        /* Its pixels are the canvas's: the background first, in the
+         * same 8-bit colour the GL clear writes. */
+        cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+        cairo_set_source_rgb(cr, w->bg[0] / 255.0, w->bg[1] / 255.0,
+                             w->bg[2] / 255.0);
+    } else {
+        cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
+    }
     cairo_paint(cr);
     cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
     ww->cls->paint(ww->self, cr, ww->rect.w, ww->rect.h, fs);
     cairo_destroy(cr);
-    double t1 = time_mono_s();
-    gl_texture_upload(ww->tex, ww->surface);
-    /* The upload is queued, not finished: this is its CPU side (copy
-     * into the driver), which is what delays the frame on this thread. */
-    ww->upload_s += time_mono_s() - t1;
-    ww->paint_s += t1 - t0;
+    cairo_surface_flush(ww->surface);
+    ww->paint_s += time_mono_s() - t0;
+    ww->tex_ok = false;
     ww->paints++;
     w->stats.paints++;
-    w->stats.uploads++;
+    if (ww->cls == &widget_overlay_class) {
+        ww->blank = surface_blank(ww->surface);
+    }
 
     int aw, ah;
     if (ww->cls->aux_size && ww->cls->aux_size(ww->self, &aw, &ah)) {
@@ -667,6 +729,107 @@ clip_rect(struct rect a, struct rect b)
     return (struct rect){x0, y0, x1 > x0 ? x1 - x0 : 0, y1 > y0 ? y1 - y0 : 0};
 }
 
+/* Whether a widget's pixels are the canvas's where it is right now: it
+ * was painted over the background and nothing shows over it. */
+static bool
+alone_now(const struct wall *w, const struct wall_widget *ww)
+{
+    if (!ww->opaque) {
+        return false;
+    }
+    for (size_t i = 0; i < w->nwidgets; i++) {
+        const struct wall_widget *o = &w->widgets[i];
+        if (o != ww && !o->blank && intersects(o->rect, ww->rect)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The widget whose rectangle holds all of r, if it is alone there. */
+static struct wall_widget *
+sole_owner(struct wall *w, struct rect r)
+{
+    for (size_t i = 0; i < w->nwidgets; i++) {
+        struct wall_widget *ww = &w->widgets[i];
+        struct rect in = clip_rect(r, ww->rect);
+        if (in.w == r.w && in.h == r.h) {
+            return alone_now(w, ww) ? ww : NULL;
+        }
+    }
+    return NULL;
+}
+
+/* A widget's pixels in r (framebuffer pixels, inside its rectangle) put
+ * straight into the canvas: its surface already holds them over the
+ * background, so no GL pass is needed, only a copy.  Rows are copied
+ * one by one because GL's rows run bottom-up; the canvas texture takes
+ * Cairo's byte order (BGRA), so each is a plain copy. */
+static void
+upload_into_canvas(struct wall *w, struct wall_widget *ww, struct rect r)
+{
+    double t0 = time_mono_s();
+    const unsigned char *px = cairo_image_surface_get_data(ww->surface);
+    int stride = cairo_image_surface_get_stride(ww->surface);
+    glBindTexture(GL_TEXTURE_2D, w->fb_tex);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    for (int y = r.y; y < r.y + r.h; y++) {
+        const unsigned char *row = px + (size_t)stride * (size_t)(y - ww->rect.y) +
+                                   4 * (size_t)(r.x - ww->rect.x);
+        glTexSubImage2D(GL_TEXTURE_2D, 0, r.x, w->fb_h - 1 - y, r.w, 1,
+                        GL_BGRA_EXT, GL_UNSIGNED_BYTE, row);
+    }
+    ww->upload_s += time_mono_s() - t0;
+    w->stats.uploads++;
+}
+
+/* The widget's texture, uploaded from its surface if it is behind (a
+ * widget drawn by GL: one that something overlaps). */
+static GLuint
+widget_texture(struct wall *w, struct wall_widget *ww)
+{
+    if (!ww->tex) {
+        ww->tex = gl_texture_create(ww->rect.w, ww->rect.h, false);
+    }
+    if (!ww->tex_ok) {
+        double t0 = time_mono_s();
+        gl_texture_upload(ww->tex, ww->surface);
+        ww->upload_s += time_mono_s() - t0;
+        ww->tex_ok = true;
+        w->stats.uploads++;
+    }
+    return ww->tex;
+}
+
+/* What GL draws over a widget's pixels inside dr: its moving quads (a
+ * ticker's text) and its video pictures. */
+static void
+draw_over(struct wall *w, struct wall_widget *ww, struct rect dr)
+{
+    struct rect inner = clip_rect(dr, ww->rect);
+    if (ww->aux_tex && ww->nquads > 0) {
+        scissor(w, inner);
+        for (int q = 0; q < ww->nquads; q++) {
+            const struct widget_quad *qd = &ww->quads[q];
+            draw_quad(w, ww->aux_tex, (float)ww->aux_w, (float)ww->aux_h,
+                      qd->sx, qd->sy, qd->sw, qd->sh, ww->rect.x + qd->dx,
+                      ww->rect.y + qd->dy, qd->dw, qd->dh);
+        }
+    }
+    if (ww->vslots && w->video) {
+        scissor(w, inner);
+        for (int k = 0; k < WIDGET_MAX_VIDEO; k++) {
+            video_layer_draw(w->video, &ww->vslots[k], (float)ww->rect.x,
+                             (float)ww->rect.y, (float)w->fb_w,
+                             (float)w->fb_h);
+        }
+        /* Back to the widget program for what follows. */
+        glUseProgram(w->prog);
+        glBindVertexArray(w->vao);
+        glBindBuffer(GL_ARRAY_BUFFER, w->vbo);
+    }
+}
+
 static void
 composite(struct wall *w)
 {
@@ -679,55 +842,59 @@ composite(struct wall *w)
     glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(w->vao);
     glBindBuffer(GL_ARRAY_BUFFER, w->vbo);
-    glEnable(GL_BLEND);
     glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
-    glEnable(GL_SCISSOR_TEST);
-    const struct rgba *bg = &w->layout->theme.colors[COLOR_BACKGROUND];
-    glClearColor((float)bg->r, (float)bg->g, (float)bg->b, 1.0f);
+    glClearColor(w->bg[0] / 255.0f, w->bg[1] / 255.0f, w->bg[2] / 255.0f,
+                 1.0f);
 
     struct rect whole = {0, 0, w->fb_w, w->fb_h};
     int n = w->full_damage ? 1 : w->ndamage;
+    struct wall_widget *owner[MAX_DAMAGE] = {0};
+    /* First every copy of a widget that is alone where it changed (most
+     * repaints: one upload, no GL pass), so that the GL work after them
+     * is queued in one go. */
+    for (int d = 0; d < n && !w->full_damage; d++) {
+        struct rect dr = clip_rect(w->damage[d], whole);
+        if (dr.w > 0 && dr.h > 0 && (owner[d] = sole_owner(w, dr))) {
+            upload_into_canvas(w, owner[d], dr);
+        }
+    }
+    glEnable(GL_BLEND);
+    glEnable(GL_SCISSOR_TEST);
     for (int d = 0; d < n; d++) {
         struct rect dr = w->full_damage ? whole : clip_rect(w->damage[d],
                                                             whole);
         if (dr.w <= 0 || dr.h <= 0) {
             continue;
         }
+        if (owner[d]) {
+            draw_over(w, owner[d], dr);
+            continue;
+        }
+        /* Overlapping widgets, or more than one widget: cleared, then
+         * each widget in order (copies for those alone, textures for
+         * the others), under a scissor. */
         scissor(w, dr);
         glClear(GL_COLOR_BUFFER_BIT);
+        for (size_t i = 0; i < w->nwidgets; i++) {
+            struct wall_widget *ww = &w->widgets[i];
+            if (intersects(ww->rect, dr) && alone_now(w, ww)) {
+                upload_into_canvas(w, ww, clip_rect(dr, ww->rect));
+            }
+        }
         for (size_t i = 0; i < w->nwidgets; i++) {
             struct wall_widget *ww = &w->widgets[i];
             if (!intersects(ww->rect, dr)) {
                 continue;
             }
-            scissor(w, dr);
-            draw_quad(w, ww->tex, (float)ww->rect.w, (float)ww->rect.h, 0, 0,
-                      (float)ww->rect.w, (float)ww->rect.h, (float)ww->rect.x,
-                      (float)ww->rect.y, (float)ww->rect.w,
-                      (float)ww->rect.h);
-            if (ww->aux_tex && ww->nquads > 0) {
-                struct rect inner = clip_rect(dr, ww->rect);
-                scissor(w, inner);
-                for (int q = 0; q < ww->nquads; q++) {
-                    const struct widget_quad *qd = &ww->quads[q];
-                    draw_quad(w, ww->aux_tex, (float)ww->aux_w,
-                              (float)ww->aux_h, qd->sx, qd->sy, qd->sw,
-                              qd->sh, ww->rect.x + qd->dx, ww->rect.y + qd->dy,
-                              qd->dw, qd->dh);
-                }
+            if (!alone_now(w, ww)) {
+                GLuint tex = widget_texture(w, ww);
+                scissor(w, dr);
+                draw_quad(w, tex, (float)ww->rect.w, (float)ww->rect.h, 0, 0,
+                          (float)ww->rect.w, (float)ww->rect.h,
+                          (float)ww->rect.x, (float)ww->rect.y,
+                          (float)ww->rect.w, (float)ww->rect.h);
             }
-            if (ww->vslots && w->video) {
-                scissor(w, clip_rect(dr, ww->rect));
-                for (int k = 0; k < WIDGET_MAX_VIDEO; k++) {
-                    video_layer_draw(w->video, &ww->vslots[k],
-                                     (float)ww->rect.x, (float)ww->rect.y,
-                                     (float)w->fb_w, (float)w->fb_h);
-                }
-                /* Back to the widget program for what follows. */
-                glUseProgram(w->prog);
-                glBindVertexArray(w->vao);
-                glBindBuffer(GL_ARRAY_BUFFER, w->vbo);
-            }
+            draw_over(w, ww, dr);
         }
     }
     /* Pictures that changed alone: drawn over what is there, unless a
@@ -834,10 +1001,13 @@ stage_paint(struct wall *w, const struct frame_state *fs)
     while (w->stage_next < count &&
            (first || time_mono_s() - t0 < STAGE_BUDGET_S)) {
         const struct widget_class *cls;
+        size_t i = w->stage_next++;
         const struct layout_widget *lw = set_entry(
-            w, w->stage_scene, w->stage_focus_lw, w->stage_next++, &cls);
+            w, w->stage_scene, w->stage_focus_lw, i, &cls);
         size_t before = w->nstage;
-        if (add_widget(w, w->stage, &w->nstage, lw, cls)) {
+        if (add_widget(w, w->stage, &w->nstage, lw, cls,
+                       entry_alone(w, w->stage_scene, w->stage_focus_lw,
+                                   i))) {
             struct wall_widget *ww = &w->stage[before];
             paint_widget(w, ww, fs);
             ww->stamp = ww->cls->stamp(ww->self, fs);
@@ -908,6 +1078,80 @@ wall_take_over(struct wall *w, struct wall *old, int64_t now_ms)
     w->stats.transitions++;
 }
 
+/* Where a widget's quads land (framebuffer pixels, whole pixels
+ * around), clipped to the widget. */
+static struct rect
+quads_bounds(const struct wall_widget *ww, const struct widget_quad *q,
+             int n)
+{
+    double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
+    for (int i = 0; i < n; i++) {
+        x0 = fmin(x0, q[i].dx);
+        y0 = fmin(y0, q[i].dy);
+        x1 = fmax(x1, q[i].dx + q[i].dw);
+        y1 = fmax(y1, q[i].dy + q[i].dh);
+    }
+    if (n == 0) {
+        return (struct rect){ww->rect.x, ww->rect.y, 0, 0};
+    }
+    struct rect r = {ww->rect.x + (int)floor(x0), ww->rect.y + (int)floor(y0),
+                     0, 0};
+    r.w = ww->rect.x + (int)ceil(x1) - r.x;
+    r.h = ww->rect.y + (int)ceil(y1) - r.y;
+    return clip_rect(r, ww->rect);
+}
+
+static struct rect
+union_rect(struct rect a, struct rect b)
+{
+    if (a.w <= 0 || a.h <= 0) {
+        return b;
+    }
+    if (b.w <= 0 || b.h <= 0) {
+        return a;
+    }
+    int x0 = a.x < b.x ? a.x : b.x, y0 = a.y < b.y ? a.y : b.y;
+    int x1 = a.x + a.w > b.x + b.w ? a.x + a.w : b.x + b.w;
+    int y1 = a.y + a.h > b.y + b.h ? a.y + a.h : b.y + b.h;
+    return (struct rect){x0, y0, x1 - x0, y1 - y0};
+}
+
+/* Keeps this update's damage for wall_changed: a transition's frames
+ * (and the one that ends it, which shows fb again) change everything. */
+static void
+note_changed(struct wall *w, bool in_trans)
+{
+    w->changed_all = in_trans || w->full_damage ||
+                     w->ndamage + w->nvredraw > WALL_MAX_CHANGED;
+    w->nchanged = 0;
+    if (w->changed_all) {
+        return;
+    }
+    for (int d = 0; d < w->ndamage; d++) {
+        w->changed[w->nchanged++] = w->damage[d];
+    }
+    for (int v = 0; v < w->nvredraw; v++) {
+        w->changed[w->nchanged++] = w->vredraw[v].r;
+    }
+}
+
+int
+wall_changed(const struct wall *w, struct rect *out, int max)
+{
+    if (w->changed_all || w->nchanged > max) {
+        return -1;
+    }
+    struct rect whole = {0, 0, w->fb_w, w->fb_h};
+    int n = 0;
+    for (int i = 0; i < w->nchanged; i++) {
+        struct rect r = clip_rect(w->changed[i], whole);
+        if (r.w > 0 && r.h > 0) {
+            out[n++] = r;
+        }
+    }
+    return n;
+}
+
 bool
 wall_update(struct wall *w, const struct frame_state *fs)
 {
@@ -948,9 +1192,15 @@ wall_update(struct wall *w, const struct frame_state *fs)
             int nq = ww->cls->aux_quads(ww->self, fs, q);
             if (nq != ww->nquads ||
                 memcmp(q, ww->quads, (size_t)nq * sizeof(q[0])) != 0) {
+                /* Moved quads damage where they were and where they
+                 * are, not the whole widget (a ticker's text strip). */
+                struct rect was = quads_bounds(ww, ww->quads, ww->nquads);
+                struct rect is = quads_bounds(ww, q, nq);
                 memcpy(ww->quads, q, (size_t)nq * sizeof(q[0]));
                 ww->nquads = nq;
-                dirty = true;
+                if (!dirty) {
+                    add_damage(w, union_rect(was, is));
+                }
             }
         }
         if (ww->vslots && update_video(w, ww, fs)) {
@@ -965,6 +1215,7 @@ wall_update(struct wall *w, const struct frame_state *fs)
         !was_trans) {
         return false; /* nothing changed: no GL work, no swap */
     }
+    note_changed(w, was_trans);
     if (w->full_damage || w->ndamage || w->nvredraw) {
         composite(w);
     }

@@ -83,6 +83,12 @@ bool wall_prepare(struct wall *wall, const struct frame_state *fs);
 void wall_take_over(struct wall *wall, struct wall *old, int64_t now_ms);
 /* Brings the framebuffer up to date; true if any pixel may have changed. */
 bool wall_update(struct wall *wall, const struct frame_state *fs);
+/* What the last update that returned true changed, in framebuffer
+ * pixels (top-left origin): the number of rectangles written to out, or
+ * -1 when it changed everything (or more than max rectangles).  The
+ * present uses it to copy only those pixels to the screen. */
+#define WALL_MAX_CHANGED 64
+int wall_changed(const struct wall *wall, struct rect *out, int max);
 /* Next time (ms) at which a frame is due without new data; INT64_MAX if
  * none.  Animated widgets make it fs->now_ms. */
 int64_t wall_next_deadline(struct wall *wall, const struct frame_state *fs);
