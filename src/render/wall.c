@@ -41,6 +41,7 @@ struct wall_widget {
     bool painted;
     GLuint aux_tex;
     int aux_w, aux_h;
+    cairo_surface_t *aux_surface; /* the quads' source, as aux_tex */
     struct widget_quad quads[WIDGET_MAX_QUADS];
     int nquads;
     struct video_slot *vslots; /* WIDGET_MAX_VIDEO, for video widgets */
@@ -56,6 +57,9 @@ struct wall {
     GLuint fbo, fb_tex, prog, vbo, vao;
     GLint u_target, u_tex, u_alpha;
     unsigned char bg[3]; /* the background, as 8-bit the canvas holds */
+    bool canvas_bgra;    /* the canvas takes widget rows as they are */
+    unsigned char *scratch; /* compose_into_canvas's rows */
+    size_t scratch_size;
     struct video_layer *video;  /* made when a widget has video */
     struct wall_widget *widgets;
     size_t nwidgets;
@@ -146,6 +150,9 @@ destroy_set(struct wall_widget *v, size_t n)
         }
         if (ww->aux_tex) {
             glDeleteTextures(1, &ww->aux_tex);
+        }
+        if (ww->aux_surface) {
+            cairo_surface_destroy(ww->aux_surface);
         }
         if (ww->vslots) {
             for (int k = 0; k < WIDGET_MAX_VIDEO; k++) {
@@ -332,6 +339,15 @@ build_widgets(struct wall *w)
     w->full_damage = true;
 }
 
+/* A texture for the canvas (and the crossfade's frames, which trade
+ * places with it): BGRA where the driver draws into it, else RGBA. */
+static GLuint
+canvas_texture(const struct wall *w)
+{
+    return w->canvas_bgra ? gl_canvas_texture_create(w->fb_w, w->fb_h)
+                          : gl_texture_create(w->fb_w, w->fb_h, false);
+}
+
 /* The overlay band: the top of the middle display of the top row, 80 %
  * of its width, a third of its height. */
 static struct layout_widget
@@ -385,11 +401,24 @@ wall_create(const struct layout *layout, struct text_cache *tc,
     w->bg[0] = (unsigned char)lround(bg->r * 255);
     w->bg[1] = (unsigned char)lround(bg->g * 255);
     w->bg[2] = (unsigned char)lround(bg->b * 255);
-    w->fb_tex = gl_canvas_texture_create(w->fb_w, w->fb_h);
+    w->canvas_bgra = true;
+    w->fb_tex = canvas_texture(w);
     glGenFramebuffers(1, &w->fbo);
     glBindFramebuffer(GL_FRAMEBUFFER, w->fbo);
     glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D,
                            w->fb_tex, 0);
+    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
+        /* A driver that cannot draw into BGRA: RGBA, and every widget
+         * composited by GL from its texture (no copies into it). */
+        LOG_INFO("no BGRA framebuffer here: widgets are composited by GL");
+        glDeleteTextures(1, &w->fb_tex);
+        w->canvas_bgra = false;
+        w->fb_tex = canvas_texture(w);
+        glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0,
+                               GL_TEXTURE_2D, w->fb_tex, 0);
+        while (glGetError() != GL_NO_ERROR) {
+        }
+    }
     if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
         LOG_ERR("framebuffer %dx%d incomplete", w->fb_w, w->fb_h);
         wall_destroy(w);
@@ -415,6 +444,7 @@ wall_destroy(struct wall *w)
     destroy_stage(w);
     video_layer_destroy(w->video);
     free(w->vredraw);
+    free(w->scratch);
     free(w->focus);
     free(w->want_focus);
     GLuint fbos[] = {w->from_fbo, w->out_fbo};
@@ -522,7 +552,7 @@ transition_ready(struct wall *w)
     GLuint *fbo[] = {&w->from_fbo, &w->out_fbo};
     GLuint *tex[] = {&w->from_tex, &w->out_tex};
     for (int i = 0; i < 2; i++) {
-        *tex[i] = gl_canvas_texture_create(w->fb_w, w->fb_h);
+        *tex[i] = canvas_texture(w);
         glGenFramebuffers(1, fbo[i]);
         glBindFramebuffer(GL_FRAMEBUFFER, *fbo[i]);
         glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0,
@@ -688,12 +718,20 @@ paint_widget(struct wall *w, struct wall_widget *ww,
             cairo_destroy(acr);
             gl_texture_upload(ww->aux_tex, s);
             w->stats.uploads++;
+        } else {
+            cairo_surface_destroy(s);
+            s = NULL;
         }
-        cairo_surface_destroy(s);
+        if (ww->aux_surface) {
+            cairo_surface_destroy(ww->aux_surface);
+        }
+        ww->aux_surface = s; /* kept for laying the quads on the CPU */
     } else if (ww->aux_tex) {
         glDeleteTextures(1, &ww->aux_tex);
         ww->aux_tex = 0;
         ww->aux_w = ww->aux_h = 0;
+        cairo_surface_destroy(ww->aux_surface);
+        ww->aux_surface = NULL;
     }
 }
 
@@ -734,7 +772,7 @@ clip_rect(struct rect a, struct rect b)
 static bool
 alone_now(const struct wall *w, const struct wall_widget *ww)
 {
-    if (!ww->opaque) {
+    if (!ww->opaque || !w->canvas_bgra) {
         return false;
     }
     for (size_t i = 0; i < w->nwidgets; i++) {
@@ -760,27 +798,103 @@ sole_owner(struct wall *w, struct rect r)
     return NULL;
 }
 
+/* Pixels into the canvas texture at r (framebuffer pixels): px points
+ * at r's top-left pixel, rows `stride` apart.  Rows are copied one by
+ * one because GL's rows run bottom-up; the canvas texture takes Cairo's
+ * byte order (BGRA), so each is a plain copy. */
+static void
+upload_rows(struct wall *w, const unsigned char *px, int stride,
+            struct rect r)
+{
+    glBindTexture(GL_TEXTURE_2D, w->fb_tex);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    for (int y = 0; y < r.h; y++) {
+        glTexSubImage2D(GL_TEXTURE_2D, 0, r.x, w->fb_h - 1 - (r.y + y), r.w,
+                        1, GL_BGRA_EXT, GL_UNSIGNED_BYTE,
+                        px + (size_t)stride * (size_t)y);
+    }
+    w->stats.uploads++;
+}
+
 /* A widget's pixels in r (framebuffer pixels, inside its rectangle) put
  * straight into the canvas: its surface already holds them over the
- * background, so no GL pass is needed, only a copy.  Rows are copied
- * one by one because GL's rows run bottom-up; the canvas texture takes
- * Cairo's byte order (BGRA), so each is a plain copy. */
+ * background, so no GL pass is needed, only a copy. */
 static void
 upload_into_canvas(struct wall *w, struct wall_widget *ww, struct rect r)
 {
     double t0 = time_mono_s();
     const unsigned char *px = cairo_image_surface_get_data(ww->surface);
     int stride = cairo_image_surface_get_stride(ww->surface);
-    glBindTexture(GL_TEXTURE_2D, w->fb_tex);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-    for (int y = r.y; y < r.y + r.h; y++) {
-        const unsigned char *row = px + (size_t)stride * (size_t)(y - ww->rect.y) +
-                                   4 * (size_t)(r.x - ww->rect.x);
-        glTexSubImage2D(GL_TEXTURE_2D, 0, r.x, w->fb_h - 1 - y, r.w, 1,
-                        GL_BGRA_EXT, GL_UNSIGNED_BYTE, row);
-    }
+    upload_rows(w, px + (size_t)stride * (size_t)(r.y - ww->rect.y) +
+                       4 * (size_t)(r.x - ww->rect.x),
+                stride, r);
     ww->upload_s += time_mono_s() - t0;
-    w->stats.uploads++;
+}
+
+/* Whether every quad lies on whole pixels, one texel per pixel (a
+ * ticker's do): then laying them on the CPU gives what GL's sampling
+ * and blending give. */
+static bool
+quads_whole(const struct wall_widget *ww)
+{
+    for (int i = 0; i < ww->nquads; i++) {
+        const struct widget_quad *q = &ww->quads[i];
+        const float v[] = {q->sx, q->sy, q->sw, q->sh, q->dx, q->dy};
+        for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+            if (v[k] != floorf(v[k])) {
+                return false;
+            }
+        }
+        if (q->sw != q->dw || q->sh != q->dh) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* An alone widget whose quads moved (the ticker): its pixels in r with
+ * the quads laid over them by Cairo (pixman) into a scratch buffer, then
+ * copied into the canvas.  On a software rasteriser this costs a small
+ * part of one blended GL pass over the same pixels; the result is the
+ * same (premultiplied OVER, rounded alike). */
+static void
+compose_into_canvas(struct wall *w, struct wall_widget *ww, struct rect r)
+{
+    double t0 = time_mono_s();
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, r.w);
+    size_t need = (size_t)stride * (size_t)r.h;
+    if (need > w->scratch_size) {
+        free(w->scratch);
+        w->scratch = xmalloc(need);
+        w->scratch_size = need;
+    }
+    cairo_surface_t *s = cairo_image_surface_create_for_data(
+        w->scratch, CAIRO_FORMAT_ARGB32, r.w, r.h, stride);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+    cairo_set_source_surface(cr, ww->surface, ww->rect.x - r.x,
+                             ww->rect.y - r.y);
+    cairo_paint(cr);
+    cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+    for (int i = 0; i < ww->nquads; i++) {
+        const struct widget_quad *q = &ww->quads[i];
+        struct rect d = {ww->rect.x + (int)q->dx, ww->rect.y + (int)q->dy,
+                         (int)q->dw, (int)q->dh};
+        d = clip_rect(clip_rect(d, r), ww->rect);
+        if (d.w <= 0 || d.h <= 0) {
+            continue;
+        }
+        cairo_set_source_surface(cr, ww->aux_surface,
+                                 ww->rect.x + q->dx - q->sx - r.x,
+                                 ww->rect.y + q->dy - q->sy - r.y);
+        cairo_rectangle(cr, d.x - r.x, d.y - r.y, d.w, d.h);
+        cairo_fill(cr);
+    }
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    cairo_surface_destroy(s);
+    upload_rows(w, w->scratch, stride, r);
+    ww->upload_s += time_mono_s() - t0;
 }
 
 /* The widget's texture, uploaded from its surface if it is behind (a
@@ -804,10 +918,11 @@ widget_texture(struct wall *w, struct wall_widget *ww)
 /* What GL draws over a widget's pixels inside dr: its moving quads (a
  * ticker's text) and its video pictures. */
 static void
-draw_over(struct wall *w, struct wall_widget *ww, struct rect dr)
+draw_over(struct wall *w, struct wall_widget *ww, struct rect dr,
+          bool quads)
 {
     struct rect inner = clip_rect(dr, ww->rect);
-    if (ww->aux_tex && ww->nquads > 0) {
+    if (quads && ww->aux_tex && ww->nquads > 0) {
         scissor(w, inner);
         for (int q = 0; q < ww->nquads; q++) {
             const struct widget_quad *qd = &ww->quads[q];
@@ -849,13 +964,21 @@ composite(struct wall *w)
     struct rect whole = {0, 0, w->fb_w, w->fb_h};
     int n = w->full_damage ? 1 : w->ndamage;
     struct wall_widget *owner[MAX_DAMAGE] = {0};
+    bool composed[MAX_DAMAGE] = {0};
     /* First every copy of a widget that is alone where it changed (most
      * repaints: one upload, no GL pass), so that the GL work after them
      * is queued in one go. */
     for (int d = 0; d < n && !w->full_damage; d++) {
         struct rect dr = clip_rect(w->damage[d], whole);
-        if (dr.w > 0 && dr.h > 0 && (owner[d] = sole_owner(w, dr))) {
-            upload_into_canvas(w, owner[d], dr);
+        if (dr.w <= 0 || dr.h <= 0 || !(owner[d] = sole_owner(w, dr))) {
+            continue;
+        }
+        struct wall_widget *ow = owner[d];
+        composed[d] = ow->nquads > 0 && ow->aux_surface && quads_whole(ow);
+        if (composed[d]) {
+            compose_into_canvas(w, ow, dr);
+        } else {
+            upload_into_canvas(w, ow, dr);
         }
     }
     glEnable(GL_BLEND);
@@ -867,7 +990,7 @@ composite(struct wall *w)
             continue;
         }
         if (owner[d]) {
-            draw_over(w, owner[d], dr);
+            draw_over(w, owner[d], dr, !composed[d]);
             continue;
         }
         /* Overlapping widgets, or more than one widget: cleared, then
@@ -894,7 +1017,7 @@ composite(struct wall *w)
                           (float)ww->rect.x, (float)ww->rect.y,
                           (float)ww->rect.w, (float)ww->rect.h);
             }
-            draw_over(w, ww, dr);
+            draw_over(w, ww, dr, true);
         }
     }
     /* Pictures that changed alone: drawn over what is there, unless a

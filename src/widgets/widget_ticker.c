@@ -212,7 +212,11 @@ ticker_aux_quads(void *self, const struct frame_state *fs,
     if (off < 0) {
         off += t->strip_w;
     }
-    double x0 = t->label_w + t->env->scale * 24;
+    /* Whole pixels: one texel per pixel, no resampling blur, and the
+     * wall can lay the strip on the CPU (at 60 Hz, 120 px/s is exactly
+     * 2 px a frame). */
+    off = floor(off);
+    double x0 = floor(t->label_w + t->env->scale * 24 + 0.5);
     double shown = 0, win = t->h > 0 ? t->win_w : 0;
     int n = 0;
     while (shown < win && n < WIDGET_MAX_QUADS) {
