@@ -731,9 +731,7 @@ app_run(const struct app_options *opt, int argc, char **argv)
         deadline = due < deadline ? due : deadline;
         bool animating = deadline <= now;
         int64_t now_ns = time_mono_ns();
-        if (presented) {
-            frame_clock_presented(&clock, now_ns, animating);
-        }
+        frame_clock_turn(&clock, now_ns, animating, presented);
         /* Animated: the next point of the 60 Hz grid (or at once where
          * the swap waits for the display); else the next deadline, at
          * most a second away (the heartbeat), or an event. */

@@ -33,9 +33,17 @@ frame_clock_init(struct frame_clock *c, bool vsync)
 }
 
 void
-frame_clock_presented(struct frame_clock *c, int64_t now_ns, bool animating)
+frame_clock_turn(struct frame_clock *c, int64_t now_ns, bool animating,
+                 bool presented)
 {
-    if (c->vsync && animating && c->last_swap_ns) {
+    if (!animating && !presented) {
+        return;
+    }
+    /* An animation turn that changed no pixel (a slow ticker between two
+     * whole pixels) swapped nothing, so nothing waited: it still uses its
+     * point of the grid, or the loop would spin. */
+    c->swap_paced = c->vsync && presented;
+    if (c->vsync && presented && animating && c->last_swap_ns) {
         /* Back to back animated frames: a real vsync spaces the swaps'
          * returns by about a period. */
         if (now_ns - c->last_swap_ns < c->period_ns / QUICK_SWAP_SHARE) {
@@ -43,14 +51,14 @@ frame_clock_presented(struct frame_clock *c, int64_t now_ns, bool animating)
         }
         if (++c->counted == VSYNC_SAMPLE) {
             if (c->quick > VSYNC_SAMPLE / 2) {
-                c->vsync = false;
+                c->vsync = c->swap_paced = false;
                 LOG_INFO("swaps do not wait for the display: frames are "
                          "paced by a %d Hz timer", FRAME_CLOCK_HZ);
             }
             c->quick = c->counted = 0;
         }
     }
-    c->last_swap_ns = animating ? now_ns : 0;
+    c->last_swap_ns = animating && presented ? now_ns : 0;
     /* The grid: the next point after the one just used; if the frame
      * came late by more than a period, the grid restarts from now. */
     if (!c->next_ns || now_ns - c->next_ns > c->period_ns) {
@@ -63,7 +71,7 @@ frame_clock_presented(struct frame_clock *c, int64_t now_ns, bool animating)
 int64_t
 frame_clock_due(struct frame_clock *c, int64_t now_ns)
 {
-    if (c->vsync || !c->next_ns || c->next_ns < now_ns) {
+    if (c->swap_paced || !c->next_ns || c->next_ns < now_ns) {
         return now_ns;
     }
     return c->next_ns;

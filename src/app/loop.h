@@ -30,16 +30,18 @@ struct frame_clock {
     int64_t period_ns;
     int64_t next_ns;      /* the next animation frame's deadline; 0: none */
     bool vsync;           /* swaps are believed to wait for the display */
+    bool swap_paced;      /* the last turn's swap waited: go on at once */
     int64_t last_swap_ns; /* when the last animated swap returned */
     int quick, counted;   /* swaps that returned at once, of those seen */
 };
 
 void frame_clock_init(struct frame_clock *c, bool vsync);
-/* A frame was presented at now_ns (after its swap returned); animating:
- * whether the next one is wanted at once.  Moves the grid on, and learns
- * whether swaps really wait. */
-void frame_clock_presented(struct frame_clock *c, int64_t now_ns,
-                           bool animating);
+/* A turn of the loop ended at now_ns (after the swap, if it presented);
+ * animating: the next frame is wanted at once.  Moves the grid on (also
+ * for an animated turn that presented nothing, so such turns do not
+ * spin), and learns whether swaps really wait. */
+void frame_clock_turn(struct frame_clock *c, int64_t now_ns, bool animating,
+                      bool presented);
 /* When to draw the next animation frame: now_ns when the swap paces us,
  * else the next point of the grid (missed points are skipped, never
  * caught up in a burst). */
