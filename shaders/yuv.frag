@@ -5,13 +5,12 @@
 // matrix.  Scaling is the texture sampler's (linear).  Output: opaque,
 // darkened by u_dim (a lost stream's last picture).  The texture
 // coordinate comes from the pixel's place in the tile (u_origin, u_size in
-// framebuffer pixels, y down), so any region of the canvas renders the
-// same pixels as the whole.
+// framebuffer pixels, y down like the framebuffer's rows), so any region
+// of the canvas renders the same pixels as the whole.
 precision highp float;
 in vec2 v_uv;
 uniform vec2 u_origin;
 uniform vec2 u_size;
-uniform float u_fbh;
 uniform sampler2D u_y;
 uniform sampler2D u_u;
 uniform sampler2D u_v;
@@ -23,8 +22,7 @@ out vec4 o_color;
 
 void main()
 {
-    vec2 uv = (vec2(gl_FragCoord.x, u_fbh - gl_FragCoord.y) - u_origin) /
-              u_size;
+    vec2 uv = (gl_FragCoord.xy - u_origin) / u_size;
     float y = texture(u_y, uv).r;
     vec2 c = u_nv12 == 1 ? texture(u_u, uv).rg
                          : vec2(texture(u_u, uv).r, texture(u_v, uv).r);

@@ -159,7 +159,7 @@ gl_check(const char *where)
 }
 
 cairo_surface_t *
-gl_read_framebuffer(GLuint fbo, int w, int h)
+gl_read_framebuffer(GLuint fbo, int w, int h, bool top_down)
 {
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
@@ -179,10 +179,10 @@ gl_read_framebuffer(GLuint fbo, int w, int h)
     unsigned char *dst = cairo_image_surface_get_data(s);
     int stride = cairo_image_surface_get_stride(s);
     for (int y = 0; y < h; y++) {
-        /* GL rows run bottom-up; the pixels hold Cairo's byte order
-         * already (the composite shader swizzled to RGBA, so swap back to
-         * BGRA). */
-        const unsigned char *src = px + row * (size_t)(h - 1 - y);
+        /* A window's rows run bottom-up, the wall's framebuffers' top
+         * down; read as RGBA, written in Cairo's byte order (BGRA). */
+        const unsigned char *src =
+            px + row * (size_t)(top_down ? y : h - 1 - y);
         unsigned char *d = dst + (size_t)stride * (size_t)y;
         for (int x = 0; x < w; x++) {
             d[4 * x + 0] = src[4 * x + 2];

@@ -30,7 +30,9 @@ void gl_texture_upload(GLuint tex, cairo_surface_t *surface);
 /* Logs and clears pending GL errors; returns false if there were any. */
 bool gl_check(const char *where);
 /* The pixels of framebuffer fbo (0: the current window's) as a Cairo
- * image, rows top-down, opaque; NULL when out of memory. */
-cairo_surface_t *gl_read_framebuffer(GLuint fbo, int w, int h);
+ * image, rows top-down, opaque; NULL when out of memory.  top_down: the
+ * framebuffer holds its top row first (the wall's); a window does not. */
+cairo_surface_t *gl_read_framebuffer(GLuint fbo, int w, int h,
+                                     bool top_down);
 
 #endif

@@ -552,7 +552,6 @@ blit_window(struct output *out, struct window *w, const struct wall *wall,
     w->ncur = window_damage(wall, m, nm, exact, w->cur);
     struct rect region[2 * PRESENT_RECTS];
     int nr = redraw_region(out, w, region);
-    int fb_h = wall_height(wall);
     glBindFramebuffer(GL_READ_FRAMEBUFFER, wall_framebuffer(wall));
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
     glViewport(0, 0, ww, wh);
@@ -584,16 +583,16 @@ blit_window(struct output *out, struct window *w, const struct wall *wall,
                 continue;
             }
             if (exact) {
-                /* One to one: just those pixels, unscissored, which
-                 * drivers turn into a plain copy. */
+                /* One to one: just those pixels, unscissored; the
+                 * canvas's rows run top-down and the window's bottom-up,
+                 * a flip that drivers turn into a plain copy. */
                 int sx = p->sx0 + (x0 - p->dx0), sy = p->sy0 + (y0 - p->dy0);
                 int cw = x1 - x0, ch = y1 - y0;
-                glBlitFramebuffer(sx, fb_h - sy - ch, sx + cw, fb_h - sy,
-                                  x0, wh - y1, x1, wh - y0,
-                                  GL_COLOR_BUFFER_BIT, GL_NEAREST);
+                glBlitFramebuffer(sx, sy + ch, sx + cw, sy, x0, wh - y1, x1,
+                                  wh - y0, GL_COLOR_BUFFER_BIT, GL_NEAREST);
                 continue;
             }
-            glBlitFramebuffer(p->sx0, fb_h - p->sy1, p->sx1, fb_h - p->sy0,
+            glBlitFramebuffer(p->sx0, p->sy1, p->sx1, p->sy0,
                               p->dx0, wh - p->dy1, p->dx1, wh - p->dy0,
                               GL_COLOR_BUFFER_BIT, GL_LINEAR);
         }
@@ -681,7 +680,7 @@ output_read_window(struct output *out, int i)
     SDL_GL_MakeCurrent(out->windows[i], out->ctx);
     int w, h;
     SDL_GL_GetDrawableSize(out->windows[i], &w, &h);
-    cairo_surface_t *s = gl_read_framebuffer(0, w, h);
+    cairo_surface_t *s = gl_read_framebuffer(0, w, h, false);
     SDL_GL_MakeCurrent(out->window, out->ctx);
     return s;
 }

@@ -14,7 +14,7 @@
 struct video_layer {
     GLuint prog, vao, vbo;
     GLint u_target, u_y, u_u, u_v, u_nv12, u_full, u_bt709, u_dim;
-    GLint u_origin, u_size, u_fbh;
+    GLint u_origin, u_size;
 };
 
 struct video_layer *
@@ -40,7 +40,6 @@ video_layer_create(const char *shader_dir)
     vl->u_dim = glGetUniformLocation(prog, "u_dim");
     vl->u_origin = glGetUniformLocation(prog, "u_origin");
     vl->u_size = glGetUniformLocation(prog, "u_size");
-    vl->u_fbh = glGetUniformLocation(prog, "u_fbh");
     gl_quad_buffer(&vl->vao, &vl->vbo);
     return vl;
 }
@@ -162,7 +161,6 @@ video_layer_draw(struct video_layer *vl, const struct video_slot *s,
      * (a cluster rank's region equals that part of the whole). */
     glUniform2f(vl->u_origin, dx, dy);
     glUniform2f(vl->u_size, s->dw, s->dh);
-    glUniform1f(vl->u_fbh, th);
     float v[16] = {
         dx, dy, 0, 0,
         dx + s->dw, dy, 1, 0,

@@ -625,9 +625,9 @@ transition_draw(struct wall *w, int64_t now_ms)
     glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(w->vao);
     glBindBuffer(GL_ARRAY_BUFFER, w->vbo);
-    /* Framebuffer textures run bottom-up: v from 1 at the top to 0. */
+    /* Framebuffer textures hold the top row first, as the target. */
     float fw = (float)w->fb_w, fh = (float)w->fb_h;
-    draw_quad(w, w->from_tex, fw, fh, 0, fh, fw, -fh, 0, 0, fw, fh);
+    draw_quad(w, w->from_tex, fw, fh, 0, 0, fw, fh, 0, 0, fw, fh);
     gl_check("transition");
 }
 
@@ -754,8 +754,9 @@ draw_quad(struct wall *w, GLuint tex, float tw, float th, float sx, float sy,
 static void
 scissor(const struct wall *w, struct rect r)
 {
-    /* GL's origin is bottom-left; ours top-left. */
-    glScissor(r.x, w->fb_h - r.y - r.h, r.w, r.h);
+    /* The framebuffers hold the top row first: GL's y is ours. */
+    (void)w;
+    glScissor(r.x, r.y, r.w, r.h);
 }
 
 static struct rect
@@ -799,20 +800,18 @@ sole_owner(struct wall *w, struct rect r)
 }
 
 /* Pixels into the canvas texture at r (framebuffer pixels): px points
- * at r's top-left pixel, rows `stride` apart.  Rows are copied one by
- * one because GL's rows run bottom-up; the canvas texture takes Cairo's
- * byte order (BGRA), so each is a plain copy. */
+ * at r's top-left pixel, rows `stride` apart.  The canvas holds Cairo's
+ * row order and byte order (BGRA): one plain copy. */
 static void
 upload_rows(struct wall *w, const unsigned char *px, int stride,
             struct rect r)
 {
     glBindTexture(GL_TEXTURE_2D, w->fb_tex);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-    for (int y = 0; y < r.h; y++) {
-        glTexSubImage2D(GL_TEXTURE_2D, 0, r.x, w->fb_h - 1 - (r.y + y), r.w,
-                        1, GL_BGRA_EXT, GL_UNSIGNED_BYTE,
-                        px + (size_t)stride * (size_t)y);
-    }
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, stride / 4);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, r.x, r.y, r.w, r.h, GL_BGRA_EXT,
+                    GL_UNSIGNED_BYTE, px);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
     w->stats.uploads++;
 }
 
@@ -1434,7 +1433,7 @@ cairo_surface_t *
 wall_read(struct wall *w)
 {
     cairo_surface_t *s = gl_read_framebuffer(wall_framebuffer(w), w->fb_w,
-                                             w->fb_h);
+                                             w->fb_h, true);
     if (!s) {
         return NULL;
     }
