@@ -305,8 +305,10 @@ def stream_pictures(m0, m1):
         d = dict(labels)
         if "stream" not in d or "kind" not in d:
             continue
-        before = m0.get((name, labels), 0.0)
-        out.setdefault(d["stream"], {})[d["kind"]] = v - before
+        per = out.setdefault(d["stream"], {})
+        # summed, should the counter carry further labels (a decoder...)
+        per[d["kind"]] = per.get(d["kind"], 0.0) + v - m0.get((name, labels),
+                                                              0.0)
     return out
 
 
