@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/file.h"
 #include "base/log.h"
@@ -107,6 +108,14 @@ gl_texture_create(int w, int h, bool linear)
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
     glTexStorage2D(GL_TEXTURE_2D, 1, GL_RGBA8, w, h);
     return tex;
+}
+
+bool
+gl_is_software(void)
+{
+    const char *r = (const char *)glGetString(GL_RENDERER);
+    return r && (strstr(r, "llvmpipe") || strstr(r, "softpipe") ||
+                 strstr(r, "swrast"));
 }
 
 GLuint

@@ -26,6 +26,9 @@ GLuint gl_texture_create(int w, int h, bool linear);
  * EXT_texture_format_BGRA8888), so a widget's surface rows can be copied
  * into it as they are. */
 GLuint gl_canvas_texture_create(int w, int h);
+/* The current context rasterises on the CPU (llvmpipe, softpipe): every
+ * pixel a shader draws costs CPU time, so CPU-side paths pay there. */
+bool gl_is_software(void);
 void gl_texture_upload(GLuint tex, cairo_surface_t *surface);
 /* Logs and clears pending GL errors; returns false if there were any. */
 bool gl_check(const char *where);

@@ -88,7 +88,17 @@ video_slot_update(struct video_slot *s, const struct widget_video_tile *t)
 {
     bool changed = false, moved = false;
     const struct video_image *img = t->img;
-    if (img && img->ref && (!s->has || t->seq != s->seq)) {
+    bool cpu = img && img->rgb && img->rgb_w == (int)t->dw &&
+               img->rgb_h == (int)t->dh && t->dim == 1.0f;
+    bool was_cpu = s->cpu;
+    s->cpu = cpu;
+    s->img = img;
+    if (cpu && img->ref && (!s->has || t->seq != s->seq)) {
+        s->seq = t->seq;
+        s->has = true;
+        changed = true;
+    } else if (img && img->ref &&
+               (!s->has || t->seq != s->seq || was_cpu)) {
         plane_upload(s, 0, GL_R8, GL_RED, img->width, img->height,
                      img->plane[0], img->stride[0], 1);
         if (img->layout == VIDEO_NV12) {

@@ -23,6 +23,12 @@ struct video_slot {
     bool nv12, full, bt709, has;
     uint64_t seq;
     float dx, dy, dw, dh, dim;
+    /* The picture came as BGRA at its shown size, undimmed: the wall
+     * copies img->rgb into the canvas instead of drawing the planes
+     * (which are then not uploaded).  img: the widget's, valid until its
+     * next video_tiles. */
+    bool cpu;
+    const struct video_image *img;
 };
 
 /* NULL (reason logged) when the shader cannot be built. */

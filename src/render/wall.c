@@ -20,6 +20,7 @@
 #include "base/xalloc.h"
 #include "render/gl.h"
 #include "render/video_layer.h"
+#include "video/video_image.h"
 
 #define MAX_DAMAGE 32
 
@@ -419,6 +420,7 @@ wall_create(const struct layout *layout, struct text_cache *tc,
         while (glGetError() != GL_NO_ERROR) {
         }
     }
+    w->env.cpu_video = w->canvas_bgra && gl_is_software();
     if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
         LOG_ERR("framebuffer %dx%d incomplete", w->fb_w, w->fb_h);
         wall_destroy(w);
@@ -914,6 +916,33 @@ widget_texture(struct wall *w, struct wall_widget *ww)
     return ww->tex;
 }
 
+/* A video tile inside clip: its BGRA picture copied into the canvas, or
+ * its planes drawn by the YUV shader. */
+static void
+draw_tile(struct wall *w, struct wall_widget *ww, const struct video_slot *s,
+          struct rect clip)
+{
+    if (!s->has) {
+        return;
+    }
+    if (!s->cpu) {
+        video_layer_draw(w->video, s, (float)ww->rect.x, (float)ww->rect.y,
+                         (float)w->fb_w, (float)w->fb_h);
+        return;
+    }
+    struct rect t = {ww->rect.x + (int)s->dx, ww->rect.y + (int)s->dy,
+                     (int)s->dw, (int)s->dh};
+    struct rect whole = {0, 0, w->fb_w, w->fb_h};
+    struct rect r = clip_rect(clip_rect(clip_rect(t, clip), ww->rect), whole);
+    if (r.w <= 0 || r.h <= 0) {
+        return;
+    }
+    const struct video_image *img = s->img;
+    upload_rows(w, img->rgb + (size_t)img->rgb_stride * (size_t)(r.y - t.y) +
+                       4 * (size_t)(r.x - t.x),
+                img->rgb_stride, r);
+}
+
 /* What GL draws over a widget's pixels inside dr: its moving quads (a
  * ticker's text) and its video pictures. */
 static void
@@ -933,9 +962,7 @@ draw_over(struct wall *w, struct wall_widget *ww, struct rect dr,
     if (ww->vslots && w->video) {
         scissor(w, inner);
         for (int k = 0; k < WIDGET_MAX_VIDEO; k++) {
-            video_layer_draw(w->video, &ww->vslots[k], (float)ww->rect.x,
-                             (float)ww->rect.y, (float)w->fb_w,
-                             (float)w->fb_h);
+            draw_tile(w, ww, &ww->vslots[k], inner);
         }
         /* Back to the widget program for what follows. */
         glUseProgram(w->prog);
@@ -1031,9 +1058,7 @@ composite(struct wall *w)
             continue;
         }
         scissor(w, vr->r);
-        video_layer_draw(w->video, vr->slot, (float)vr->ww->rect.x,
-                         (float)vr->ww->rect.y, (float)w->fb_w,
-                         (float)w->fb_h);
+        draw_tile(w, vr->ww, vr->slot, vr->r);
         w->stats.draws++;
     }
     glDisable(GL_SCISSOR_TEST);

@@ -44,6 +44,7 @@ struct video_decoder {
     atomic_llong deadline_ms;   /* monotonic; 0: none */
     atomic_llong follow_us;     /* the master's last picture time asked for
                                    (take_at); INT64_MIN: none yet */
+    atomic_uint rgb_size;       /* w << 16 | h: BGRA copies wanted; 0: none */
 
     pthread_mutex_t lock;       /* protects the fields below */
     pthread_cond_t cond;
@@ -185,6 +186,52 @@ convert(struct SwsContext **sws, const AVFrame *in)
     return out;
 }
 
+static void image_of(AVFrame *f, struct video_image *img);
+
+/* What a BGRA copy carries with it (at the start of its buffer). */
+struct rgb_head {
+    int w, h, stride;
+};
+#define RGB_DATA_OFFSET 64 /* keeps the rows 64-byte aligned */
+
+/* The picture scaled to the size the caller asked for and converted to
+ * BGRA, attached to the frame (opaque_ref: it travels with every
+ * reference to the frame, into the history too).  Colour as the shader
+ * would take it: the stream's matrix and range. */
+static void
+attach_rgb(struct video_decoder *d, struct SwsContext **sws, AVFrame *f)
+{
+    unsigned size = atomic_load(&d->rgb_size);
+    int dw = (int)(size >> 16), dh = (int)(size & 0xffff);
+    if (!size || f->width <= 0 || f->height <= 0 || dw > 8192 ||
+        dh > 8192) {
+        return;
+    }
+    struct video_image img;
+    image_of(f, &img);
+    int stride = (dw * 4 + 63) & ~63;
+    AVBufferRef *buf = av_buffer_alloc(RGB_DATA_OFFSET +
+                                       (size_t)stride * (size_t)dh);
+    *sws = sws_getCachedContext(*sws, f->width, f->height, f->format, dw, dh,
+                                AV_PIX_FMT_BGRA, SWS_BILINEAR, NULL, NULL,
+                                NULL);
+    if (!buf || !*sws) {
+        av_buffer_unref(&buf);
+        return;
+    }
+    const int *coef = sws_getCoefficients(img.bt709 ? SWS_CS_ITU709
+                                                    : SWS_CS_ITU601);
+    sws_setColorspaceDetails(*sws, coef, img.full_range, coef, 1, 0,
+                             1 << 16, 1 << 16);
+    uint8_t *dst[4] = {buf->data + RGB_DATA_OFFSET, NULL, NULL, NULL};
+    int dst_stride[4] = {stride, 0, 0, 0};
+    sws_scale(*sws, (const uint8_t *const *)f->data, f->linesize, 0,
+              f->height, dst, dst_stride);
+    *(struct rgb_head *)buf->data = (struct rgb_head){dw, dh, stride};
+    av_buffer_unref(&f->opaque_ref);
+    f->opaque_ref = buf;
+}
+
 static void
 publish(struct video_decoder *d, AVFrame *f)
 {
@@ -306,7 +353,7 @@ run_once(struct video_decoder *d, bool *got)
     AVCodecContext *ctx = NULL;
     AVPacket *pkt = NULL;
     AVFrame *frame = NULL;
-    struct SwsContext *sws = NULL;
+    struct SwsContext *sws = NULL, *rgb_sws = NULL;
     int vs = -1;
     if (rc < 0) {
         av_strerror(rc, err, sizeof(err));
@@ -348,7 +395,10 @@ run_once(struct video_decoder *d, bool *got)
             ctx->skip_loop_filter = AVDISCARD_ALL;
         }
     }
-    ctx->thread_count = 2;
+    /* Small streams (tiles) decode on their thread alone: a conference
+     * already runs one decoder per core and more, and frame or slice
+     * threads would only add hand-overs. */
+    ctx->thread_count = sw_w <= 1280 ? 1 : 2;
     if (d->o.live) {
         ctx->thread_type = FF_THREAD_SLICE;
         ctx->flags |= AV_CODEC_FLAG_LOW_DELAY;
@@ -473,6 +523,7 @@ run_once(struct video_decoder *d, bool *got)
                 set_state(d, VIDEO_LIVE, NULL);
             }
             *got = true;
+            attach_rgb(d, &rgb_sws, keep);
             publish(d, keep);
             if (d->o.still) {
                 goto done;
@@ -488,6 +539,7 @@ done:
         set_state(d, VIDEO_LOST, err);
     }
     sws_freeContext(sws);
+    sws_freeContext(rgb_sws);
     av_frame_free(&frame);
     av_packet_free(&pkt);
     avcodec_free_context(&ctx);
@@ -546,6 +598,7 @@ video_decoder_start(const struct video_opts *o)
     struct video_decoder *d = xcalloc(1, sizeof(*d));
     d->o = *o;
     atomic_store(&d->follow_us, INT64_MIN);
+    video_decoder_set_rgb_size(d, o->rgb_w, o->rgb_h);
     if (d->o.history > VIDEO_HISTORY_MAX) {
         d->o.history = VIDEO_HISTORY_MAX;
     }
@@ -589,6 +642,7 @@ video_decoder_stop(struct video_decoder *d)
 static void
 image_of(AVFrame *f, struct video_image *img)
 {
+    /* (also used above, on the decoder thread, for the colour) */
     memset(img, 0, sizeof(*img));
     img->ref = f;
     img->pts_us = f->pts != AV_NOPTS_VALUE ? f->pts : INT64_MIN;
@@ -614,6 +668,13 @@ image_of(AVFrame *f, struct video_image *img)
     for (int i = 0; i < 3; i++) {
         img->plane[i] = f->data[i];
         img->stride[i] = f->linesize[i];
+    }
+    if (f->opaque_ref) {
+        const struct rgb_head *h = (const void *)f->opaque_ref->data;
+        img->rgb = f->opaque_ref->data + RGB_DATA_OFFSET;
+        img->rgb_w = h->w;
+        img->rgb_h = h->h;
+        img->rgb_stride = h->stride;
     }
     img->full_range = f->color_range == AVCOL_RANGE_JPEG ||
                       f->format == AV_PIX_FMT_YUVJ420P ||
@@ -654,6 +715,7 @@ video_decoder_take_at(struct video_decoder *d, int64_t pts_us,
     if (pick >= 0 && d->hist_seq[pick] != *seq) {
         f = av_frame_clone(d->hist[pick]);
         *seq = d->hist_seq[pick];
+        d->st.taken++;
     }
     pthread_mutex_unlock(&d->lock);
     if (!f) {
@@ -673,6 +735,7 @@ video_decoder_take(struct video_decoder *d, uint64_t *seq,
         f = d->slot;
         d->slot = NULL;
         *seq = d->seq;
+        d->st.taken++;
     }
     pthread_mutex_unlock(&d->lock);
     if (!f) {
@@ -690,6 +753,13 @@ video_image_release(struct video_image *img)
         av_frame_free(&f);
     }
     memset(img, 0, sizeof(*img));
+}
+
+void
+video_decoder_set_rgb_size(struct video_decoder *d, int w, int h)
+{
+    bool ok = w > 0 && h > 0 && w < 0x10000 && h < 0x10000;
+    atomic_store(&d->rgb_size, ok ? (unsigned)w << 16 | (unsigned)h : 0u);
 }
 
 void

@@ -59,6 +59,8 @@ struct video_opts {
     int history;          /* recent pictures kept for video_decoder_take_at
                              (a cluster rank following the master's
                              clock); 0: none */
+    int rgb_w, rgb_h;     /* BGRA copies from the first picture on, as
+                             video_decoder_set_rgb_size; 0: none */
 };
 
 struct video_status {
@@ -66,6 +68,7 @@ struct video_status {
     int64_t lost_at_ms;      /* wall-clock time the signal was lost; 0 */
     uint64_t frames;         /* pictures decoded */
     uint64_t skipped;        /* pictures replaced before being taken */
+    uint64_t taken;          /* pictures handed to the caller */
     int width, height;
     char decoder[48];        /* "h264 (cuda)", "h264 (software)" */
     char error[160];         /* why it was lost, "" */
@@ -90,6 +93,16 @@ bool video_decoder_take_at(struct video_decoder *d, int64_t pts_us,
                            uint64_t *seq, struct video_image *img);
 
 const char *video_state_name(enum video_state s);
+
+/*
+ * Asks for every picture also as BGRA scaled to w x h (the size it is
+ * shown at), converted on the decoder thread (swscale, bilinear, the
+ * stream's matrix and range).  For walls drawn by a software rasteriser,
+ * where a YUV shader pass over the tile costs several times the CPU
+ * conversion; 0 x 0: YUV only.  Any thread; takes effect with the next
+ * picture.
+ */
+void video_decoder_set_rgb_size(struct video_decoder *d, int w, int h);
 
 /* Waits (up to timeout_ms) until the decoder has a picture or has failed
  * once; for `opswall render` and tests.  True if a picture is there. */

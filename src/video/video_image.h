@@ -25,6 +25,11 @@ struct video_image {
     bool bt709;             /* BT.709 matrix; else BT.601 */
     int64_t pts_us;         /* presentation time in the stream's own
                                timeline, µs; INT64_MIN: none */
+    /* The picture already converted and scaled to the size it is shown
+     * at, in Cairo's byte order (BGRA, opaque), when the decoder was
+     * asked for it (video_decoder_set_rgb_size); else rgb is NULL. */
+    const uint8_t *rgb;
+    int rgb_w, rgb_h, rgb_stride;
 };
 
 /* Drops the reference; img becomes empty.  Safe on an empty image. */

@@ -64,6 +64,9 @@ struct widget_env {
                              videos show their first picture */
     bool follow;          /* a cluster rank: videos keep recent pictures
                              and show the one the master's clock chose */
+    bool cpu_video;       /* drawn by a software rasteriser: decoders also
+                             give pictures as BGRA at their shown size,
+                             copied into the canvas (no YUV shader pass) */
     /* Called from any thread when something a widget shows changed by
      * itself (a new video picture); wakes the render loop.  NULL: the
      * widgets poll through next_change instead. */
@@ -98,6 +101,9 @@ struct widget_stream {
     const char *label;  /* as the tile names it */
     const char *state;  /* "connecting", "live", "lost", "reconnecting" */
     const char *decoder; /* e.g. "h264 (software)"; "" before the first */
+    uint64_t decoded, skipped, shown; /* pictures, since it started:
+                                         decoded, replaced before being
+                                         taken, taken to be drawn */
 };
 
 struct widget_class {

@@ -564,6 +564,11 @@ video_tiles(void *self, const struct frame_state *fs,
         o->dy = (float)round(t->vy + (t->vh - dh) / 2);
         o->dw = (float)round(dw);
         o->dh = (float)round(dh);
+        if (v->env->cpu_video && (t->img.rgb_w != (int)o->dw ||
+                                  t->img.rgb_h != (int)o->dh)) {
+            /* The next pictures come ready for the canvas. */
+            video_decoder_set_rgb_size(t->dec, (int)o->dw, (int)o->dh);
+        }
         o->dim = t->st.state == VIDEO_LIVE ? 1.0f : 0.35f;
     }
     return v->n;
@@ -580,7 +585,10 @@ video_streams(void *self, struct widget_stream *out)
             .pts_us = t->img.ref ? t->img.pts_us : INT64_MIN,
             .label = t->label ? t->label : t->url,
             .state = video_state_name(t->st.state),
-            .decoder = t->st.decoder};
+            .decoder = t->st.decoder,
+            .decoded = t->st.frames,
+            .skipped = t->st.skipped,
+            .shown = t->st.taken};
     }
     return v->n;
 }
