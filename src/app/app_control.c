@@ -252,8 +252,9 @@ serve_requests(struct app *a, int64_t now_ms)
             break;
         case CONTROL_METRICS: {
             struct control_counts cc = control_server_counts(a->ctl);
+            struct output_stats ps = output_get_stats(a->out);
             struct metrics_view v = {
-                .m = &a->metrics, .layout = a->layout,
+                .m = &a->metrics, .layout = a->layout, .present = &ps,
                 .snapshots = source_set_snapshots(a->sources),
                 .now_ms = now_ms, .wall = shown_wall(a),
                 .scene = a->layout->scenes[a->scene].id,

@@ -115,6 +115,20 @@ one_stream(const struct widget_stream *st, void *arg)
     }
 }
 
+static void
+one_stream_pictures(const struct widget_stream *st, void *arg)
+{
+    struct stream_ctx *c = arg;
+    char l[256];
+    const char *kinds[] = {"decoded", "shown", "skipped"};
+    uint64_t n[] = {st->decoded, st->shown, st->skipped};
+    for (size_t k = 0; k < 3; k++) {
+        put(c->o, "opswall_stream_pictures_total{stream=\"%s\",kind=\"%s\"} "
+            "%llu\n", esc(st->label, l, sizeof(l)), kinds[k],
+            (unsigned long long)n[k]);
+    }
+}
+
 char *
 metrics_render(const struct metrics_view *v)
 {
@@ -135,6 +149,21 @@ metrics_render(const struct metrics_view *v)
     put(&o, "opswall_frame_seconds_sum %.6f\n", m->frame_sum_s);
     put(&o, "opswall_frame_seconds_count %llu\n",
         (unsigned long long)m->frames);
+    head(&o, "opswall_frames_presented_total", "counter", "frames "
+         "presented (swapped or copied to the screen)");
+    put(&o, "opswall_frames_presented_total %llu\n",
+        (unsigned long long)m->frames);
+    if (v->present) {
+        head(&o, "opswall_present_pixels_total", "counter", "window pixels "
+             "copied from the canvas by presents (only what changed)");
+        put(&o, "opswall_present_pixels_total %llu\n",
+            (unsigned long long)v->present->pixels);
+        head(&o, "opswall_present_full_total", "counter", "presents that "
+             "copied every pixel (first frame, transitions, unknown back "
+             "buffer)");
+        put(&o, "opswall_present_full_total %llu\n",
+            (unsigned long long)v->present->full);
+    }
     head(&o, "opswall_frames_dropped_total", "counter", "presented frames "
          "whose work exceeded one 60 Hz refresh");
     put(&o, "opswall_frames_dropped_total %llu\n",
@@ -172,6 +201,11 @@ metrics_render(const struct metrics_view *v)
              "stream of the current scene is in");
         struct stream_ctx sc = {&o};
         wall_each_stream(v->wall, one_stream, &sc);
+        head(&o, "opswall_stream_pictures_total", "counter", "pictures of "
+             "each stream of the current scene since it started: decoded, "
+             "shown (taken to be drawn), skipped (replaced before being "
+             "taken)");
+        wall_each_stream(v->wall, one_stream_pictures, &sc);
     }
 
     static const enum source_state sts[] = {

@@ -15,6 +15,7 @@
 #include "control/control_server.h"
 #include "feeds/snapshot.h"
 #include "layout/layout.h"
+#include "render/output.h"
 #include "render/wall.h"
 
 #define METRICS_FRAME_BUCKETS 10
@@ -43,6 +44,7 @@ struct metrics_view {
     int frozen;
     const struct control_counts *control; /* NULL without the API */
     const struct cluster_stats *cluster;  /* NULL when not a cluster */
+    const struct output_stats *present;   /* NULL: none */
     int cluster_ranks;                    /* MPI ranks, the master too */
 };
 
