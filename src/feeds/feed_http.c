@@ -46,6 +46,12 @@ struct fsrc {
     char *body;
     size_t len, cap;
     bool too_big;
+    /* The bytes of the last payload that parsed: an answer with the same
+     * bytes (a server without validators, Cache-Control: no-store) is a
+     * re-confirmation like a 304, not new data.  Compared whole, not by
+     * a hash: a collision would show an old number as current. */
+    char *same;
+    size_t same_len;
     char etag[256];
     char last_modified[128];
     char content_type[128];
@@ -415,7 +421,7 @@ finish_transfer(struct feed_engine *e, CURL *c, CURLcode rc)
     curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &s->http_version);
     char why[CURL_ERROR_SIZE + 64] = "";
     struct snapshot *snap = NULL;
-    bool parsed = false, not_modified = false;
+    bool parsed = false, not_modified = false, unchanged = false;
 
     if (rc != CURLE_OK) {
         if (s->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
@@ -433,6 +439,14 @@ finish_transfer(struct feed_engine *e, CURL *c, CURLcode rc)
         snap = snapshot_derive(s->last, s->last->generation, now, as_of, now,
                                NULL);
         not_modified = true;
+    } else if (status == 200 && !s->worldbank && s->last && s->last->root &&
+               !s->last->error && s->same && s->same_len == s->len &&
+               memcmp(s->same, s->body ? s->body : "", s->len) == 0) {
+        /* The same bytes again: confirmed current, as a 304 would. */
+        int64_t as_of = src->as_of_pointer ? s->last->as_of_ms : now;
+        snap = snapshot_derive(s->last, s->last->generation, now, as_of, now,
+                               NULL);
+        unchanged = true;
     } else if (status != 200) {
         snprintf(why, sizeof(why), "HTTP %ld", status);
     } else if (s->content_type[0] && strstr(s->content_type, "json") == NULL &&
@@ -471,7 +485,14 @@ finish_transfer(struct feed_engine *e, CURL *c, CURLcode rc)
                                     ++e->generation, now,
                                     e->layout->utc_offset_min);
         parsed = true;
-        if (snap->error) {
+        free(s->same);
+        s->same = NULL;
+        s->same_len = 0;
+        if (!snap->error) {
+            s->same = xmalloc(s->len + 1);
+            memcpy(s->same, s->body ? s->body : "", s->len);
+            s->same_len = s->len;
+        } else {
             snprintf(why, sizeof(why), "%s", snap->error);
             snapshot_unref(snap);
             snap = NULL;
@@ -503,6 +524,7 @@ finish_transfer(struct feed_engine *e, CURL *c, CURLcode rc)
     pthread_mutex_lock(&e->lock);
     e->stats.requests++;
     e->stats.not_modified += not_modified;
+    e->stats.unchanged += unchanged;
     e->stats.parsed += parsed;
     e->stats.failures += snap->error != NULL;
     pthread_mutex_unlock(&e->lock);
@@ -680,6 +702,7 @@ feed_engine_destroy(struct feed_engine *e)
         snapshot_unref(s->last);
         cJSON_Delete(s->acc);
         free(s->body);
+        free(s->same);
         free(s->name);
         free(s->url);
         free(s->ca_file);

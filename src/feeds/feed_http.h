@@ -49,6 +49,8 @@ bool feed_engine_wait_first(struct feed_engine *engine, int64_t timeout_ms);
 struct feed_stats {
     unsigned long requests;     /* transfers finished */
     unsigned long not_modified; /* 304 answers: no parse */
+    unsigned long unchanged;    /* 200 with the last payload's bytes: no
+                                   parse either */
     unsigned long parsed;       /* payloads parsed */
     unsigned long failures;
 };

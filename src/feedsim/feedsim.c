@@ -38,6 +38,7 @@ enum fault {
     FAULT_RESET,
     FAULT_CTYPE,
     FAULT_FLAP,
+    FAULT_NOSTORE, /* healthy, but no validators: no ETag, no-store */
 };
 
 struct fault_slot {
@@ -300,7 +301,8 @@ parse_fault(const char *mode, enum fault *f, int *delay)
                  {"500", FAULT_500},          {"truncated", FAULT_TRUNCATED},
                  {"invalid", FAULT_INVALID},  {"huge", FAULT_HUGE},
                  {"drip", FAULT_DRIP},        {"reset", FAULT_RESET},
-                 {"ctype", FAULT_CTYPE},      {"flap", FAULT_FLAP}};
+                 {"ctype", FAULT_CTYPE},      {"flap", FAULT_FLAP},
+                 {"nostore", FAULT_NOSTORE}};
     if (strncmp(mode, "delay:", 6) == 0) {
         char *end;
         long ms = strtol(mode + 6, &end, 10);
@@ -639,8 +641,14 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
     struct MHD_Response *r = MHD_create_response_from_callback(
         size, 16384, stream_read, st, stream_free);
     MHD_add_response_header(r, "Content-Type", "application/json");
-    MHD_add_response_header(r, "ETag", etag);
-    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    if (f == FAULT_NOSTORE) {
+        /* As many real servers answer: the same bytes each time, and
+         * nothing to make a conditional request with. */
+        MHD_add_response_header(r, "Cache-Control", "no-store");
+    } else {
+        MHD_add_response_header(r, "ETag", etag);
+        MHD_add_response_header(r, "Cache-Control", "no-cache");
+    }
     if (gz) {
         MHD_add_response_header(r, "Content-Encoding", "gzip");
     }
