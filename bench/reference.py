@@ -12,7 +12,7 @@ For each variant, one after the other in this invocation:
   peer      the peer's own measure.py (in DIR, on its own feed server and
             Chromium; `--extra-query raf=0` for idle), one run; its JSON
             line is read back.
-  opswall   for each mode, the peer's feedserver.py on 127.0.0.1:8643
+  opswall   for each mode, the peer's feedserver.py on 127.0.0.1:8653
             (`--frozen` for idle; the port is fixed in the layouts) and
             `opswall run bench/reference/V.json` with the control API on
             127.0.0.1:8471:
@@ -52,7 +52,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 CLK = os.sysconf("SC_CLK_TCK")
-FEED_PORT = 8643          # fixed in bench/reference/*.json
+FEED_PORT = 8653          # fixed in bench/reference/*.json
 CONTROL_PORT = 8471
 FEED_PATHS = ("/kpi.json", "/series.json", "/provinces.json")
 SAMPLE_EVERY_S = 2.0

@@ -18,7 +18,7 @@
 #   media/ the layouts play) is missing or incomplete
 #
 # Needs: python3, chromium, ffmpeg, node/npm (the peer's setup), Xvfb for
-# the xvfb mode; ports 127.0.0.1:8643 (feed server, fixed in the layouts)
+# the xvfb mode; ports 127.0.0.1:8653 (feed server, fixed in the layouts)
 # and 8471 (control API) free.  The peer's copy is made with its
 # install.sh when it is missing.  Every process started is stopped by PID,
 # also on failure or ^C.

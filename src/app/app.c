@@ -476,12 +476,21 @@ app_render(const struct app_options *opt, int argc, char **argv)
         /* Live sources get one chance to answer, bounded by their
          * timeouts; what did not answer is drawn as missing. */
         int64_t longest = 0;
+        bool live = false;
         for (size_t i = 0; i < a.layout->nsources; i++) {
             int64_t t = a.layout->sources[i].timeout_ms;
             longest = t > longest ? t : longest;
+            live = live || strncmp(a.layout->sources[i].url, "file:", 5) != 0;
         }
+        int64_t waited = time_mono_ms();
         feed_engine_wait_first(a.feeds, longest + 1000);
         app_collect_feeds(&a);
+        if (live) {
+            /* The frame is drawn now, after the answers came: data
+             * fetched a moment ago is "vừa xong", not from the future.
+             * (File sources only: the frame stays at --at exactly.) */
+            now += time_mono_ms() - waited;
+        }
         struct frame_state fs = frame_state_for(&a, now);
         if (a.cluster) {
             if (cluster_fits(&a)) {
