@@ -38,6 +38,13 @@ struct wall_widget {
      * overlaps it (the overlay band may, when it shows something). */
     bool opaque;
     bool blank;      /* the overlay band: painted nothing */
+    /* Its own surface is kept (the ticker lays its strip over it each
+     * frame); the others paint into the wall's scratch and their pixels
+     * go at once into the canvas (or their texture), so a 4K wall holds
+     * one copy of its pixels, not two.  surface is then non-NULL only
+     * between a staged or full-damage paint and the composite. */
+    bool keeps;
+    bool fresh;      /* painted this update, already in the canvas */
     uint64_t stamp;
     bool painted;
     GLuint aux_tex;
@@ -61,6 +68,8 @@ struct wall {
     bool canvas_bgra;    /* the canvas takes widget rows as they are */
     unsigned char *scratch; /* compose_into_canvas's rows */
     size_t scratch_size;
+    unsigned char *paint_buf; /* widgets paint here (see keeps) */
+    size_t paint_size;
     struct video_layer *video;  /* made when a widget has video */
     struct wall_widget *widgets;
     size_t nwidgets;
@@ -206,18 +215,10 @@ add_widget(struct wall *w, struct wall_widget *set, size_t *n,
         LOG_ERR("widget \"%s\" (%s) could not be created", lw->id, lw->type);
         return false;
     }
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
-                                                    r.w, r.h);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        LOG_ERR("widget \"%s\": no memory for a %dx%d surface", lw->id,
-                r.w, r.h);
-        cairo_surface_destroy(s);
-        cls->destroy(self);
-        return false;
-    }
     struct wall_widget *ww = &set[(*n)++];
     *ww = (struct wall_widget){.lw = lw, .cls = cls, .self = self,
-                               .rect = r, .surface = s, .opaque = opaque};
+                               .rect = r, .opaque = opaque,
+                               .keeps = cls->aux_size != NULL};
     if (cls->video_tiles) {
         ww->vslots = xcalloc(WIDGET_MAX_VIDEO, sizeof(*ww->vslots));
         if (!w->video) {
@@ -447,6 +448,7 @@ wall_destroy(struct wall *w)
     video_layer_destroy(w->video);
     free(w->vredraw);
     free(w->scratch);
+    free(w->paint_buf);
     free(w->focus);
     free(w->want_focus);
     GLuint fbos[] = {w->from_fbo, w->out_fbo};
@@ -532,10 +534,10 @@ wall_focus(const struct wall *w)
 }
 
 
-/* Makes the second and third framebuffers and the crossfade program the
- * first time a transition runs. */
+/* The crossfade's program, made with the first live update: compiling
+ * it during a scene change would cost that change a long frame. */
 static bool
-transition_ready(struct wall *w)
+transition_program(struct wall *w)
 {
     if (w->xprog) {
         return true;
@@ -551,6 +553,21 @@ transition_ready(struct wall *w)
     w->xu_from = glGetUniformLocation(w->xprog, "u_from");
     w->xu_to = glGetUniformLocation(w->xprog, "u_to");
     w->xu_t = glGetUniformLocation(w->xprog, "u_t");
+    return true;
+}
+
+/* The second and third framebuffers, made when a transition first
+ * runs: two canvas-sized buffers (32 MB each at 4K on the CPU for a
+ * software rasteriser) that a wall of one scene never needs. */
+static bool
+transition_ready(struct wall *w)
+{
+    if (!transition_program(w)) {
+        return false;
+    }
+    if (w->from_fbo) {
+        return true;
+    }
     GLuint *fbo[] = {&w->from_fbo, &w->out_fbo};
     GLuint *tex[] = {&w->from_tex, &w->out_tex};
     for (int i = 0; i < 2; i++) {
@@ -674,12 +691,62 @@ surface_blank(cairo_surface_t *s)
     return true;
 }
 
+static bool alone_now(const struct wall *w, const struct wall_widget *ww);
+static struct rect clip_rect(struct rect a, struct rect b);
+static void upload_rows(struct wall *w, const unsigned char *px, int stride,
+                        struct rect r);
+
+/* Where a widget paints: its own surface (made if need be), or a
+ * surface over the wall's scratch buffer (the caller destroys it; the
+ * pixels live until the next paint).  NULL when out of memory. */
+static cairo_surface_t *
+paint_target(struct wall *w, struct wall_widget *ww, bool own)
+{
+    int pw = ww->rect.w, ph = ww->rect.h;
+    if (own) {
+        if (!ww->surface) {
+            ww->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw,
+                                                     ph);
+            if (cairo_surface_status(ww->surface) != CAIRO_STATUS_SUCCESS) {
+                LOG_ERR("widget \"%s\": no memory for a %dx%d surface",
+                        ww->lw->id, pw, ph);
+                cairo_surface_destroy(ww->surface);
+                ww->surface = NULL;
+            }
+        }
+        return ww->surface ? cairo_surface_reference(ww->surface) : NULL;
+    }
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, pw);
+    size_t need = (size_t)stride * (size_t)ph;
+    if (need > w->paint_size) {
+        free(w->paint_buf);
+        w->paint_buf = malloc(need);
+        w->paint_size = w->paint_buf ? need : 0;
+        if (!w->paint_buf) {
+            LOG_ERR("widget \"%s\": no memory to paint %dx%d", ww->lw->id,
+                    pw, ph);
+            return NULL;
+        }
+    }
+    return cairo_image_surface_create_for_data(
+        w->paint_buf, CAIRO_FORMAT_ARGB32, pw, ph, stride);
+}
+
+/* Paints a widget.  own: into a surface of its own, kept until the next
+ * composite (a staged scene, a full redraw, a widget that keeps one);
+ * else into the scratch, whose pixels then go at once where they are
+ * shown: the canvas for a widget alone there, its texture otherwise. */
 static void
 paint_widget(struct wall *w, struct wall_widget *ww,
-             const struct frame_state *fs)
+             const struct frame_state *fs, bool own)
 {
+    own = own || ww->keeps || w->full_damage || !w->canvas_bgra;
     double t0 = time_mono_s();
-    cairo_t *cr = cairo_create(ww->surface);
+    cairo_surface_t *target = paint_target(w, ww, own);
+    if (!target) {
+        return;
+    }
+    cairo_t *cr = cairo_create(target);
     if (ww->opaque) {
         /* Its pixels are the canvas's: the background first, in the
          * same 8-bit colour the GL clear writes. */
@@ -693,14 +760,36 @@ paint_widget(struct wall *w, struct wall_widget *ww,
     cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
     ww->cls->paint(ww->self, cr, ww->rect.w, ww->rect.h, fs);
     cairo_destroy(cr);
-    cairo_surface_flush(ww->surface);
-    ww->paint_s += time_mono_s() - t0;
+    cairo_surface_flush(target);
+    double t1 = time_mono_s();
+    ww->paint_s += t1 - t0;
     ww->tex_ok = false;
     ww->paints++;
     w->stats.paints++;
     if (ww->cls == &widget_overlay_class) {
-        ww->blank = surface_blank(ww->surface);
+        ww->blank = surface_blank(target);
     }
+    if (!own) {
+        const unsigned char *px = cairo_image_surface_get_data(target);
+        int stride = cairo_image_surface_get_stride(target);
+        if (alone_now(w, ww)) {
+            struct rect whole = {0, 0, w->fb_w, w->fb_h};
+            struct rect r = clip_rect(ww->rect, whole);
+            upload_rows(w, px + (size_t)stride * (size_t)(r.y - ww->rect.y) +
+                               4 * (size_t)(r.x - ww->rect.x),
+                        stride, r);
+            ww->fresh = true;
+        } else {
+            if (!ww->tex) {
+                ww->tex = gl_texture_create(ww->rect.w, ww->rect.h, false);
+            }
+            gl_texture_upload(ww->tex, target);
+            ww->tex_ok = true;
+            w->stats.uploads++;
+        }
+        ww->upload_s += time_mono_s() - t1;
+    }
+    cairo_surface_destroy(target);
 
     int aw, ah;
     if (ww->cls->aux_size && ww->cls->aux_size(ww->self, &aw, &ah)) {
@@ -901,12 +990,16 @@ compose_into_canvas(struct wall *w, struct wall_widget *ww, struct rect r)
 /* The widget's texture, uploaded from its surface if it is behind (a
  * widget drawn by GL: one that something overlaps). */
 static GLuint
-widget_texture(struct wall *w, struct wall_widget *ww)
+widget_texture(struct wall *w, struct wall_widget *ww,
+               const struct frame_state *fs)
 {
     if (!ww->tex) {
         ww->tex = gl_texture_create(ww->rect.w, ww->rect.h, false);
     }
-    if (!ww->tex_ok) {
+    if (!ww->tex_ok && !ww->surface) {
+        paint_widget(w, ww, fs, true); /* its pixels were not kept */
+    }
+    if (!ww->tex_ok && ww->surface) {
         double t0 = time_mono_s();
         gl_texture_upload(ww->tex, ww->surface);
         ww->upload_s += time_mono_s() - t0;
@@ -971,8 +1064,22 @@ draw_over(struct wall *w, struct wall_widget *ww, struct rect dr,
     }
 }
 
+/* A widget alone in r: its pixels there into the canvas (painted again
+ * when they were not kept). */
 static void
-composite(struct wall *w)
+widget_into_canvas(struct wall *w, struct wall_widget *ww, struct rect r,
+                   const struct frame_state *fs)
+{
+    if (!ww->surface) {
+        paint_widget(w, ww, fs, true);
+    }
+    if (ww->surface) {
+        upload_into_canvas(w, ww, r);
+    }
+}
+
+static void
+composite(struct wall *w, const struct frame_state *fs)
 {
     glBindFramebuffer(GL_FRAMEBUFFER, w->fbo);
     glViewport(0, 0, w->fb_w, w->fb_h);
@@ -1000,11 +1107,12 @@ composite(struct wall *w)
             continue;
         }
         struct wall_widget *ow = owner[d];
-        composed[d] = ow->nquads > 0 && ow->aux_surface && quads_whole(ow);
+        composed[d] = ow->nquads > 0 && ow->aux_surface && ow->surface &&
+                      quads_whole(ow);
         if (composed[d]) {
             compose_into_canvas(w, ow, dr);
-        } else {
-            upload_into_canvas(w, ow, dr);
+        } else if (!ow->fresh) {
+            widget_into_canvas(w, ow, dr, fs);
         }
     }
     glEnable(GL_BLEND);
@@ -1027,7 +1135,7 @@ composite(struct wall *w)
         for (size_t i = 0; i < w->nwidgets; i++) {
             struct wall_widget *ww = &w->widgets[i];
             if (intersects(ww->rect, dr) && alone_now(w, ww)) {
-                upload_into_canvas(w, ww, clip_rect(dr, ww->rect));
+                widget_into_canvas(w, ww, clip_rect(dr, ww->rect), fs);
             }
         }
         for (size_t i = 0; i < w->nwidgets; i++) {
@@ -1036,7 +1144,7 @@ composite(struct wall *w)
                 continue;
             }
             if (!alone_now(w, ww)) {
-                GLuint tex = widget_texture(w, ww);
+                GLuint tex = widget_texture(w, ww, fs);
                 scissor(w, dr);
                 draw_quad(w, tex, (float)ww->rect.w, (float)ww->rect.h, 0, 0,
                           (float)ww->rect.w, (float)ww->rect.h,
@@ -1063,6 +1171,16 @@ composite(struct wall *w)
     }
     glDisable(GL_SCISSOR_TEST);
     glDisable(GL_BLEND);
+    /* The pixels are in the canvas and textures now: only widgets that
+     * keep a surface keep it. */
+    for (size_t i = 0; i < w->nwidgets; i++) {
+        struct wall_widget *ww = &w->widgets[i];
+        ww->fresh = false;
+        if (ww->surface && !ww->keeps && w->canvas_bgra) {
+            cairo_surface_destroy(ww->surface);
+            ww->surface = NULL;
+        }
+    }
     w->stats.composites++;
     w->full_damage = false;
     w->ndamage = 0;
@@ -1156,7 +1274,7 @@ stage_paint(struct wall *w, const struct frame_state *fs)
                        entry_alone(w, w->stage_scene, w->stage_focus_lw,
                                    i))) {
             struct wall_widget *ww = &w->stage[before];
-            paint_widget(w, ww, fs);
+            paint_widget(w, ww, fs, true);
             ww->stamp = ww->cls->stamp(ww->self, fs);
             ww->painted = true;
             first = false;
@@ -1303,11 +1421,11 @@ bool
 wall_update(struct wall *w, const struct frame_state *fs)
 {
     w->stats.updates++;
-    /* The crossfade's shader and buffers are made with the first live
-     * frame, not during the first scene change; a still (opswall render)
-     * never needs them. */
+    /* The crossfade's shader is made with the first live frame, not
+     * during the first scene change (its buffers with the first change);
+     * a still (opswall render) never needs either. */
     if (w->trans_ms > 0 && !w->xprog && !w->env.still) {
-        transition_ready(w);
+        transition_program(w);
     }
     bool change = w->want_scene != w->scene ||
                   !same_str(w->want_focus, w->focus);
@@ -1329,7 +1447,7 @@ wall_update(struct wall *w, const struct frame_state *fs)
         w->stats.stamps++;
         bool dirty = false;
         if (!ww->painted || st != ww->stamp) {
-            paint_widget(w, ww, fs);
+            paint_widget(w, ww, fs, false);
             ww->stamp = st;
             ww->painted = true;
             dirty = true;
@@ -1364,7 +1482,7 @@ wall_update(struct wall *w, const struct frame_state *fs)
     }
     note_changed(w, was_trans);
     if (w->full_damage || w->ndamage || w->nvredraw) {
-        composite(w);
+        composite(w, fs);
     }
     if (was_trans) {
         transition_draw(w, fs->now_ms); /* the last call ends it */
