@@ -16,6 +16,9 @@ expect_rc() { # want_rc description command...
 }
 expect_rc 0 "--help" "$bin" --help
 grep -q "render LAYOUT -o OUT.png" "$tmp/out" && ok || bad "--help text"
+expect_rc 0 "feedsim --help" "$build/opswall-feedsim" --help
+grep -q "usage: opswall-feedsim" "$tmp/out" && ok || bad "feedsim --help on stdout"
+expect_rc 2 "feedsim bad option" "$build/opswall-feedsim" --nope
 expect_rc 0 "--version" "$bin" --version
 grep -qE '^opswall [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" && ok || bad "--version text"
 expect_rc 2 "no command" "$bin"

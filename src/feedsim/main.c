@@ -6,6 +6,7 @@
  */
 #define LOG_MODULE "feedsim"
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,9 +46,16 @@ main(int argc, char **argv)
                    nfaults < 32) {
             faults[nfaults++] = argv[++i];
         } else {
-            fprintf(stderr, "usage: opswall-feedsim [--port N] [--tls-cert "
-                    "PEM --tls-key PEM] [--fault PATH=MODE ...]\n");
-            return 2;
+            /* --help is an answer (stdout, 0); anything else a mistake. */
+            bool help = strcmp(argv[i], "--help") == 0 ||
+                        strcmp(argv[i], "-h") == 0;
+            fprintf(help ? stdout : stderr, "usage: opswall-feedsim [--port N] "
+                    "[--tls-cert PEM --tls-key PEM] [--fault PATH=MODE ...]\n"
+                    "  a demo indicator server on 127.0.0.1 (default port "
+                    "8642); fault modes: delay:MS, 404, 500, truncated, "
+                    "invalid,\n  huge, drip, reset, ctype, flap, nostore, "
+                    "ok (also live: GET /_fault?path=PATH&mode=MODE)\n");
+            return help ? 0 : 2;
         }
     }
     if (port < 0 || port > 65535) {

@@ -66,6 +66,7 @@ struct wall {
     GLint u_target, u_tex, u_alpha;
     unsigned char bg[3]; /* the background, as 8-bit the canvas holds */
     bool canvas_bgra;    /* the canvas takes widget rows as they are */
+    int deferred;        /* repaints left for the next frame (budget) */
     unsigned char *scratch; /* compose_into_canvas's rows */
     size_t scratch_size;
     unsigned char *paint_buf; /* widgets paint here (see keeps) */
@@ -1241,6 +1242,8 @@ update_video(struct wall *w, struct wall_widget *ww,
 /* Paint budget per frame for the next scene: at least one widget, more
  * while under this much time, so the frame stays within a refresh. */
 #define STAGE_BUDGET_S 0.006
+/* The same for repaints of the scene on the wall (new data). */
+#define PAINT_BUDGET_S 0.006
 
 /* Makes (first call) and paints part of the next scene; true when all of
  * it is painted. */
@@ -1441,12 +1444,26 @@ wall_update(struct wall *w, const struct frame_state *fs)
     } else if (w->staging) {
         destroy_stage(w); /* back where it was before it completed */
     }
+    /* Repaints of widgets already on the wall share a frame's budget, so
+     * a second's worth of new data (8 KPIs, 4 charts) does not make one
+     * long frame that stops the ticker and skips video pictures: what
+     * does not fit waits a frame or two, showing its last picture.  Not
+     * for a wall's first picture, a still, or a cluster rank (whose
+     * frames must match the others' at every epoch). */
+    bool budget = !w->env.still && !w->no_staging;
+    double t0 = time_mono_s();
+    int repainted = 0;
+    w->deferred = 0;
     for (size_t i = 0; i < w->nwidgets; i++) {
         struct wall_widget *ww = &w->widgets[i];
         uint64_t st = ww->cls->stamp(ww->self, fs);
         w->stats.stamps++;
         bool dirty = false;
-        if (!ww->painted || st != ww->stamp) {
+        if (ww->painted && st != ww->stamp && budget && repainted > 0 &&
+            time_mono_s() - t0 > PAINT_BUDGET_S) {
+            w->deferred++; /* next frame */
+        } else if (!ww->painted || st != ww->stamp) {
+            repainted += ww->painted;
             paint_widget(w, ww, fs, false);
             ww->stamp = st;
             ww->painted = true;
@@ -1494,7 +1511,7 @@ int64_t
 wall_next_deadline(struct wall *w, const struct frame_state *fs)
 {
     int64_t next = INT64_MAX;
-    if (w->in_trans || w->staging) {
+    if (w->in_trans || w->staging || w->deferred) {
         return fs->now_ms; /* every frame until it is done */
     }
     for (size_t i = 0; i < w->nwidgets; i++) {
