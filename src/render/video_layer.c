@@ -97,8 +97,10 @@ video_slot_update(struct video_slot *s, const struct widget_video_tile *t)
         s->seq = t->seq;
         s->has = true;
         changed = true;
-    } else if (img && img->ref &&
+    } else if (!cpu && img && img->ref &&
                (!s->has || t->seq != s->seq || was_cpu)) {
+        /* Planes for the shader: a new picture, or one that was a copy
+         * until now (dimmed when its stream was lost). */
         plane_upload(s, 0, GL_R8, GL_RED, img->width, img->height,
                      img->plane[0], img->stride[0], 1);
         if (img->layout == VIDEO_NV12) {
