@@ -5,7 +5,7 @@ bench/reference.sh, which finds (or installs) the peer and passes the paths.
 
     python3 bench/reference.py --peer DIR --build DIR --out DIR
         [--variants "full novideo idle"] [--modes "offscreen xvfb"]
-        [--programs "peer opswall"] [--warmup 15] [--seconds 60]
+        [--programs "peer ffmpeg opswall"] [--warmup 15] [--seconds 60]
 
 For each variant, one after the other in this invocation:
 
@@ -38,10 +38,12 @@ OUT/pids while it runs (pid, start time, name), for reference.sh's trap.
 
 import argparse
 import datetime
+import glob
 import json
 import os
 import re
 import secrets
+import shlex
 import signal
 import subprocess
 import sys
@@ -505,6 +507,48 @@ def run_opswall(variant, mode, args, kids, display):
     return res
 
 
+def run_ffmpeg(variant, args, kids):
+    """The decoding floor: ffmpeg alone decoding the scene's 16 files at
+    their real-time pace (-re, looped, one thread each, to the null muxer),
+    measured like opswall: CPU and PSS of the processes, same window."""
+    media = sorted(glob.glob(os.path.join(args.peer, "media", "cam*.mp4")))
+    if not media:
+        raise RuntimeError("no media/cam*.mp4 in %s" % args.peer)
+    loop = " ".join(
+        "ffmpeg -nostdin -loglevel error -re -stream_loop -1 -threads 1 "
+        "-i %s -f null - &" % shlex.quote(m) for m in media)
+    log("ffmpeg decoding alone: %d files" % len(media))
+    logf = open(os.path.join(args.out, "logs", "ffmpeg-decode.log"), "w")
+    sh = kids.start("ffmpeg-decode", ["bash", "-c", loop + " wait"],
+                    stdout=logf, stderr=subprocess.STDOUT)
+    try:
+        time.sleep(args.warmup)
+        if sh.poll() is not None:
+            raise RuntimeError("the decoders exited during the warm-up")
+        sampler = Sampler(sh.pid)
+        sampler.sample(first=True)
+        t0 = time.time()
+        while True:
+            left = t0 + args.seconds - time.time()
+            if left <= 0:
+                break
+            time.sleep(min(SAMPLE_EVERY_S, left))
+            sampler.sample()
+        t1 = time.time()
+    finally:
+        kids.stop(sh)
+        logf.close()
+    cpu = sampler.cpu_s()
+    return {"program": "ffmpeg", "mode": "decode alone", "variant": variant,
+            "cpu_s": round(cpu, 2),
+            "cpu_pct_of_one_core": round(100.0 * cpu / (t1 - t0), 1),
+            "pss_mb_peak": round(max(sampler.pss) / 1024.0, 1),
+            "pss_mb_final": round(sampler.pss[-1] / 1024.0, 1),
+            "window_s": round(t1 - t0, 2), "polls": 0, "frames": None,
+            "frames_counter": None, "fps": None,
+            "processes": sampler.processes()}
+
+
 # ------------------------------------------------------------------ Xvfb
 
 def x_window(display):
@@ -590,12 +634,14 @@ def table(results, meta):
                 worst = fmt(pic["skipped_pct_all"], 2) + " (all)"
             else:
                 worst = "n/a"
-        fps = fmt(r["fps"], 2)
+        fps = fmt(r["fps"], 2) if r["fps"] is not None else "–"
         if r["frames_counter"] == "opswall_frame_seconds_count":
             fps += "*"
         p = peers.get(r["variant"])
-        if r["program"] == "peer" or not p:
-            rc = rp = rf = "–" if r["program"] == "peer" else "n/a"
+        if r["program"] == "ffmpeg":
+            pics, worst = "–", "–"
+        if r["program"] in ("peer", "ffmpeg") or not p:
+            rc = rp = rf = "–" if r["program"] in ("peer", "ffmpeg") else "n/a"
         else:
             rc = ratio(r["cpu_s"] / r["window_s"], p["cpu_s"] / p["window_s"])
             rp = ratio(r["pss_mb_peak"], p["pss_mb_peak"])
@@ -605,7 +651,18 @@ def table(results, meta):
                                 fmt(r["cpu_pct_of_one_core"]),
                                 fmt(r["pss_mb_peak"]), fmt(r["pss_mb_final"]),
                                 fps, r["polls"], pics, worst, rc, rp, rf))
-    notes = [
+    dec = next((r for r in results if r.get("program") == "ffmpeg" and
+                "error" not in r), None)
+    vs_dec = []
+    for r in results:
+        if dec and r.get("program") != "ffmpeg" and "error" not in r and \
+                r["variant"] == "full":
+            name = r["program"] + ("" if r["program"] == "peer"
+                                   else " " + r["mode"])
+            vs_dec.append("- full, %s: CPU ×ffmpeg decoding alone %s" % (
+                name, ratio(r["cpu_s"] / r["window_s"],
+                            dec["cpu_s"] / dec["window_s"])))
+    notes = vs_dec + [
         "",
         "%s, %s CPUs, %s s warm-up, %s s measured per run." % (
             meta["date"], meta["cpus"], meta["warmup_s"], meta["seconds"]),
@@ -636,7 +693,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "out", "reference"))
     ap.add_argument("--variants", default="full novideo idle")
     ap.add_argument("--modes", default="offscreen xvfb")
-    ap.add_argument("--programs", default="peer opswall")
+    ap.add_argument("--programs", default="peer ffmpeg opswall")
     ap.add_argument("--warmup", type=float, default=15.0)
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--display", default=":99")
@@ -654,7 +711,7 @@ def main():
         if m not in ("offscreen", "xvfb"):
             ap.error("unknown mode %r" % m)
     for p in programs:
-        if p not in ("peer", "opswall"):
+        if p not in ("peer", "opswall", "ffmpeg"):
             ap.error("unknown program %r" % p)
     os.makedirs(os.path.join(args.out, "logs"), exist_ok=True)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -678,12 +735,16 @@ def main():
             runs = []
             if "peer" in programs:
                 runs.append(("peer", None))
+            if "ffmpeg" in programs and v == "full":
+                runs.append(("ffmpeg", None))
             if "opswall" in programs:
                 runs += [("opswall", m) for m in modes]
             for prog, mode in runs:
                 try:
                     if prog == "peer":
                         r = run_peer(v, args, kids)
+                    elif prog == "ffmpeg":
+                        r = run_ffmpeg(v, args, kids)
                     else:
                         if mode == "xvfb" and xvfb.poll() is not None:
                             raise RuntimeError("Xvfb has exited")
@@ -691,7 +752,7 @@ def main():
                 except (RuntimeError, OSError, ValueError, KeyError,
                         urllib.error.URLError) as e:
                     failed = True
-                    log("%s %s failed: %s" % (prog if prog == "peer" else
+                    log("%s %s failed: %s" % (prog if mode is None else
                                               prog + " " + mode, v, e))
                     r = {"program": prog, "mode": mode, "variant": v,
                          "error": str(e)}
@@ -701,7 +762,7 @@ def main():
                 if "error" not in r:
                     log("%s %s: CPU %s %% of a core, PSS peak %s MB, "
                         "%s frames/s, %s polls" % (
-                            prog if prog == "peer" else prog + " " + mode,
+                            prog if mode is None else prog + " " + mode,
                             v, r["cpu_pct_of_one_core"],
                             r["pss_mb_peak"], fmt(r["fps"], 2), r["polls"]))
     except Interrupted as e:

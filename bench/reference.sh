@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # opswall beside the web peer on the reference scene of issue 14
 # (shared/bench/REFERENCE-SCENE.md, layouts in bench/reference/): runs the
-# peer (Chromium + ECharts, its own measure.py) and opswall (offscreen, and
-# fullscreen in an Xvfb window of 3840 x 2160) one after the other, 15 s of
+# peer (Chromium + ECharts, its own measure.py), ffmpeg decoding the
+# scene's 16 videos alone (the decoding floor, full only) and opswall
+# (offscreen, and fullscreen in an Xvfb window of 3840 x 2160) one after
+# the other, 15 s of
 # warm-up then 60 s measured each, and prints one Markdown table.  The
 # measuring is bench/reference.py; results, JSON lines, logs and a frame of
 # each run go to out/reference/.
@@ -11,7 +13,7 @@
 #
 # Environment (defaults in brackets):
 #   REF_WARMUP [15]  REF_SECONDS [60]  REF_VARIANTS ["full novideo idle"]
-#   REF_MODES ["offscreen xvfb"]  REF_PROGRAMS ["peer opswall"]
+#   REF_MODES ["offscreen xvfb"]  REF_PROGRAMS ["peer ffmpeg opswall"]
 #   REF_DISPLAY [:99] (the Xvfb display)
 #   REF_PEER_SRC [../shared/bench/peer-web, beside the repository]: where
 #   the peer is installed from when out/peer-web (the copy measured, whose
@@ -87,7 +89,7 @@ python3 bench/reference.py --peer "$peer" --build "$build" --out "$out" \
   --warmup "${REF_WARMUP:-15}" --seconds "${REF_SECONDS:-60}" \
   --variants "${REF_VARIANTS:-full novideo idle}" \
   --modes "${REF_MODES:-offscreen xvfb}" \
-  --programs "${REF_PROGRAMS:-peer opswall}" \
+  --programs "${REF_PROGRAMS:-peer ffmpeg opswall}" \
   --display "${REF_DISPLAY:-:99}" &
 py=$!
 wait "$py"
