@@ -154,6 +154,21 @@ class Sampler:
         return len(self.last)
 
 
+def sample_window(sampler, t0, seconds, proc, what):
+    """Samples every SAMPLE_EVERY_S until t0 + seconds (the caller takes
+    the last sample); fails if proc ends meanwhile."""
+    while True:
+        left = t0 + seconds - time.time()
+        if left <= 0:
+            return
+        time.sleep(min(SAMPLE_EVERY_S, left))
+        if time.time() - t0 < seconds - 0.05:
+            sampler.sample()
+        if proc.poll() is not None:
+            raise RuntimeError("%s exited (%d) in the window"
+                               % (what, proc.returncode))
+
+
 # ------------------------------------------------------------------ children
 
 class Children:
@@ -429,16 +444,7 @@ def run_opswall(variant, mode, args, kids, display):
         m0 = parse_metrics(http_get(base + "/metrics", token).decode())
         c0 = json.loads(http_get(stats_url))["counts"]
         t0 = time.time()
-        while True:
-            left = t0 + args.seconds - time.time()
-            if left <= 0:
-                break
-            time.sleep(min(SAMPLE_EVERY_S, left))
-            if time.time() - t0 < args.seconds - 0.05:
-                sampler.sample()
-            if wall.poll() is not None:
-                raise RuntimeError("opswall exited (%d) in the window"
-                                   % wall.returncode)
+        sample_window(sampler, t0, args.seconds, wall, "opswall")
         # ---- window end
         sampler.sample()
         m1 = parse_metrics(http_get(base + "/metrics", token).decode())
@@ -528,12 +534,8 @@ def run_ffmpeg(variant, args, kids):
         sampler = Sampler(sh.pid)
         sampler.sample(first=True)
         t0 = time.time()
-        while True:
-            left = t0 + args.seconds - time.time()
-            if left <= 0:
-                break
-            time.sleep(min(SAMPLE_EVERY_S, left))
-            sampler.sample()
+        sample_window(sampler, t0, args.seconds, sh, "the decoders")
+        sampler.sample()
         t1 = time.time()
     finally:
         kids.stop(sh)

@@ -92,6 +92,34 @@ rss_kib(void)
     return resident * 4;
 }
 
+/* Waits up to three windows of wait_ms for source i to be re-confirmed
+ * (a new snapshot sharing the old data; the simulated data changes once a
+ * minute, so a window may hold a change instead); true with the two
+ * snapshots' generations and fetch times. */
+static bool
+reconfirmed(struct feed_engine *e, struct source_set *set, size_t i,
+            int wait_ms, uint64_t gen[2], int64_t fetched[2])
+{
+    for (int attempt = 0; attempt < 3; attempt++) {
+        struct snapshot *before = snapshot_ref(source_set_snapshots(set)[i]);
+        sleep_ms(wait_ms);
+        feed_engine_collect(e, set);
+        const struct snapshot *after = source_set_snapshots(set)[i];
+        bool same = after != before && after->data == before->data;
+        if (same) {
+            gen[0] = before->generation;
+            gen[1] = after->generation;
+            fetched[0] = before->fetched_ms;
+            fetched[1] = after->fetched_ms;
+        }
+        snapshot_unref(before);
+        if (same) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void
 test_faults(struct feedsim *sim)
 {
@@ -175,21 +203,11 @@ test_faults(struct feedsim *sim)
      * The invariant: the same data (shared after a 304) has the same
      * generation.  The simulated data changes once a minute; retry the
      * window until it holds a 304 rather than a change. */
-    bool saw_304 = false;
-    for (int attempt = 0; attempt < 3 && !saw_304; attempt++) {
-        struct snapshot *before = snapshot_ref(source_set_snapshots(set)[1]);
-        sleep_ms(2500);
-        feed_engine_collect(e, set);
-        const struct snapshot *after = source_set_snapshots(set)[1];
-        if (after != before && after->data == before->data) {
-            saw_304 = true;
-            CHECK(after->generation == before->generation,
-                  "a 304 keeps the generation (%llu -> %llu)",
-                  (unsigned long long)before->generation,
-                  (unsigned long long)after->generation);
-        }
-        snapshot_unref(before);
-    }
+    uint64_t gen[2];
+    int64_t fetched[2];
+    bool saw_304 = reconfirmed(e, set, 1, 2500, gen, fetched);
+    CHECK(!saw_304 || gen[0] == gen[1], "a 304 keeps the generation (%llu "
+          "-> %llu)", (unsigned long long)gen[0], (unsigned long long)gen[1]);
     CHECK(saw_304, "a 304 re-confirmed the data within three windows");
 
     /* The engine asks for compression and decodes it: healthy answers
@@ -224,25 +242,12 @@ test_same_bytes(struct feedsim *sim)
     struct feed_engine *e = feed_engine_create(l, 0, NULL, NULL);
     CHECK(e && feed_engine_wait_first(e, 15000), "answered once");
     feed_engine_collect(e, set);
-    /* The simulated data changes once a minute: retry the window until it
-     * holds polls of the same data. */
-    bool same = false;
-    for (int attempt = 0; attempt < 3 && !same; attempt++) {
-        struct snapshot *before = snapshot_ref(source_set_snapshots(set)[0]);
-        sleep_ms(1500);
-        feed_engine_collect(e, set);
-        const struct snapshot *after = source_set_snapshots(set)[0];
-        if (after != before && after->data == before->data) {
-            same = true;
-            CHECK(after->generation == before->generation &&
-                      after->fetched_ms > before->fetched_ms,
-                  "the same bytes keep the generation (%llu -> %llu) and "
-                  "re-confirm the time",
-                  (unsigned long long)before->generation,
-                  (unsigned long long)after->generation);
-        }
-        snapshot_unref(before);
-    }
+    uint64_t gen[2];
+    int64_t fetched[2];
+    bool same = reconfirmed(e, set, 0, 1500, gen, fetched);
+    CHECK(!same || (gen[0] == gen[1] && fetched[1] > fetched[0]),
+          "the same bytes keep the generation (%llu -> %llu) and re-confirm "
+          "the time", (unsigned long long)gen[0], (unsigned long long)gen[1]);
     CHECK(same, "the same bytes re-confirmed the data within three windows");
     struct feed_stats st = feed_engine_stats(e);
     CHECK(st.unchanged > 0 && st.not_modified == 0,

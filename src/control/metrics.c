@@ -82,6 +82,14 @@ head(struct out *o, const char *name, const char *type, const char *help)
     put(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* A counter without labels: its head and its one sample. */
+static void
+counter(struct out *o, const char *name, const char *help, uint64_t v)
+{
+    head(o, name, "counter", help);
+    put(o, "%s %llu\n", name, (unsigned long long)v);
+}
+
 static long
 rss_bytes(void)
 {
@@ -149,29 +157,20 @@ metrics_render(const struct metrics_view *v)
     put(&o, "opswall_frame_seconds_sum %.6f\n", m->frame_sum_s);
     put(&o, "opswall_frame_seconds_count %llu\n",
         (unsigned long long)m->frames);
-    head(&o, "opswall_frames_presented_total", "counter", "frames "
-         "presented (swapped or copied to the screen)");
-    put(&o, "opswall_frames_presented_total %llu\n",
-        (unsigned long long)m->frames);
+    counter(&o, "opswall_frames_presented_total", "frames presented "
+            "(swapped or copied to the screen)", m->frames);
     if (v->present) {
-        head(&o, "opswall_present_pixels_total", "counter", "window pixels "
-             "copied from the canvas by presents (only what changed)");
-        put(&o, "opswall_present_pixels_total %llu\n",
-            (unsigned long long)v->present->pixels);
-        head(&o, "opswall_present_full_total", "counter", "presents that "
-             "copied every pixel (first frame, transitions, unknown back "
-             "buffer)");
-        put(&o, "opswall_present_full_total %llu\n",
-            (unsigned long long)v->present->full);
+        counter(&o, "opswall_present_pixels_total", "window pixels copied "
+                "from the canvas by presents (only what changed)",
+                v->present->pixels);
+        counter(&o, "opswall_present_full_total", "presents that copied "
+                "every pixel (first frame, transitions, unknown back "
+                "buffer)", v->present->full);
     }
-    head(&o, "opswall_frames_dropped_total", "counter", "presented frames "
-         "whose work exceeded one 60 Hz refresh");
-    put(&o, "opswall_frames_dropped_total %llu\n",
-        (unsigned long long)m->dropped);
-    head(&o, "opswall_loop_iterations_total", "counter", "main loop "
-         "iterations (an idle wall presents nothing)");
-    put(&o, "opswall_loop_iterations_total %llu\n",
-        (unsigned long long)m->loops);
+    counter(&o, "opswall_frames_dropped_total", "presented frames whose "
+            "work exceeded one 60 Hz refresh", m->dropped);
+    counter(&o, "opswall_loop_iterations_total", "main loop iterations "
+            "(an idle wall presents nothing)", m->loops);
 
     if (v->wall) {
         head(&o, "opswall_widget_paints_total", "counter", "repaints per "
@@ -239,14 +238,10 @@ metrics_render(const struct metrics_view *v)
     head(&o, "opswall_data_frozen", "gauge", "1 while the operator has "
          "frozen the data shown");
     put(&o, "opswall_data_frozen %d\n", v->frozen ? 1 : 0);
-    head(&o, "opswall_layout_reloads_total", "counter", "layout reloads "
-         "applied");
-    put(&o, "opswall_layout_reloads_total %llu\n",
-        (unsigned long long)m->reloads);
-    head(&o, "opswall_layout_reload_errors_total", "counter", "reloads "
-         "refused (the layout in use kept)");
-    put(&o, "opswall_layout_reload_errors_total %llu\n",
-        (unsigned long long)m->reload_errors);
+    counter(&o, "opswall_layout_reloads_total", "layout reloads applied",
+            m->reloads);
+    counter(&o, "opswall_layout_reload_errors_total", "reloads refused (the "
+            "layout in use kept)", m->reload_errors);
     head(&o, "opswall_resident_memory_bytes", "gauge", "resident set size");
     put(&o, "opswall_resident_memory_bytes %ld\n", rss_bytes());
     if (v->control) {
