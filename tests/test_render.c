@@ -1002,6 +1002,96 @@ test_outputs(struct output *out)
     layout_destroy(l);
 }
 
+/* Damage to the glass: a window that is only ever given each frame's
+ * changed rectangles (the ticker's strip every frame, the clock each
+ * second, a repaint) still equals the wall's framebuffer after every
+ * frame, and frames copy far fewer pixels than the window has. */
+static void
+test_present_damage(struct output *out)
+{
+    char *path = xasprintf("%s/present.json", out_dir);
+    char *data = xasprintf("%s/present-data.json", out_dir);
+    write_text(data, "{\"items\": [\"Tin thứ nhất về giải ngân đầu tư "
+               "công\", \"Tin thứ hai: Cổng Dịch vụ công quốc gia\"], "
+               "\"v\": 7.85}");
+    char *text = xasprintf(
+        "{\"opswall\": 1, \"wall\": {\"columns\": 1, \"rows\": 1, "
+        "\"width\": 960, \"height\": 540}, \"grid\": {\"columns\": 4, "
+        "\"rows\": 4}, \"sources\": {\"d\": {\"url\": \"file:%s\"}}, "
+        "\"scenes\": [{\"id\": \"s\", \"widgets\": ["
+        "{\"id\": \"c\", \"type\": \"clock\", \"cell\": [3, 0, 1, 1]},"
+        "{\"id\": \"k\", \"type\": \"kpi\", \"cell\": [0, 0, 2, 2], "
+        "\"title\": \"GDP\", \"value\": {\"source\": \"d\", "
+        "\"pointer\": \"/v\"}, \"period\": \"Quý III/2026\"},"
+        "{\"id\": \"t\", \"type\": \"ticker\", \"cell\": [0, 3, 4, 1], "
+        "\"label\": \"TIN MỚI\", \"source\": {\"source\": \"d\", "
+        "\"pointer\": \"/items\"}}]}]}", data);
+    bool made = write_text(path, text);
+    free(text);
+    struct layout *l = made ? load(path) : NULL;
+    free(path);
+    free(data);
+    if (!l) {
+        return;
+    }
+    int ww, wh;
+    struct rect all = {0, 0, l->wall.canvas_w, l->wall.canvas_h};
+    output_window_size(l, all, 1.0, &ww, &wh);
+    int win = -1;
+    /* The window after those the other tests added (window 0 is the
+     * test's own). */
+    for (int i = 1; i < 16 && win < 0; i++) {
+        cairo_surface_t *s = output_read_window(out, i);
+        if (!s) {
+            win = i;
+        }
+        cairo_surface_destroy(s);
+    }
+    CHECK(win > 0 && output_add_window(out, 0, ww, wh, "test", all),
+          "a window for the whole wall");
+    struct wall *w = wall_create(l, tc, src_dir, 1.0, (struct rect){0});
+    struct source_set *set = source_set_create(l);
+    int64_t t = at("2026-11-22T09:15:00.500+07:00");
+    source_set_load_files(set, t);
+    struct frame_state fs = fs_of(set, t);
+    int mismatched = 0, frames = 0;
+    uint64_t px0 = output_get_stats(out).pixels;
+    for (int f = 0; f < 90 && w; f++) {
+        fs.now_ms = t + 16 * f; /* the clock turns over at f = 32 */
+        if (f == 60) {
+            /* New data: the KPI repaints (same value, new generation). */
+            const struct snapshot *old = fs.snapshots[0];
+            source_set_publish(set, 0, snapshot_create(
+                cJSON_Duplicate(old->root, 1), old->generation + 1000,
+                old->fetched_ms, old->as_of_ms, t, NULL));
+            fs.snapshots = source_set_snapshots(set);
+        }
+        if (!wall_update(w, &fs)) {
+            continue;
+        }
+        output_blit(out, w, l, 1.0);
+        cairo_surface_t *whole = wall_read(w);
+        cairo_surface_t *got = output_read_window(out, win);
+        mismatched += !(whole && got && equal_region(whole, got, 0, 0));
+        frames++;
+        cairo_surface_destroy(got);
+        cairo_surface_destroy(whole);
+        output_swap(out);
+    }
+    uint64_t copied = output_get_stats(out).pixels - px0;
+    CHECK(frames > 60 && mismatched == 0, "the window equals the canvas "
+          "after each of %d frames given only their damage (%d differ)",
+          frames, mismatched);
+    /* Every window is presented each frame: ours, and the others (the
+     * test's 64 x 64 and two 480 x 270), whose damage is small too. */
+    CHECK(frames > 0 && copied < (uint64_t)frames * (uint64_t)ww * wh / 4,
+          "frames copy only what changed (%.1f %% of the window's pixels a "
+          "frame)", frames ? 100.0 * (double)copied / frames / ww / wh : 0);
+    source_set_destroy(set);
+    wall_destroy(w);
+    layout_destroy(l);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1033,7 +1123,8 @@ main(int argc, char **argv)
         test_video_colours();
         test_conference();
         test_aids();
-        test_outputs(out); /* last: it adds windows to the output */
+        test_outputs(out);
+        test_present_damage(out); /* last: it adds windows to the output */
     }
     text_cache_destroy(tc);
     output_destroy(out);
