@@ -17,6 +17,7 @@
 #include "video/video_decoder.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,6 +266,46 @@ publish(struct video_decoder *d, AVFrame *f)
     }
 }
 
+/* A hardware device being tried on this thread: FFmpeg's complaints
+ * that it is not there ("Cannot load libcuda.so.1") are the expected
+ * answer of a probe, not a problem.  (Thread-local: FFmpeg's log is one
+ * callback for the whole process.) */
+static _Thread_local bool probing;
+
+/* FFmpeg's log into opswall's, at its level: errors are warnings of the
+ * "ffmpeg" module (the decoder carries on or reconnects), warnings and
+ * a probe's errors only in a debug log.  Replaces FFmpeg's own writing
+ * to stderr, which bypassed the journal's priorities. */
+static void
+ffmpeg_log(void *avcl, int level, const char *fmt, va_list ap)
+{
+    if (level > AV_LOG_WARNING) {
+        return;
+    }
+    char msg[512];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) {
+        msg[--n] = '\0';
+    }
+    if (n == 0) {
+        return;
+    }
+    const AVClass *cls = avcl ? *(const AVClass *const *)avcl : NULL;
+    const char *who = cls && cls->item_name ? cls->item_name(avcl) : "";
+    enum log_level lv = level <= AV_LOG_FATAL ? LOG_LEVEL_ERROR
+                        : level <= AV_LOG_ERROR && !probing
+                            ? LOG_LEVEL_WARNING
+                            : LOG_LEVEL_DEBUG;
+    log_msg(lv, "ffmpeg", "%s%s%s", who, who[0] ? ": " : "", msg);
+}
+
+/* Hardware decoders are probed once per process and type: a machine
+ * without CUDA is told so once, not at every stream and reconnection. */
+enum { HW_UNKNOWN, HW_PRESENT, HW_ABSENT };
+/* Indexed as attach_hw's order: CUDA, VAAPI. */
+static _Atomic int hw_known[2];
+
 /* The hardware format when the decoder offers it, else the first
  * software one (FFmpeg then decodes in software: the fallback). */
 static enum AVPixelFormat
@@ -315,7 +356,19 @@ attach_hw(struct video_decoder *d, AVCodecContext *ctx, const AVCodec *codec,
         }
         AVBufferRef *dev = NULL;
         if (fmt == AV_PIX_FMT_NONE ||
-            av_hwdevice_ctx_create(&dev, order[t], NULL, NULL, 0) < 0) {
+            atomic_load(&hw_known[t]) == HW_ABSENT) {
+            continue;
+        }
+        probing = true;
+        int rc = av_hwdevice_ctx_create(&dev, order[t], NULL, NULL, 0);
+        probing = false;
+        int was = atomic_exchange(&hw_known[t],
+                                  rc < 0 ? HW_ABSENT : HW_PRESENT);
+        if (rc < 0) {
+            if (was == HW_UNKNOWN) {
+                LOG_INFO("no %s device on this machine (probed once per "
+                         "process)", tn);
+            }
             continue;
         }
         ctx->hw_device_ctx = dev; /* the context owns the reference */
@@ -587,8 +640,11 @@ static void
 init_once(void)
 {
     avformat_network_init();
-    av_log_set_level(AV_LOG_ERROR);
+    av_log_set_level(AV_LOG_WARNING);
+    av_log_set_callback(ffmpeg_log);
 }
+
+
 
 struct video_decoder *
 video_decoder_start(const struct video_opts *o)
