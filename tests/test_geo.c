@@ -5,15 +5,21 @@
  * label anchors, and choropleth classes.
  *   test_geo SOURCE_DIR
  */
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cairo.h>
 
+#include "base/file.h"
 #include "base/xalloc.h"
 #include "chart/chart_class.h"
+#include "geo/geo_cache.h"
 #include "geo/geo_shape.h"
 #include "testlib.h"
 
@@ -449,6 +455,53 @@ test_classes(void)
           !chart_class_ramp_diverging("greens"), "ramp names");
 }
 
+/* Maps are parsed once per file and shared; an edited file is read
+ * again, the old version freed when its last user gives it back. */
+static void
+test_cache(void)
+{
+    char dir[] = "/tmp/opswall-geo-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "temporary folder");
+    char *src = xasprintf("%s/assets/maps/vn34_provinces.geojson", src_dir);
+    char *path = xasprintf("%s/map.geojson", dir);
+    size_t len = 0;
+    char *text = file_read_all(src, 8u << 20, &len);
+    FILE *f = fopen(path, "w");
+    CHECK(text && f && fwrite(text, 1, len, f) == len, "copy of vn34");
+    if (f) {
+        fclose(f);
+    }
+    struct geo_cache *c = geo_cache_create();
+    char err[256] = "";
+    const struct geo_map *a = geo_cache_get(c, path, "a", err, sizeof(err));
+    const struct geo_map *b = geo_cache_get(c, path, "b", err, sizeof(err));
+    CHECK(a && a == b && a->nf == 34, "the second widget shares the first's "
+          "map (%s)", err);
+    /* Saved again (a later time): read again; the old version stays
+     * while it is used. */
+    f = fopen(path, "w");
+    bool edited = f && text && fwrite(text, 1, len, f) == len;
+    if (f) {
+        fclose(f);
+    }
+    struct timespec later[2] = {{0, UTIME_OMIT}, {time(NULL) + 10, 0}};
+    CHECK(edited && utimensat(AT_FDCWD, path, later, 0) == 0, "edited");
+    const struct geo_map *d = geo_cache_get(c, path, "d", err, sizeof(err));
+    CHECK(d && d != a && a->nf == 34, "an edited file is read again; the "
+          "old map lives on for its users");
+    geo_cache_put(c, a);
+    geo_cache_put(c, b);
+    geo_cache_put(c, d);
+    CHECK(geo_cache_get(c, "/nonexistent.geojson", "e", err, sizeof(err)) ==
+              NULL && err[0], "a missing file: NULL and why (%s)", err);
+    geo_cache_destroy(c);
+    unlink(path);
+    rmdir(dir);
+    free(text);
+    free(path);
+    free(src);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -463,5 +516,6 @@ main(int argc, char **argv)
     test_simplify();
     test_labels();
     test_classes();
+    test_cache();
     return testlib_done();
 }

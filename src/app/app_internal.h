@@ -44,6 +44,7 @@ struct app {
     struct waker video; /* "a new video picture" */
     int64_t clock_offset_ms; /* --at minus the real clock */
     struct text_cache *text;
+    struct geo_cache *maps;  /* map boundaries, parsed once per process */
     struct output *out;
     struct wall *wall;
     size_t scene;

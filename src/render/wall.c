@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/xalloc.h"
+#include "geo/geo_cache.h"
 #include "render/gl.h"
 #include "render/video_layer.h"
 #include "video/video_image.h"
@@ -67,6 +68,7 @@ struct wall {
     unsigned char bg[3]; /* the background, as 8-bit the canvas holds */
     bool canvas_bgra;    /* the canvas takes widget rows as they are */
     int deferred;        /* repaints left for the next frame (budget) */
+    struct geo_cache *own_maps; /* when nobody shares one with the wall */
     unsigned char *scratch; /* compose_into_canvas's rows */
     size_t scratch_size;
     unsigned char *paint_buf; /* widgets paint here (see keeps) */
@@ -372,6 +374,8 @@ wall_create(const struct layout *layout, struct text_cache *tc,
     w->layout = layout;
     w->env = (struct widget_env){.layout = layout, .text = tc,
                                  .scale = scale, .data_dir = data_dir};
+    w->own_maps = geo_cache_create();
+    w->env.maps = w->own_maps;
     if (region.w <= 0 || region.h <= 0) {
         region = (struct rect){0, 0, layout->wall.canvas_w,
                                layout->wall.canvas_h};
@@ -446,6 +450,7 @@ wall_destroy(struct wall *w)
     }
     destroy_widgets(w);
     destroy_stage(w);
+    geo_cache_destroy(w->own_maps);
     video_layer_destroy(w->video);
     free(w->vredraw);
     free(w->scratch);
@@ -483,6 +488,16 @@ wall_set_wake(struct wall *w, void (*wake)(void *arg), void *arg)
     w->env.wake = wake;
     w->env.wake_arg = arg;
     w->built = false; /* widgets are made again with it */
+}
+
+void
+wall_set_maps(struct wall *w, struct geo_cache *maps)
+{
+    if (!w->built && !w->staging && maps) {
+        geo_cache_destroy(w->own_maps);
+        w->own_maps = NULL;
+        w->env.maps = maps;
+    }
 }
 
 void

@@ -48,6 +48,11 @@ void wall_destroy(struct wall *wall);
 /* How widgets wake the render loop from other threads (new video
  * pictures); takes effect at the next update. */
 void wall_set_wake(struct wall *wall, void (*wake)(void *arg), void *arg);
+/* Map boundaries shared with other walls (the app's, so a reloaded
+ * layout does not parse its maps again); before the first update.  By
+ * default the wall keeps its own. */
+struct geo_cache;
+void wall_set_maps(struct wall *wall, struct geo_cache *maps);
 /* One frame will be rendered (opswall render, tests): videos decode their
  * first picture and wait for it.  Takes effect at the next update. */
 void wall_set_still(struct wall *wall, bool still);

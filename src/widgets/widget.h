@@ -55,6 +55,8 @@ int64_t frame_video_pts(const struct frame_state *fs, const char *url);
 /* A digest of a string for stamps (0 for NULL). */
 uint64_t widget_stamp_str(uint64_t h, const char *s);
 
+struct geo_cache;
+
 struct widget_env {
     const struct layout *layout;
     struct text_cache *text;
@@ -64,6 +66,7 @@ struct widget_env {
                              videos show their first picture */
     bool follow;          /* a cluster rank: videos keep recent pictures
                              and show the one the master's clock chose */
+    struct geo_cache *maps; /* boundaries shared by map widgets, or NULL */
     bool cpu_video;       /* drawn by a software rasteriser: decoders also
                              give pictures as BGRA at their shown size,
                              copied into the canvas (no YUV shader pass) */

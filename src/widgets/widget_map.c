@@ -19,6 +19,7 @@
 
 #include "base/xalloc.h"
 #include "chart/chart_class.h"
+#include "geo/geo_cache.h"
 #include "geo/geo_shape.h"
 #include "text/format.h"
 #include "widgets/widget_chart.h"
@@ -33,7 +34,8 @@ enum islands { ISLANDS_AUTO, ISLANDS_INSET, ISLANDS_IN_PLACE };
 struct map_w {
     const struct layout_widget *lw;
     const struct widget_env *env;
-    struct geo_map geo;
+    const struct geo_map *geo; /* shared (env->maps) or own */
+    struct geo_map *own;
     unsigned char *junctions;
     char load_err[320];
     bool loaded;
@@ -79,18 +81,34 @@ map_create(const struct layout_widget *lw, const struct widget_env *env)
     } else {
         path = layout_resolve_path(env->layout, which);
     }
-    m->loaded = geo_json_load(path, &m->geo, m->load_err,
-                              sizeof(m->load_err));
+    if (env->maps) {
+        m->geo = geo_cache_get(env->maps, path, lw->id, m->load_err,
+                               sizeof(m->load_err));
+    } else {
+        /* No cache (a tool, a test): its own copy, its defects said. */
+        struct geo_map *own = xcalloc(1, sizeof(*own));
+        if (geo_json_load(path, own, m->load_err, sizeof(m->load_err))) {
+            m->own = own;
+            m->geo = own;
+            if (own->nwarnings) {
+                LOG_WARN("widget \"%s\": %d defect(s) drawn as they are; "
+                         "first: %s", lw->id, own->nwarnings, own->warning);
+            }
+        } else {
+            free(own);
+        }
+    }
+    m->loaded = m->geo != NULL;
     if (!m->loaded) {
+        /* No province at all: the widget still joins (nothing) and says
+         * why in its cell. */
+        static const struct geo_map no_map;
+        m->geo = &no_map;
         LOG_ERR("widget \"%s\": %s", lw->id, m->load_err);
     } else {
-        m->junctions = geo_shape_junctions(&m->geo);
-        m->aspect_inset = geo_shape_aspect(&m->geo, true);
-        m->aspect_in_place = geo_shape_aspect(&m->geo, false);
-        if (m->geo.nwarnings) {
-            LOG_WARN("widget \"%s\": %d defect(s) drawn as they are; "
-                     "first: %s", lw->id, m->geo.nwarnings, m->geo.warning);
-        }
+        m->junctions = geo_shape_junctions(m->geo);
+        m->aspect_inset = geo_shape_aspect(m->geo, true);
+        m->aspect_in_place = geo_shape_aspect(m->geo, false);
     }
     free(path);
     const cJSON *cfg = lw->config;
@@ -139,7 +157,12 @@ map_destroy(void *self)
         cairo_surface_destroy(m->borders);
     }
     free(m->junctions);
-    geo_json_free(&m->geo);
+    if (m->own) {
+        geo_json_free(m->own);
+        free(m->own);
+    } else if (m->loaded && m->env->maps) {
+        geo_cache_put(m->env->maps, m->geo);
+    }
     free(m);
 }
 
@@ -185,11 +208,11 @@ row_feature(const struct map_w *m, const cJSON *row, const cJSON *spec)
         snprintf(num, sizeof(num), "%.0f", c->valuedouble);
         key = num;
     }
-    int f = key ? geo_json_find(&m->geo, key) : -1;
+    int f = key ? geo_json_find(m->geo, key) : -1;
     if (f < 0) {
         const cJSON *n = jsonptr_get(row, spec_ptr(spec, "name", "/name"));
         if (cJSON_IsString(n)) {
-            f = geo_json_find(&m->geo, n->valuestring);
+            f = geo_json_find(m->geo, n->valuestring);
         }
     }
     return f;
@@ -205,8 +228,8 @@ static void
 join_values(const struct map_w *m, const struct bound *b, const char *vptr,
             const cJSON *spec, struct joined *out)
 {
-    out->v = xmalloc((m->geo.nf ? m->geo.nf : 1) * sizeof(*out->v));
-    for (size_t i = 0; i < m->geo.nf; i++) {
+    out->v = xmalloc((m->geo->nf ? m->geo->nf : 1) * sizeof(*out->v));
+    for (size_t i = 0; i < m->geo->nf; i++) {
         out->v[i] = NAN;
     }
     out->unmatched = 0;
@@ -245,7 +268,7 @@ shape_for(struct map_w *m, double x, double y, double w, double h,
         m->borders = NULL;
     }
     struct geo_shape_opts o = {x, y, w, h, inset, 0.6};
-    m->shape = geo_shape_build(&m->geo, m->junctions, &o);
+    m->shape = geo_shape_build(m->geo, m->junctions, &o);
     memcpy(m->shape_key, key, sizeof(key));
     return m->shape;
 }
@@ -370,7 +393,7 @@ legend_build(const struct map_w *m, const struct chart_classes *cls,
         lg->color[i] = chart_class_color(m->ramp, i, cls->n);
     }
     size_t missing = 0;
-    for (size_t f = 0; f < m->geo.nf; f++) {
+    for (size_t f = 0; f < m->geo->nf; f++) {
         missing += isnan(j->v[f]);
     }
     if (missing) {
@@ -379,11 +402,11 @@ legend_build(const struct map_w *m, const struct chart_classes *cls,
         /* Names when few: the reader can check them. */
         if (missing <= 6) {
             int k = 0;
-            for (size_t f = 0; f < m->geo.nf && k < (int)sizeof(lg->names);
+            for (size_t f = 0; f < m->geo->nf && k < (int)sizeof(lg->names);
                  f++) {
                 if (isnan(j->v[f])) {
                     k += snprintf(lg->names + k, sizeof(lg->names) - k,
-                                  "%s%s", k ? ", " : "", m->geo.f[f].name);
+                                  "%s%s", k ? ", " : "", m->geo->f[f].name);
                 }
             }
         }
@@ -584,9 +607,9 @@ draw_labels(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
             int named)
 {
     const struct widget_env *env = m->env;
-    struct cand *c = xcalloc(m->geo.nf ? m->geo.nf : 1, sizeof(*c));
+    struct cand *c = xcalloc(m->geo->nf ? m->geo->nf : 1, sizeof(*c));
     size_t n = 0;
-    for (size_t f = 0; f < m->geo.nf; f++) {
+    for (size_t f = 0; f < m->geo->nf; f++) {
         if (s->anchor_r[f] <= 0 || (int)f == named) {
             continue; /* too small, or its call-out names it already */
         }
@@ -598,7 +621,7 @@ draw_labels(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
     struct text_extent e0 = text_measure(env->text, "Ag", FONT_MEDIUM, px);
     for (size_t i = 0; i < n; i++) {
         size_t f = c[i].f;
-        const char *name = m->geo.f[f].name;
+        const char *name = m->geo->f[f].name;
         struct text_extent e = text_measure(env->text, name, FONT_MEDIUM, px);
         double r = s->anchor_r[f];
         /* Names are at the wall's reading size, so most are wider than
@@ -669,7 +692,7 @@ row_point(const struct map_w *m, const struct geo_shape *s, const cJSON *row,
     const cJSON *lat = jsonptr_get(row, spec_ptr(spec, "lat", "/lat"));
     if (cJSON_IsNumber(lon) && cJSON_IsNumber(lat) &&
         fabs(lon->valuedouble) <= 180 && fabs(lat->valuedouble) <= 90) {
-        *out = geo_shape_project(s, &m->geo, lon->valuedouble,
+        *out = geo_shape_project(s, m->geo, lon->valuedouble,
                                  lat->valuedouble);
         return true;
     }
@@ -883,7 +906,7 @@ draw_highlight(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
 {
     const struct widget_env *env = m->env;
     const enum layout_locale loc = env->layout->locale;
-    feature_path(cr, s, &m->geo, (size_t)f);
+    feature_path(cr, s, m->geo, (size_t)f);
     widget_set_color(cr, env, COLOR_TEXT, 1);
     cairo_set_line_width(cr, fmax(2.5, px * 0.16));
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
@@ -901,7 +924,7 @@ draw_highlight(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
         snprintf(val, sizeof(val), "%s%s%s", num, m->unit[0] ? " " : "",
                  m->unit);
     }
-    const char *name = m->geo.f[f].name;
+    const char *name = m->geo->f[f].name;
     int vpx = widget_px(env, TEXT_ROLE_TITLE);
     struct text_extent ne = text_measure(env->text, name, FONT_MEDIUM, px);
     struct text_extent ve = text_measure(env->text, val, FONT_BOLD, vpx);
@@ -964,7 +987,7 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     join_values(m, &vb, spec_ptr(m->values, "value", "/value"), m->values,
                 &j);
     bool have = !m->loaded && vb.value; /* data came; the map did not */
-    for (size_t f = 0; f < m->geo.nf; f++) {
+    for (size_t f = 0; f < m->geo->nf; f++) {
         have = have || !isnan(j.v[f]);
     }
     int footer_y = widget_footer(cr, env, w, h, pad, period, &vb, have, fs);
@@ -1024,7 +1047,7 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     struct chart_classes cls = {0};
     bool classed = false;
     if (have) {
-        classed = chart_class_compute(j.v, m->geo.nf, m->method, m->nclasses,
+        classed = chart_class_compute(j.v, m->geo->nf, m->method, m->nclasses,
                                       m->thr, &cls);
         /* A diverging ramp is centred on its midpoint: equal classes on
          * each side, so the middle colour means "at the midpoint". */
@@ -1067,8 +1090,8 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     }
 
     cairo_pattern_t *hatch = hatch_pattern(env, px);
-    for (size_t f = 0; f < m->geo.nf; f++) {
-        feature_path(cr, s, &m->geo, f);
+    for (size_t f = 0; f < m->geo->nf; f++) {
+        feature_path(cr, s, m->geo, f);
         int k = classed ? chart_class_of(&cls, j.v[f]) : -1;
         if (k >= 0) {
             struct rgba c = chart_class_color(m->ramp, k, cls.n);
@@ -1092,8 +1115,8 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
         cairo_set_source_rgba(bc, 0, 0, 0, 1);
         cairo_set_line_width(bc, fmax(0.8, px * 0.05));
         cairo_set_line_join(bc, CAIRO_LINE_JOIN_ROUND);
-        for (size_t f = 0; f < m->geo.nf; f++) {
-            feature_path(bc, s, &m->geo, f);
+        for (size_t f = 0; f < m->geo->nf; f++) {
+            feature_path(bc, s, m->geo, f);
         }
         cairo_stroke(bc);
         cairo_destroy(bc);
@@ -1118,7 +1141,7 @@ map_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     /* The operator's highlight (every map) wins over the layout's. */
     const char *want = fs->aids && fs->aids->highlight ? fs->aids->highlight
                                                         : m->highlight;
-    int hl = want ? geo_json_find(&m->geo, want) : -1;
+    int hl = want ? geo_json_find(m->geo, want) : -1;
     draw_circles(m, cr, s, fs, px);
     marker_boxes(m, s, fs, px, &pl);
     draw_markers(m, cr, s, fs, px);
