@@ -573,6 +573,11 @@ run_once(struct video_decoder *d, bool *got)
             }
             keep->pts = pts_us;
             if (!*got) {
+                /* Whoever sees it live sees its size too. */
+                pthread_mutex_lock(&d->lock);
+                d->st.width = keep->width;
+                d->st.height = keep->height;
+                pthread_mutex_unlock(&d->lock);
                 set_state(d, VIDEO_LIVE, NULL);
             }
             *got = true;
