@@ -709,8 +709,8 @@ surface_blank(cairo_surface_t *s)
 
 static bool alone_now(const struct wall *w, const struct wall_widget *ww);
 static struct rect clip_rect(struct rect a, struct rect b);
-static void upload_rows(struct wall *w, const unsigned char *px, int stride,
-                        struct rect r);
+static void surface_into_canvas(struct wall *w, cairo_surface_t *s,
+                                struct rect at, struct rect r);
 
 /* Where a widget paints: its own surface (made if need be), or a
  * surface over the wall's scratch buffer (the caller destroys it; the
@@ -786,14 +786,10 @@ paint_widget(struct wall *w, struct wall_widget *ww,
         ww->blank = surface_blank(target);
     }
     if (!own) {
-        const unsigned char *px = cairo_image_surface_get_data(target);
-        int stride = cairo_image_surface_get_stride(target);
         if (alone_now(w, ww)) {
             struct rect whole = {0, 0, w->fb_w, w->fb_h};
-            struct rect r = clip_rect(ww->rect, whole);
-            upload_rows(w, px + (size_t)stride * (size_t)(r.y - ww->rect.y) +
-                               4 * (size_t)(r.x - ww->rect.x),
-                        stride, r);
+            surface_into_canvas(w, target, ww->rect,
+                                clip_rect(ww->rect, whole));
             ww->fresh = true;
         } else {
             if (!ww->tex) {
@@ -922,6 +918,19 @@ upload_rows(struct wall *w, const unsigned char *px, int stride,
     w->stats.uploads++;
 }
 
+/* The part r of a surface that covers `at` (framebuffer pixels) into the
+ * canvas. */
+static void
+surface_into_canvas(struct wall *w, cairo_surface_t *s, struct rect at,
+                    struct rect r)
+{
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    upload_rows(w, px + (size_t)stride * (size_t)(r.y - at.y) +
+                       4 * (size_t)(r.x - at.x),
+                stride, r);
+}
+
 /* A widget's pixels in r (framebuffer pixels, inside its rectangle) put
  * straight into the canvas: its surface already holds them over the
  * background, so no GL pass is needed, only a copy. */
@@ -929,11 +938,7 @@ static void
 upload_into_canvas(struct wall *w, struct wall_widget *ww, struct rect r)
 {
     double t0 = time_mono_s();
-    const unsigned char *px = cairo_image_surface_get_data(ww->surface);
-    int stride = cairo_image_surface_get_stride(ww->surface);
-    upload_rows(w, px + (size_t)stride * (size_t)(r.y - ww->rect.y) +
-                       4 * (size_t)(r.x - ww->rect.x),
-                stride, r);
+    surface_into_canvas(w, ww->surface, ww->rect, r);
     ww->upload_s += time_mono_s() - t0;
 }
 
