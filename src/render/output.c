@@ -193,9 +193,7 @@ proc(void *fn, size_t size, const char *name)
 static void
 detect_present(struct output *out)
 {
-    const char *r = (const char *)glGetString(GL_RENDERER);
-    out->software = r && (strstr(r, "llvmpipe") || strstr(r, "softpipe") ||
-                          strstr(r, "swrast"));
+    out->software = gl_is_software();
     if (eglGetCurrentContext() != EGL_NO_CONTEXT) {
         out->egl = eglGetCurrentDisplay();
         const char *ext = eglQueryString(out->egl, EGL_EXTENSIONS);
