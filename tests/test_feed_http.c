@@ -348,6 +348,38 @@ fetched_fini(struct fetched *f)
     layout_destroy(f->layout);
 }
 
+/* feedsim's --step: with a 100 ms step every 100 ms poll brings new data
+ * (the soak's churn), parsed each time.  A lone source also keeps its own
+ * interval (the engine once slept a whole second after each transfer when
+ * nothing else woke it). */
+static void
+test_step(struct feedsim *sim)
+{
+    feedsim_set_step(sim, 100);
+    char *json = xasprintf("\"s\": {\"url\": \"http://127.0.0.1:%d/api/"
+                           "national/step\", \"every\": \"100ms\", "
+                           "\"timeout\": \"2s\", \"as_of\": \"/updated\"}",
+                           feedsim_port(sim));
+    struct fetched f;
+    if (fetch_once(json, 10000, &f)) {
+        uint64_t first = source_set_snapshots(f.set)[0]->generation;
+        for (int64_t t0 = time_mono_ms(); time_mono_ms() - t0 < 1500;) {
+            sleep_ms(50);
+        }
+        feed_engine_collect(f.engine, f.set);
+        uint64_t last = source_set_snapshots(f.set)[0]->generation;
+        struct feed_stats st = feed_engine_stats(f.engine);
+        CHECK(st.requests >= 8 && last - first >= 5 &&
+              st.not_modified * 2 < st.requests,
+              "a 100 ms step changes the data at most polls (%llu new of "
+              "%lu, %lu not modified)", (unsigned long long)(last - first),
+              st.requests, st.not_modified);
+        fetched_fini(&f);
+    }
+    free(json);
+    feedsim_set_step(sim, 60000);
+}
+
 /* A header secret read from a file (${file:...}) reaches the server; a
  * wrong one is refused with the server's status, and never logged. */
 static void
@@ -458,6 +490,7 @@ main(void)
     test_worldbank_paging(sim);
     test_redirects(sim);
     test_same_bytes(sim);
+    test_step(sim);
     test_flat_memory(sim);
     feedsim_stop(sim);
     return testlib_done();

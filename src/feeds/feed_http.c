@@ -538,14 +538,10 @@ worker(void *arg)
     struct feed_engine *e = arg;
     while (!atomic_load(&e->quit)) {
         int64_t now = time_mono_ms();
-        int64_t next = now + 1000;
         for (size_t i = 0; i < e->nsrcs; i++) {
             struct fsrc *s = &e->srcs[i];
             if (!s->busy && s->next_due <= now) {
                 start_transfer(e, s);
-            }
-            if (!s->busy && s->next_due < next) {
-                next = s->next_due;
             }
         }
         int running = 0;
@@ -555,6 +551,16 @@ worker(void *arg)
         while ((msg = curl_multi_info_read(e->multi, &left))) {
             if (msg->msg == CURLMSG_DONE) {
                 finish_transfer(e, msg->easy_handle, msg->data.result);
+            }
+        }
+        /* The next deadline after the transfers just finished have been
+         * rescheduled (taken before, a lone source finishing here would
+         * wait out the whole second below instead of its own interval). */
+        int64_t next = time_mono_ms() + 1000;
+        for (size_t i = 0; i < e->nsrcs; i++) {
+            const struct fsrc *s = &e->srcs[i];
+            if (!s->busy && s->next_due < next) {
+                next = s->next_due;
             }
         }
         int64_t wait = next - time_mono_ms();

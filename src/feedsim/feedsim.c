@@ -1,7 +1,7 @@
 /*
  * feedsim: demo indicator server.  Values are a deterministic function of
- * the (offset) clock: they drift minute by minute, so a wall polling it
- * sees real changes, and a test pinning the clock sees fixed data.
+ * the (offset) clock: they drift minute by minute (or by a shorter step,
+ * for soak runs), so a wall polling it sees real changes, and a test pinning the clock sees fixed data.
  */
 #define LOG_MODULE "feedsim"
 #include "feedsim/feedsim.h"
@@ -52,7 +52,8 @@ struct feedsim {
     struct MHD_Daemon *daemon;
     int port;
     int64_t offset_ms;
-    pthread_mutex_t lock;             /* protects faults, requests */
+    pthread_mutex_t lock;             /* protects faults, requests, step */
+    int64_t step_ms;                  /* the data's step: 1 min, or less */
     struct fault_slot faults[MAX_FAULTS];
     int nfaults;
     unsigned long requests;
@@ -100,9 +101,8 @@ add_updated(cJSON *o, int64_t now_ms)
 }
 
 static cJSON *
-national(int64_t now_ms)
+national(int64_t now_ms, int64_t m)
 {
-    int64_t m = now_ms / 60000;
     cJSON *o = cJSON_CreateObject();
     add_updated(o, now_ms);
     add_indicator(o, "gdp_growth", "Quý III/2026", 7.85 + 0.02 * wiggle(1, m),
@@ -132,9 +132,8 @@ national(int64_t now_ms)
 }
 
 static cJSON *
-services(int64_t now_ms)
+services(int64_t now_ms, int64_t m)
 {
-    int64_t m = now_ms / 60000;
     struct civil_time ct;
     time_to_civil(now_ms, 420, &ct);
     double day = (ct.hour * 60 + ct.minute) / 1440.0;
@@ -173,9 +172,8 @@ services(int64_t now_ms)
 }
 
 static cJSON *
-provinces(int64_t now_ms)
+provinces(int64_t now_ms, int64_t m)
 {
-    int64_t m = now_ms / 60000;
     cJSON *o = cJSON_CreateObject();
     add_updated(o, now_ms);
     cJSON_AddStringToObject(o, "period", "Tháng 10/2026");
@@ -209,13 +207,12 @@ provinces(int64_t now_ms)
 }
 
 static cJSON *
-tasks(int64_t now_ms)
+tasks(int64_t now_ms, int64_t m)
 {
     static const char *const ministries[] = {
         "Bộ Tài chính", "Bộ Công Thương", "Bộ Xây dựng",
         "Bộ Nông nghiệp và Môi trường", "Bộ Y tế", "Bộ Giáo dục và Đào tạo",
         "Bộ Nội vụ", "Bộ Khoa học và Công nghệ"};
-    int64_t m = now_ms / 60000;
     cJSON *o = cJSON_CreateObject();
     add_updated(o, now_ms);
     cJSON *arr = cJSON_AddArrayToObject(o, "ministries");
@@ -495,6 +492,12 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
     if (strcmp(url, "/healthz") == 0) {
         return reply(c, 200, "text/plain", "ok\n");
     }
+    if (strcmp(url, "/_stats") == 0) {
+        char body[96];
+        snprintf(body, sizeof(body), "{\"requests\": %lu, \"gzipped\": "
+                 "%lu}", feedsim_requests(sim), feedsim_gzipped(sim));
+        return reply(c, 200, "application/json", body);
+    }
     if (strcmp(url, "/_fault") == 0) {
         const char *path = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
                                                        "path");
@@ -558,12 +561,12 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
      * own, so each client can be given a fault of its own. */
     static const struct {
         const char *prefix;
-        cJSON *(*make)(int64_t);
+        cJSON *(*make)(int64_t, int64_t);
     } endpoints[] = {{"/api/national", national},
                      {"/api/services", services},
                      {"/api/provinces", provinces},
                      {"/api/tasks", tasks}};
-    cJSON *(*make)(int64_t) = NULL;
+    cJSON *(*make)(int64_t, int64_t) = NULL;
     for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
         size_t n = strlen(endpoints[i].prefix);
         if (strncmp(url, endpoints[i].prefix, n) == 0 &&
@@ -596,7 +599,11 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
     default:
         break;
     }
-    cJSON *doc = make(time_now_ms() + sim->offset_ms);
+    int64_t now = time_now_ms() + sim->offset_ms;
+    pthread_mutex_lock(&sim->lock);
+    int64_t step = sim->step_ms;
+    pthread_mutex_unlock(&sim->lock);
+    cJSON *doc = make(now, now / step);
     char *body = cJSON_PrintUnformatted(doc);
     cJSON_Delete(doc);
     char etag[40];
@@ -675,6 +682,7 @@ feedsim_start_tls(int port, int64_t time_offset_ms, const char *cert_pem,
     struct feedsim *sim = xcalloc(1, sizeof(*sim));
     pthread_mutex_init(&sim->lock, NULL);
     sim->offset_ms = time_offset_ms;
+    sim->step_ms = 60000;
     struct sockaddr_in addr = {0};
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)port);
@@ -741,4 +749,12 @@ feedsim_requests(const struct feedsim *sim)
     unsigned long n = sim->requests;
     pthread_mutex_unlock(lock);
     return n;
+}
+
+void
+feedsim_set_step(struct feedsim *sim, int64_t step_ms)
+{
+    pthread_mutex_lock(&sim->lock);
+    sim->step_ms = step_ms > 0 ? step_ms : 60000;
+    pthread_mutex_unlock(&sim->lock);
 }

@@ -6,7 +6,8 @@
  *
  * Endpoints (GET): /api/national, /api/services, /api/provinces,
  * /api/tasks (each also under /api/NAME/ANY, a path of its own for
- * per-client faults), /healthz.  Faults: GET /_fault?path=/api/x&mode=MODE sets
+ * per-client faults), /healthz, /_stats (requests served, as JSON).
+ * Faults: GET /_fault?path=/api/x&mode=MODE sets
  * MODE for that path ("ok" clears it); MODE is one of
  *   delay:MS  404  500  truncated  invalid  huge  drip  reset  ctype  flap
  * Every JSON response carries an ETag and honours If-None-Match (304).
@@ -42,6 +43,10 @@ int feedsim_port(const struct feedsim *sim);
 /* Sets a fault mode for a path, as /_fault does; false if mode is unknown. */
 bool feedsim_set_fault(struct feedsim *sim, const char *path,
                        const char *mode);
+/* The values change every step_ms (default 60000, as real indicators
+ * change at most by the minute); a soak run shortens it so that every poll
+ * brings new data.  "updated" stays the wall-clock minute. */
+void feedsim_set_step(struct feedsim *sim, int64_t step_ms);
 /* Requests served so far (all endpoints). */
 unsigned long feedsim_requests(const struct feedsim *sim);
 /* Responses sent gzip-compressed (when the client accepted it). */

@@ -1,6 +1,6 @@
 /*
  * opswall-feedsim: runs the demo indicator server until interrupted.
- *   opswall-feedsim [--port N] [--tls-cert PEM --tls-key PEM]
+ *   opswall-feedsim [--port N] [--step MS] [--tls-cert PEM --tls-key PEM]
  *                   [--fault PATH=MODE ...]
  * It prints "listening on http://127.0.0.1:PORT" once ready.
  */
@@ -31,6 +31,7 @@ int
 main(int argc, char **argv)
 {
     int port = 8642;
+    long step_ms = 60000;
     struct feedsim *sim = NULL;
     const char *faults[32];
     int nfaults = 0;
@@ -38,6 +39,8 @@ main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
             port = (int)strtol(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--step") == 0 && i + 1 < argc) {
+            step_ms = strtol(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--tls-cert") == 0 && i + 1 < argc) {
             cert = argv[++i];
         } else if (strcmp(argv[i], "--tls-key") == 0 && i + 1 < argc) {
@@ -50,16 +53,22 @@ main(int argc, char **argv)
             bool help = strcmp(argv[i], "--help") == 0 ||
                         strcmp(argv[i], "-h") == 0;
             fprintf(help ? stdout : stderr, "usage: opswall-feedsim [--port N] "
-                    "[--tls-cert PEM --tls-key PEM] [--fault PATH=MODE ...]\n"
+                    "[--step MS] [--tls-cert PEM --tls-key PEM]\n"
+                    "                       [--fault PATH=MODE ...]\n"
                     "  a demo indicator server on 127.0.0.1 (default port "
-                    "8642); fault modes: delay:MS, 404, 500, truncated, "
-                    "invalid,\n  huge, drip, reset, ctype, flap, nostore, "
-                    "ok (also live: GET /_fault?path=PATH&mode=MODE)\n");
+                    "8642); its values change\n  every --step ms (default "
+                    "60000); fault modes: delay:MS, 404, 500, truncated,\n"
+                    "  invalid, huge, drip, reset, ctype, flap, nostore, ok "
+                    "(also live:\n  GET /_fault?path=PATH&mode=MODE)\n");
             return help ? 0 : 2;
         }
     }
     if (port < 0 || port > 65535) {
         fprintf(stderr, "opswall-feedsim: bad port\n");
+        return 2;
+    }
+    if (step_ms < 10 || step_ms > 3600000) {
+        fprintf(stderr, "opswall-feedsim: --step wants 10 to 3600000 ms\n");
         return 2;
     }
     char *cert_pem = cert ? file_read_all(cert, 1 << 20, NULL) : NULL;
@@ -72,6 +81,7 @@ main(int argc, char **argv)
     if (!sim) {
         return 1;
     }
+    feedsim_set_step(sim, step_ms);
     for (int i = 0; i < nfaults; i++) {
         char path[128];
         const char *eq = strchr(faults[i], '=');
