@@ -521,6 +521,17 @@ main(int argc, char **argv)
           strstr(m.body, "opswall_source_state{source=\"t63\",state=\"ok\"} "
                  "1") && strstr(m.body, "opswall_layout_reload_errors_total "),
           "metrics content");
+    /* The process's own account: a wall with a control server and a
+     * watcher has threads beyond main, descriptors, and a heap (0 only
+     * under a sanitizer's allocator). */
+    const char *th = m.body ? strstr(m.body, "\nopswall_threads ") : NULL;
+    const char *fd = m.body ? strstr(m.body, "\nopswall_open_fds ") : NULL;
+    const char *hp = m.body ? strstr(m.body, "\nopswall_heap_bytes ") : NULL;
+    CHECK(th && atol(th + 17) >= 3 && fd && atol(fd + 18) > 3 && hp,
+          "threads, descriptors and heap in the metrics");
+#if !defined(OPSWALL_SANITIZED)
+    CHECK(hp && atol(hp + 20) > 1 << 20, "heap in use is glibc's account");
+#endif
     /* The refused file was seen by the watcher and by the API call. */
     const char *re = m.body ? strstr(m.body, "\nopswall_layout_reload_"
                                      "errors_total ") : NULL;

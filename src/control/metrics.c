@@ -5,6 +5,8 @@
  */
 #include "control/metrics.h"
 
+#include <dirent.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +104,41 @@ rss_bytes(void)
         fclose(f);
     }
     return rss * sysconf(_SC_PAGESIZE);
+}
+
+/* What /proc/self says of the process, for the soak and for admins:
+ * threads (status) and open descriptors (fd).  -1 when unreadable. */
+static long
+proc_threads(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    long n = -1;
+    char line[256];
+    while (f && fgets(line, sizeof(line), f)) {
+        if (strncmp(line, "Threads:", 8) == 0) {
+            n = strtol(line + 8, NULL, 10);
+            break;
+        }
+    }
+    if (f) {
+        fclose(f);
+    }
+    return n;
+}
+
+static long
+proc_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) {
+        return -1;
+    }
+    long n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        n += e->d_name[0] != '.';
+    }
+    closedir(d);
+    return n - 1; /* the directory's own descriptor */
 }
 
 struct stream_ctx {
@@ -244,6 +281,19 @@ metrics_render(const struct metrics_view *v)
             "layout in use kept)", m->reload_errors);
     head(&o, "opswall_resident_memory_bytes", "gauge", "resident set size");
     put(&o, "opswall_resident_memory_bytes %ld\n", rss_bytes());
+    /* glibc's own account of the heap (every arena): what is allocated,
+     * and what it holds free; a sanitizer's allocator reports 0. */
+    struct mallinfo2 mi = mallinfo2();
+    head(&o, "opswall_heap_bytes", "gauge", "heap in use (malloc: "
+         "allocated, mapped included)");
+    put(&o, "opswall_heap_bytes %zu\n", mi.uordblks + mi.hblkhd);
+    head(&o, "opswall_heap_free_bytes", "gauge", "heap that malloc holds "
+         "free");
+    put(&o, "opswall_heap_free_bytes %zu\n", mi.fordblks);
+    head(&o, "opswall_threads", "gauge", "threads of the process");
+    put(&o, "opswall_threads %ld\n", proc_threads());
+    head(&o, "opswall_open_fds", "gauge", "open file descriptors");
+    put(&o, "opswall_open_fds %ld\n", proc_fds());
     if (v->control) {
         head(&o, "opswall_control_requests_total", "counter", "control API "
              "requests by outcome");
