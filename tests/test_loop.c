@@ -11,6 +11,7 @@
 #include <SDL2/SDL.h>
 
 #include "app/loop.h"
+#include "app/memory.h"
 #include "base/timeutil.h"
 #include "testlib.h"
 
@@ -106,11 +107,38 @@ test_wait(void)
     SDL_QuitSubSystem(SDL_INIT_VIDEO);
 }
 
+/* The trimmer runs what it is asked on its own thread (requests made
+ * while it works merge into one more), and its destroy joins it. */
+static void
+test_trimmer(void)
+{
+    memory_set_policy();
+    struct memory_trimmer *t = memory_trimmer_create();
+    CHECK(t != NULL, "trimmer started");
+    double secs = -1;
+    CHECK(memory_trimmer_count(t, &secs) == 0 && secs == 0,
+          "nothing trimmed before it is asked");
+    for (int i = 0; i < 3; i++) {
+        memory_trimmer_ask(t);
+    }
+    unsigned long n = 0;
+    for (int64_t t0 = time_mono_ms(); time_mono_ms() - t0 < 5000 && !n;) {
+        SDL_Delay(5);
+        n = memory_trimmer_count(t, &secs);
+    }
+    CHECK(n >= 1 && n <= 3 && secs >= 0, "asked three times: %lu trim(s), "
+          "%.3f ms", n, secs * 1e3);
+    memory_trimmer_destroy(t);
+    memory_trimmer_destroy(NULL);
+    memory_trimmer_ask(NULL);
+}
+
 int
 main(void)
 {
     test_grid();
     test_fake_vsync();
     test_wait();
+    test_trimmer();
     return testlib_done();
 }

@@ -21,6 +21,7 @@
 #include "cluster/renderer.h"
 #include "control/service.h"
 #include "app/loop.h"
+#include "app/memory.h"
 #include "geo/geo_cache.h"
 #include "layout/diag.h"
 
@@ -198,6 +199,7 @@ app_fini(struct app *a)
     source_set_destroy(a->sources);
     layout_destroy(a->layout);
     free(a->data_dir);
+    memory_trimmer_destroy(a->trimmer);
     SDL_Quit();
 }
 
@@ -597,6 +599,19 @@ app_reload(struct app *a, int64_t now_ms)
     return true;
 }
 
+/* After a scene's widgets are gone (a transition begins once the next
+ * scene is staged; a reload frees the whole old wall), the trimmer gives
+ * their free pages back (app/memory.h). */
+static void
+give_back_memory(struct app *a, bool released)
+{
+    unsigned long t = wall_get_stats(a->wall).transitions;
+    if (t != a->trimmed_at || released) {
+        a->trimmed_at = t;
+        memory_trimmer_ask(a->trimmer);
+    }
+}
+
 /* One turn's drawing: the wall (or, during a reload, the outgoing wall
  * while the new one is prepared), presented only when it changed.
  * true when a frame was presented. */
@@ -617,10 +632,12 @@ app_frame(struct app *a, const struct frame_state *fs)
         if (wall_prepare(a->wall, fs)) {
             wall_take_over(a->wall, a->old.wall, fs->now_ms);
             outgoing_free(&a->old);
+            give_back_memory(a, true);
         }
     } else if (wall_update(a->wall, fs)) {
         output_present(a->out, a->wall, a->layout, a->opt.scale);
         presented = true;
+        give_back_memory(a, false);
     }
     if (presented) {
         metrics_frame(&a->metrics, time_mono_s() - w0);
@@ -673,6 +690,8 @@ int
 app_run(const struct app_options *opt, int argc, char **argv)
 {
     struct app a = {.opt = *opt};
+    memory_set_policy();
+    a.trimmer = memory_trimmer_create();
     /* With --at the wall's clock starts there and runs on. */
     int64_t mono0 = time_mono_ms();
     int64_t t0 = a.opt.have_at ? a.opt.at_ms : time_now_ms();

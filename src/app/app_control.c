@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/xalloc.h"
+#include "app/memory.h"
 
 static char *
 json_print(cJSON *o)
@@ -261,6 +262,7 @@ serve_requests(struct app *a, int64_t now_ms)
                 .frozen = a->frozen != NULL, .control = &cc,
                 .cluster = a->cluster ? cluster_stats(a->cluster) : NULL,
                 .cluster_ranks = a->cluster ? cluster_size(a->cluster) : 0};
+            v.trims = memory_trimmer_count(a->trimmer, &v.trim_s);
             body = metrics_render(&v);
             control_server_answer(a->ctl, r, 200, "text/plain; "
                                   "version=0.0.4; charset=utf-8", body,

@@ -58,6 +58,8 @@ struct app {
     char *reload_error;         /* the last failed reload's first error */
     FILE *audit;
     struct metrics metrics;
+    struct memory_trimmer *trimmer;
+    unsigned long trimmed_at;   /* the wall's transitions at the last trim */
     /* A reload in progress: the wall being replaced stays on screen, with
      * its layout and data, while the new one is painted a few widgets per
      * frame (wall_prepare); then the new one crossfades from it. */

@@ -290,6 +290,11 @@ metrics_render(const struct metrics_view *v)
     head(&o, "opswall_heap_free_bytes", "gauge", "heap that malloc holds "
          "free");
     put(&o, "opswall_heap_free_bytes %zu\n", mi.fordblks);
+    counter(&o, "opswall_memory_trims_total", "times free heap pages were "
+            "given back to the system (after a scene or a reload)", v->trims);
+    head(&o, "opswall_memory_trim_seconds_total", "counter", "their time "
+         "(on a thread of their own)");
+    put(&o, "opswall_memory_trim_seconds_total %.6f\n", v->trim_s);
     head(&o, "opswall_threads", "gauge", "threads of the process");
     put(&o, "opswall_threads %ld\n", proc_threads());
     head(&o, "opswall_open_fds", "gauge", "open file descriptors");

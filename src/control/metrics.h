@@ -46,6 +46,8 @@ struct metrics_view {
     const struct cluster_stats *cluster;  /* NULL when not a cluster */
     const struct output_stats *present;   /* NULL: none */
     int cluster_ranks;                    /* MPI ranks, the master too */
+    unsigned long trims;                  /* free pages given back */
+    double trim_s;                        /* their time, off the main loop */
 };
 
 /* The whole exposition; caller frees. */
