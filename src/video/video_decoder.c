@@ -272,6 +272,40 @@ publish(struct video_decoder *d, AVFrame *f)
  * callback for the whole process.) */
 static _Thread_local bool probing;
 
+/* A stream joined mid-way (UDP, a restarted sender) makes the H.264
+ * decoder complain at every picture until the next key frame ("non-
+ * existing PPS", "no frame!"): hundreds of lines a minute in the journal
+ * of a 24/7 wall.  Each decoder thread may write FFMPEG_LOG_BURST warnings
+ * per FFMPEG_LOG_WINDOW_MS; the rest are counted and the count is said
+ * with the next window's first. */
+#define FFMPEG_LOG_BURST 5
+#define FFMPEG_LOG_WINDOW_MS 10000
+static _Thread_local int64_t log_window_start;
+static _Thread_local int log_in_window;
+static _Thread_local unsigned long log_dropped;
+
+static bool
+log_budget_take(void)
+{
+    int64_t now = time_mono_ms();
+    if (now - log_window_start >= FFMPEG_LOG_WINDOW_MS) {
+        if (log_dropped) {
+            log_msg(LOG_LEVEL_WARNING, "ffmpeg", "%lu more warnings of this "
+                    "stream left out (at most %d per %d s)", log_dropped,
+                    FFMPEG_LOG_BURST, FFMPEG_LOG_WINDOW_MS / 1000);
+        }
+        log_window_start = now;
+        log_in_window = 0;
+        log_dropped = 0;
+    }
+    if (log_in_window < FFMPEG_LOG_BURST) {
+        log_in_window++;
+        return true;
+    }
+    log_dropped++;
+    return false;
+}
+
 /* FFmpeg's log into opswall's, at its level: errors are warnings of the
  * "ffmpeg" module (the decoder carries on or reconnects), warnings and
  * a probe's errors only in a debug log.  Replaces FFmpeg's own writing
@@ -297,6 +331,9 @@ ffmpeg_log(void *avcl, int level, const char *fmt, va_list ap)
                         : level <= AV_LOG_ERROR && !probing
                             ? LOG_LEVEL_WARNING
                             : LOG_LEVEL_DEBUG;
+    if (lv == LOG_LEVEL_WARNING && !log_budget_take()) {
+        return;
+    }
     log_msg(lv, "ffmpeg", "%s%s%s", who, who[0] ? ": " : "", msg);
 }
 
