@@ -3,7 +3,9 @@
 #
 #   tools/setup.sh demo   install, build, run the demo wall
 #   tools/setup.sh test   install, build, run the whole test suite:
-#                         plain build, ASan+UBSan build, bounded fuzzing
+#                         plain build, ASan+UBSan build, ThreadSanitizer
+#                         build, a 3-minute soak (and one under ASan for
+#                         leaks), bounded fuzzing
 #
 # Needs root or sudo for apt-get (skipped when everything is installed).
 set -euo pipefail
@@ -99,6 +101,29 @@ test)
     fi
   fi
   rm -f "$log"
+  echo "== ThreadSanitizer build"
+  build build-tsan -DOPSWALL_WERROR=ON -DOPSWALL_SANITIZE=thread \
+    -DCMAKE_BUILD_TYPE=Debug
+  # Every test but the fuzz corpora (which start no thread), and every
+  # process they start (opswall, mpirun's ranks): a report from any of them
+  # lands in $reports, and one is a failure.  Suppressions, each explained:
+  # tests/tsan.supp.
+  reports=$(mktemp -d)
+  TSAN_OPTIONS="suppressions=$(pwd)/tests/tsan.supp log_path=$reports/tsan" \
+    bash -c 'cd build-tsan && ctest -E "^fuzz_" --output-on-failure'
+  if compgen -G "$reports/tsan*" >/dev/null; then
+    cat "$reports"/tsan*
+    echo "setup: ThreadSanitizer reported the above" >&2
+    exit 1
+  fi
+  rm -rf "$reports"
+  echo "== soak: 3 minutes of accelerated life, memory flat (tools/soak.sh)"
+  tools/soak.sh build --seconds 190 --warmup 60 --window 30 --out out/soak-ci
+  echo "== soak under ASan: leaks at exit (LeakSanitizer)"
+  # One display and 5 requests a second: ASan's build is 2-3 times slower,
+  # and what is judged here is what is left allocated at exit.
+  tools/soak.sh build-asan --seconds 75 --warmup 15 --window 10 --sanitized \
+    --displays 1x1 --rate 5 --png-every 20 --out out/soak-asan
   echo "== fuzzing (libFuzzer + ASan + UBSan, bounded)"
   CC=clang cmake -S . -B build-fuzz -DOPSWALL_FUZZ=ON \
     -DOPSWALL_SANITIZE=address,undefined >/dev/null
