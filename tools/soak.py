@@ -106,7 +106,7 @@ def ticker(n):
             "speed": 140}
 
 
-def layout(streams, feed_port, version):
+def layout(streams, feed_port, version, displays):
     """The soak's layout; version 1 and 2 differ in a title and a widget,
     so a reload rebuilds what changed."""
     api = "http://127.0.0.1:%d/api" % feed_port
@@ -168,7 +168,8 @@ def layout(streams, feed_port, version):
         "opswall": 1,
         "title": "opswall soak",
         "locale": "vi-VN", "timezone": "+07:00",
-        "wall": {"columns": 2, "rows": 2, "width": 1920, "height": 1080,
+        "wall": {"columns": displays[0], "rows": displays[1],
+                 "width": 1920, "height": 1080,
                  "mullion": {"x": 6, "y": 6}},
         "grid": {"columns": 24, "rows": 12, "gap": 16, "margin": 24},
         "sources": {
@@ -197,13 +198,13 @@ def layout(streams, feed_port, version):
                     "widgets": conference}]}
 
 
-def layout_texts(streams, feed_port):
+def layout_texts(streams, feed_port, displays):
     """The cycle of files a reload goes through: invalid, valid,
     invalid, valid."""
-    v1 = json.dumps(layout(streams, feed_port, 1), ensure_ascii=False,
-                    indent=1)
-    v2 = json.dumps(layout(streams, feed_port, 2), ensure_ascii=False,
-                    indent=1)
+    v1 = json.dumps(layout(streams, feed_port, 1, displays),
+                    ensure_ascii=False, indent=1)
+    v2 = json.dumps(layout(streams, feed_port, 2, displays),
+                    ensure_ascii=False, indent=1)
     syntax = v2[:len(v2) // 2]                        # cut in the middle
     bad = json.loads(v1)
     bad["scenes"][0]["widgets"][2]["type"] = "no-such-widget"
@@ -278,7 +279,7 @@ class Senders:
 # ------------------------------------------------------------------ control
 
 class Driver(threading.Thread):
-    """REQUESTS_PER_S requests a second on the control API, round-robin;
+    """rate requests a second on the control API, round-robin;
     counts answers by status and records the scene and stream states it
     sees."""
 
@@ -300,9 +301,13 @@ class Driver(threading.Thread):
     READS = [("GET", "/api/state", None), ("GET", "/api/state", None),
              ("GET", "/metrics", None), ("GET", "/api/scenes", None)]
 
-    def __init__(self, base, token):
+    def __init__(self, base, token, rate, png_every):
         super().__init__(daemon=True)
         self.base, self.token = base, token
+        self.rate, self.png_every = rate, png_every
+        # ACTIONS are placed for 20 requests a second; the same times at
+        # another rate.
+        self.actions = {k * rate // 20: a for k, a in self.ACTIONS.items()}
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.status = {}
@@ -344,16 +349,16 @@ class Driver(threading.Thread):
             self._streams[s["label"]] = s["state"]
 
     def run(self):
-        i, next_png = 0, time.time() + FRAME_PNG_EVERY_S
+        i, next_png = 0, time.time() + self.png_every
         t = time.time()
         while not self.stop.is_set():
-            k = i % (self.PLAN_S * REQUESTS_PER_S)
+            k = i % (self.PLAN_S * self.rate)
             i += 1
-            if k in self.ACTIONS:
-                method, path, body = self.ACTIONS[k]
+            if k in self.actions:
+                method, path, body = self.actions[k]
             elif time.time() >= next_png:
                 method, path, body = "GET", "/api/frame.png", None
-                next_png += FRAME_PNG_EVERY_S
+                next_png += self.png_every
             else:
                 method, path, body = self.READS[k % len(self.READS)]
             code, answer = self.request(method, path, body)
@@ -368,7 +373,7 @@ class Driver(threading.Thread):
                                           answer[:200]))
                 if path == "/api/state" and code == 200:
                     self.note_state(answer)
-            t += 1.0 / REQUESTS_PER_S
+            t += 1.0 / self.rate
             self.stop.wait(max(0.0, t - time.time()))
 
     def requests(self):
@@ -429,7 +434,7 @@ def judge(samples, warmup, window, sanitized):
         w = windows(samples, key, warmup, window)
         if len(w) < 4:
             out.append((key, "only %d whole windows after the warm-up"
-                        % len(w), False))
+                        % len(w), sanitized))
             continue
         lows = [lo for lo, _ in w]
         half = lows[len(lows) // 2:]
@@ -497,10 +502,19 @@ def main():
     ap.add_argument("--sanitized", action="store_true",
                     help="an ASan build: judge leaks at exit, not memory")
     ap.add_argument("--plot", help="write RSS/PSS/heap/fds/threads here")
+    ap.add_argument("--displays", default="2x2",
+                    help="the wall's displays of 1920 x 1080, COLSxROWS")
+    ap.add_argument("--rate", type=int, default=REQUESTS_PER_S,
+                    help="control requests a second")
+    ap.add_argument("--png-every", type=float, default=FRAME_PNG_EVERY_S,
+                    help="seconds between two GET /api/frame.png")
     ap.add_argument("--feed-port", type=int, default=8655)
     ap.add_argument("--control-port", type=int, default=8472)
     ap.add_argument("--stream-port", type=int, default=8680)
     args = ap.parse_args()
+    displays = tuple(int(x) for x in args.displays.split("x"))
+    if args.rate < 2:
+        ap.error("--rate: at least 2 requests a second")
     os.makedirs(args.out, exist_ok=True)
     for port in (args.feed_port, args.control_port) + tuple(
             range(args.stream_port, args.stream_port + 2 * LIVE)):
@@ -532,7 +546,7 @@ def main():
         senders = Senders(kids, files, args.stream_port,
                           args.stream_port + LIVE, logf)
         urls = files[:NSTREAMS - LIVE] + senders.urls()
-        first, cycle = layout_texts(urls, args.feed_port)
+        first, cycle = layout_texts(urls, args.feed_port, displays)
         path = os.path.join(args.out, "soak.json")
         write_atomically(path, first)
         env = dict(os.environ, OPSWALL_CONTROL_TOKEN=token)
@@ -545,10 +559,11 @@ def main():
         wait_http(control + "/healthz", "opswall", 60, wall)
         log("opswall %d up; %d s of soak in %s" % (wall.pid, args.seconds,
                                                     args.out))
-        driver = Driver(control, token)
+        driver = Driver(control, token, args.rate, args.png_every)
         driver.start()
         t0 = time.time()
         samples, first_ms, last_ms = [], None, {}
+        csv_file = csv_out = None
         next_reload, turn = t0 + RELOAD_EVERY_S, 0
         feed0 = json.loads(http_get("http://127.0.0.1:%d/_stats"
                                     % args.feed_port))["requests"]
@@ -564,6 +579,12 @@ def main():
                                    % wall.returncode)
             s, ms = sample(wall.pid, t0, control, token)
             samples.append(s)
+            if csv_out is None:         # written as they come: a run cut
+                csv_file = open(os.path.join(args.out, "samples.csv"), "w")
+                csv_out = csv.DictWriter(csv_file, fieldnames=list(s))
+                csv_out.writeheader()   # short still leaves its samples
+            csv_out.writerow(s)
+            csv_file.flush()
             if ms:
                 first_ms = first_ms or ms
                 last_ms = ms
@@ -586,10 +607,12 @@ def main():
                   "control requests": driver.requests() + len(samples),
                   "frames presented": delta("opswall_frames_presented_total"),
                   "senders killed": senders.kills}
+        counts["log lines"] = None
         rc = kids.stop(wall)
         logf.flush()
         with open(os.path.join(args.out, "opswall.log")) as f:
             text = f.read()
+        counts["log lines"] = text.count("\n")
         verdict = judge(samples, args.warmup, args.window, args.sanitized)
         verdict.append(("control requests", "%d failed of %d"
                         % (len(driver.failures), driver.requests()),
@@ -602,10 +625,7 @@ def main():
         for bad in ("AddressSanitizer", "runtime error:", "Segmentation"):
             if bad in text:
                 verdict.append(("log", "'%s' in opswall.log" % bad, False))
-        with open(os.path.join(args.out, "samples.csv"), "w") as f:
-            w = csv.DictWriter(f, fieldnames=list(samples[0]))
-            w.writeheader()
-            w.writerows(samples)
+        csv_file.close()
         summary = report(args, seconds, samples, counts, verdict, driver)
         with open(os.path.join(args.out, "summary.md"), "w") as f:
             f.write(summary)
@@ -648,6 +668,9 @@ def report(args, seconds, samples, counts, verdict, driver):
                     counts["frames presented"] * 3600 / seconds))
     lines.append("| live senders killed | %d | | | |"
                  % counts["senders killed"])
+    lines.append("| lines in opswall.log (and ffmpeg's senders) | %d | %.0f "
+                 "| | |" % (counts["log lines"],
+                            counts["log lines"] * 3600 / seconds))
     if driver.failures:
         lines += ["", "Failed requests (first 10):", ""]
         for t, m, p, c, a in driver.failures[:10]:
