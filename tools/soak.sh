@@ -8,9 +8,9 @@
 # tools/soak.py); exit status 1 when they do not.
 #
 #   tools/soak.sh [BUILD_DIR] [-- soak.py options]
-#   tools/soak.sh build --seconds 180 --warmup 60 --window 20   # as CI
-#   tools/soak.sh build-asan --seconds 90 --sanitized           # leaks
-#   tools/soak.sh build --plot bench/soak.png                   # an hour
+#   tools/soak.sh build --seconds 190 --warmup 60 --window 30   # as CI
+#   tools/soak.sh build-asan --sanitized --displays 1x1 --rate 5 # leaks
+#   tools/soak.sh build --warmup 300 --window 60 --plot P.png   # an hour
 #
 # Needs python3, ffmpeg (the streams, made in out/streams) and a built
 # opswall and opswall-feedsim; ports 127.0.0.1:8655 (feeds), 8472 (control)
