@@ -599,13 +599,13 @@ app_reload(struct app *a, int64_t now_ms)
     return true;
 }
 
-/* After a scene's widgets are gone (a transition begins once the next
- * scene is staged; a reload frees the whole old wall), the trimmer gives
+/* After a scene's widgets are gone (when the next scene is staged, cut
+ * or crossfaded; a reload frees the whole old wall), the trimmer gives
  * their free pages back (app/memory.h). */
 static void
 give_back_memory(struct app *a, bool released)
 {
-    unsigned long t = wall_get_stats(a->wall).transitions;
+    unsigned long t = wall_get_stats(a->wall).retired;
     if (t != a->trimmed_at || released) {
         a->trimmed_at = t;
         memory_trimmer_ask(a->trimmer);
@@ -691,7 +691,6 @@ app_run(const struct app_options *opt, int argc, char **argv)
 {
     struct app a = {.opt = *opt};
     memory_set_policy();
-    a.trimmer = memory_trimmer_create();
     /* With --at the wall's clock starts there and runs on. */
     int64_t mono0 = time_mono_ms();
     int64_t t0 = a.opt.have_at ? a.opt.at_ms : time_now_ms();
@@ -701,6 +700,9 @@ app_run(const struct app_options *opt, int argc, char **argv)
         return rc; /* a render rank's run, or MPI could not start */
     }
     rc = 1;
+    /* The master's and a lone wall's (render ranks draw one scene of a
+     * given layout: they have the fixed threshold only). */
+    a.trimmer = memory_trimmer_create();
     if (a.cluster) {
         /* The master's own wall is a preview (the console, frame.png,
          * metrics); the ranks draw the wall at --scale. */

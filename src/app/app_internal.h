@@ -59,7 +59,7 @@ struct app {
     FILE *audit;
     struct metrics metrics;
     struct memory_trimmer *trimmer;
-    unsigned long trimmed_at;   /* the wall's transitions at the last trim */
+    unsigned long trimmed_at;   /* the wall's retired sets at the last trim */
     /* A reload in progress: the wall being replaced stays on screen, with
      * its layout and data, while the new one is painted a few widgets per
      * frame (wall_prepare); then the new one crossfades from it. */

@@ -282,7 +282,8 @@ metrics_render(const struct metrics_view *v)
     head(&o, "opswall_resident_memory_bytes", "gauge", "resident set size");
     put(&o, "opswall_resident_memory_bytes %ld\n", rss_bytes());
     /* glibc's own account of the heap (every arena): what is allocated,
-     * and what it holds free; a sanitizer's allocator reports 0. */
+     * and what it holds free (under a sanitizer, whose allocator is its
+     * own, only glibc's nearly empty arenas). */
     struct mallinfo2 mi = mallinfo2();
     head(&o, "opswall_heap_bytes", "gauge", "heap in use (malloc: "
          "allocated, mapped included)");

@@ -180,6 +180,7 @@ destroy_set(struct wall_widget *v, size_t n)
 static void
 destroy_widgets(struct wall *w)
 {
+    w->stats.retired += w->nwidgets > 0;
     destroy_set(w->widgets, w->nwidgets);
     w->widgets = NULL;
     w->nwidgets = 0;

@@ -35,6 +35,8 @@ struct wall_stats {
     unsigned long stamps;     /* stamp evaluations */
     unsigned long video_tiles; /* video tiles redrawn (new picture/place) */
     unsigned long transitions; /* crossfades begun */
+    unsigned long retired;     /* sets of widgets destroyed (scene or
+                                  focus changes, cut or crossfaded) */
 };
 
 /* data_dir: where shaders/ and assets/ are (outlives the wall).

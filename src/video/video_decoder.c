@@ -277,26 +277,35 @@ static _Thread_local bool probing;
  * existing PPS", "no frame!"): hundreds of lines a minute in the journal
  * of a 24/7 wall.  Each decoder thread may write FFMPEG_LOG_BURST warnings
  * per FFMPEG_LOG_WINDOW_MS; the rest are counted and the count is said
- * with the next window's first. */
+ * with the next window's first, or when the connection ends.  (FFmpeg's
+ * own frame threads, where a codec uses them, keep budgets of their own
+ * and say their count with their next warning.) */
 #define FFMPEG_LOG_BURST 5
 #define FFMPEG_LOG_WINDOW_MS 10000
 static _Thread_local int64_t log_window_start;
 static _Thread_local int log_in_window;
 static _Thread_local unsigned long log_dropped;
 
+/* Says how many were left out, and starts a new window. */
+static void
+log_budget_flush(int64_t now)
+{
+    if (log_dropped) {
+        log_msg(LOG_LEVEL_WARNING, "ffmpeg", "%lu more warnings of this "
+                "stream left out (at most %d per %d s)", log_dropped,
+                FFMPEG_LOG_BURST, FFMPEG_LOG_WINDOW_MS / 1000);
+    }
+    log_window_start = now;
+    log_in_window = 0;
+    log_dropped = 0;
+}
+
 static bool
 log_budget_take(void)
 {
     int64_t now = time_mono_ms();
     if (now - log_window_start >= FFMPEG_LOG_WINDOW_MS) {
-        if (log_dropped) {
-            log_msg(LOG_LEVEL_WARNING, "ffmpeg", "%lu more warnings of this "
-                    "stream left out (at most %d per %d s)", log_dropped,
-                    FFMPEG_LOG_BURST, FFMPEG_LOG_WINDOW_MS / 1000);
-        }
-        log_window_start = now;
-        log_in_window = 0;
-        log_dropped = 0;
+        log_budget_flush(now);
     }
     if (log_in_window < FFMPEG_LOG_BURST) {
         log_in_window++;
@@ -649,6 +658,7 @@ thread_main(void *arg)
     while (!atomic_load(&d->stop)) {
         bool got = false;
         run_once(d, &got);
+        log_budget_flush(time_mono_ms()); /* this connection's count */
         if (atomic_load(&d->stop) || (d->o.still && got)) {
             break;
         }
