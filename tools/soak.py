@@ -96,6 +96,16 @@ def kpi(wid, cell, title, key, unit, decimals=1):
             "unit": unit, "decimals": decimals}
 
 
+def ranking(wid, cell, title, top):
+    """The provinces' disbursement, the first `top` of them."""
+    return {"id": wid, "type": "bar", "cell": cell, "title": title,
+            "unit": "%", "decimals": 1,
+            "rank": {"order": "desc", "top": top},
+            "period": {"source": "tinh_thanh", "pointer": "/period"},
+            "series": [{"source": "tinh_thanh", "pointer": "/provinces",
+                        "x": "/name", "y": "/disbursement"}]}
+
+
 def header(n, title):
     return [{"id": "tieu-de-%d" % n, "type": "text", "cell": [0, 0, 12, 1],
              "text": title, "size": "title", "weight": "bold",
@@ -125,12 +135,8 @@ def layout(streams, feed_port, version, displays):
             "nghìn tỷ đồng"),
         kpi("dtc", [20, 1, 4, 3], "Giải ngân đầu tư công",
             "public_investment", "% kế hoạch"),
-        {"id": "xep-hang", "type": "bar", "cell": [0, 4, 12, 7],
-         "title": "Giải ngân: 15 tỉnh, thành dẫn đầu", "unit": "%",
-         "decimals": 1, "rank": {"order": "desc", "top": 15},
-         "period": {"source": "tinh_thanh", "pointer": "/period"},
-         "series": [{"source": "tinh_thanh", "pointer": "/provinces",
-                     "x": "/name", "y": "/disbursement"}]},
+        ranking("xep-hang", [0, 4, 12, 7],
+                "Giải ngân: 15 tỉnh, thành dẫn đầu", 15),
         {"id": "nhiem-vu", "type": "table", "cell": [12, 4, 12, 4],
          "title": "Nhiệm vụ theo bộ, ngành",
          "rows": {"source": "nhiem_vu", "pointer": "/ministries"},
@@ -157,12 +163,8 @@ def layout(streams, feed_port, version, displays):
          "classes": {"method": "quantile", "count": 5, "palette": "blues"},
          "markers": {"source": "tinh_thanh", "pointer": "/provinces",
                      "status": "/bridge"}},
-        {"id": "giai-ngan", "type": "bar", "cell": [12, 1, 12, 10],
-         "title": "Giải ngân vốn đầu tư công: 20 tỉnh, thành", "unit": "%",
-         "decimals": 1, "rank": {"order": "desc", "top": 20},
-         "period": {"source": "tinh_thanh", "pointer": "/period"},
-         "series": [{"source": "tinh_thanh", "pointer": "/provinces",
-                     "x": "/name", "y": "/disbursement"}]},
+        ranking("giai-ngan", [12, 1, 12, 10],
+                "Giải ngân vốn đầu tư công: 20 tỉnh, thành", 20),
         ticker(2)]
     conference = header(3, "Hội nghị trực tuyến") + [
         {"id": "cau", "type": "conference", "cell": [0, 1, 24, 11],
