@@ -137,7 +137,7 @@ def layout(streams, feed_port, version, displays):
             "public_investment", "% kế hoạch"),
         ranking("xep-hang", [0, 4, 12, 7],
                 "Giải ngân: 15 tỉnh, thành dẫn đầu", 15),
-        {"id": "nhiem-vu", "type": "table", "cell": [12, 4, 12, 4],
+        {"id": "nhiem-vu", "type": "table", "cell": [12, 6, 12, 5],
          "title": "Nhiệm vụ theo bộ, ngành",
          "rows": {"source": "nhiem_vu", "pointer": "/ministries"},
          "columns": [
@@ -146,7 +146,7 @@ def layout(streams, feed_port, version, displays):
               "format": "number", "decimals": 0},
              {"label": "Hoàn thành", "field": "/done", "format": "number",
               "decimals": 0}]},
-        {"id": "nguon", "type": "health", "cell": [12, 8, 12, 3],
+        {"id": "nguon", "type": "health", "cell": [12, 4, 12, 2],
          "title": "Tình trạng nguồn dữ liệu"},
         ticker(1)]
     if version == 2:
