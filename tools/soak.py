@@ -728,9 +728,16 @@ def plot(samples, args, path):
     fig, ax = plt.subplots(3, 1, figsize=(10, 8), sharex=True)
     for key, label in (("rss_mb", "RSS"), ("pss_mb", "PSS"),
                        ("heap_mb", "heap in use")):
-        ax[0].plot(t, [s[key] for s in samples], label=label, lw=0.6)
+        line, = ax[0].plot(t, [s[key] for s in samples], label=label,
+                           lw=0.4, alpha=0.5)
+        # The low point of each window, which the criterion judges.
+        lows = windows(samples, key, args.warmup, args.window)
+        x = [(args.warmup + (i + 0.5) * args.window) / 60
+             for i in range(len(lows))]
+        ax[0].plot(x, [lo for lo, _ in lows], color=line.get_color(),
+                   lw=2.0, label=label + ", low of each window")
     ax[0].set_ylabel("MB")
-    ax[0].legend(loc="lower right")
+    ax[0].legend(loc="lower right", fontsize="small", ncol=2)
     ax[1].plot(t, [s["fds"] for s in samples], lw=0.6, color="tab:green")
     ax[1].set_ylabel("open fds")
     ax[2].plot(t, [s["threads"] for s in samples], lw=0.6, color="tab:red")
