@@ -89,9 +89,13 @@ add_indicator(cJSON *o, const char *key, const char *period, double value,
     cJSON_AddNumberToObject(it, "previous", round(previous * scale) / scale);
 }
 
+/* "updated" is the wall-clock minute; "step" the data's step number, so
+ * that with a short --step every step's answer differs (rounded values
+ * alone often repeat from one 100 ms step to the next). */
 static void
-add_updated(cJSON *o, int64_t now_ms)
+add_updated(cJSON *o, int64_t now_ms, int64_t m)
 {
+    cJSON_AddNumberToObject(o, "step", (double)m);
     struct civil_time ct;
     time_to_civil(now_ms - now_ms % 60000, 420, &ct);
     char buf[40];
@@ -104,7 +108,7 @@ static cJSON *
 national(int64_t now_ms, int64_t m)
 {
     cJSON *o = cJSON_CreateObject();
-    add_updated(o, now_ms);
+    add_updated(o, now_ms, m);
     add_indicator(o, "gdp_growth", "Quý III/2026", 7.85 + 0.02 * wiggle(1, m),
                   7.52, 2);
     add_indicator(o, "cpi", "Tháng 10/2026", 3.21 + 0.03 * wiggle(2, m), 3.27,
@@ -138,7 +142,7 @@ services(int64_t now_ms, int64_t m)
     time_to_civil(now_ms, 420, &ct);
     double day = (ct.hour * 60 + ct.minute) / 1440.0;
     cJSON *o = cJSON_CreateObject();
-    add_updated(o, now_ms);
+    add_updated(o, now_ms, m);
     /* Running totals of the day compare with the same hour yesterday,
      * not with yesterday's whole day. */
     add_indicator(o, "dossiers_online_today", "Hôm nay",
@@ -175,7 +179,7 @@ static cJSON *
 provinces(int64_t now_ms, int64_t m)
 {
     cJSON *o = cJSON_CreateObject();
-    add_updated(o, now_ms);
+    add_updated(o, now_ms, m);
     cJSON_AddStringToObject(o, "period", "Tháng 10/2026");
     cJSON *arr = cJSON_AddArrayToObject(o, "provinces");
     for (int i = 0; i < FEEDSIM_NPROVINCES; i++) {
@@ -214,7 +218,7 @@ tasks(int64_t now_ms, int64_t m)
         "Bộ Nông nghiệp và Môi trường", "Bộ Y tế", "Bộ Giáo dục và Đào tạo",
         "Bộ Nội vụ", "Bộ Khoa học và Công nghệ"};
     cJSON *o = cJSON_CreateObject();
-    add_updated(o, now_ms);
+    add_updated(o, now_ms, m);
     cJSON *arr = cJSON_AddArrayToObject(o, "ministries");
     for (int i = 0; i < 8; i++) {
         cJSON *t = cJSON_CreateObject();
