@@ -646,7 +646,6 @@ def main():
                   "control requests": driver.requests() + len(samples),
                   "frames presented": delta("opswall_frames_presented_total"),
                   "senders killed": senders.kills}
-        counts["log lines"] = None
         rc = kids.stop(wall)
         logf.flush()
         with open(os.path.join(args.out, "opswall.log")) as f:
