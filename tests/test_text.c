@@ -38,6 +38,73 @@ same_pixels(cairo_surface_t *a, cairo_surface_t *b)
                   cairo_image_surface_get_data(b), (size_t)stride * h) == 0;
 }
 
+/* Measuring keeps no pixels, and gives the box drawing gives; pixels
+ * are made once, when first drawn; idle strings expire, used ones stay. */
+static void
+cache_cases(const char *font_dir)
+{
+    struct text_cache *tc = text_cache_create(font_dir);
+    const char *strs[] = {"Hà Nội", "Thành phố Hồ Chí Minh", "12.345,6",
+                          "cập nhật 08:15 · 3 giây trước", "Ág", "…", " ",
+                          "Quảng Ngãi ↑ 4,2 %"};
+    const int sizes[] = {13, 40, 96};
+    int n = (int)(sizeof(strs) / sizeof(strs[0]));
+    text_cache_tick(tc, 1000);
+    for (int k = 0; k < 3; k++) {
+        for (int i = 0; i < n; i++) {
+            enum font_weight wt = (enum font_weight)((i + k) % 3);
+            struct text_extent e = text_measure(tc, strs[i], wt, sizes[k]);
+            struct text_stats st = text_cache_stats(tc);
+            CHECK(st.bytes == 0 && st.renders == 0,
+                  "measuring \"%s\" keeps no pixels (%zu bytes)", strs[i],
+                  st.bytes);
+            cairo_surface_t *s = cairo_image_surface_create(
+                CAIRO_FORMAT_ARGB32, 8, 8);
+            cairo_t *cr = cairo_create(s);
+            /* Drawing it next makes the mask; its box is the measured. */
+            int adv = text_draw(tc, cr, strs[i], wt, sizes[k], 0, 0, 1, 1, 1,
+                                1);
+            struct text_extent d = text_measure(tc, strs[i], wt, sizes[k]);
+            CHECK(adv == e.width && d.width == e.width &&
+                      d.height == e.height && d.ascent == e.ascent,
+                  "\"%s\" at %d px: measured %dx%d/%d, drawn %dx%d/%d",
+                  strs[i], sizes[k], e.width, e.height, e.ascent, d.width,
+                  d.height, d.ascent);
+            cairo_destroy(cr);
+            cairo_surface_destroy(s);
+            /* A fresh cache: the next string is measured alone. */
+            text_cache_destroy(tc);
+            tc = text_cache_create(font_dir);
+            text_cache_tick(tc, 1000);
+        }
+    }
+    /* A string used within the idle time stays; one unused goes. */
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 8, 8);
+    cairo_t *cr = cairo_create(s);
+    text_draw(tc, cr, "giữ", FONT_BOLD, 40, 0, 0, 1, 1, 1, 1);
+    text_draw(tc, cr, "bỏ", FONT_BOLD, 40, 0, 0, 1, 1, 1, 1);
+    struct text_stats two = text_cache_stats(tc);
+    CHECK(two.entries == 2 && two.renders == 2 && two.bytes > 0,
+          "two drawn: %lu entries, %lu renders", two.entries, two.renders);
+    int64_t t = 1000;
+    for (int i = 0; i < 30; i++) {          /* 150 s, "giữ" drawn each 5 s */
+        t += TEXT_SWEEP_MS;
+        text_cache_tick(tc, t);
+        text_draw(tc, cr, "giữ", FONT_BOLD, 40, 0, 0, 1, 1, 1, 1);
+    }
+    struct text_stats kept = text_cache_stats(tc);
+    CHECK(kept.entries == 1 && kept.expired == 1 && kept.renders == 2,
+          "the used string kept, not redrawn; the idle one expired "
+          "(%lu entries, %lu expired, %lu renders)", kept.entries,
+          kept.expired, kept.renders);
+    text_draw(tc, cr, "bỏ", FONT_BOLD, 40, 0, 0, 1, 1, 1, 1);
+    CHECK(text_cache_stats(tc).renders == 3, "an expired string drawn again "
+          "is rasterised again");
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    text_cache_destroy(tc);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -102,6 +169,7 @@ main(int argc, char **argv)
     }
     struct text_stats after = text_cache_stats(tc);
     CHECK(after.renders == before.renders, "no re-rasterising on hits");
+    cache_cases(argv[1]);
     text_cache_destroy(tc);
     return testlib_done();
 }

@@ -417,17 +417,21 @@ def proc_status(pid):
 def sample(pid, t0, control, token):
     st = proc_status(pid)
     fds = len(os.listdir("/proc/%d/fd" % pid))
-    heap = None
+    heap = text = masks = None
     try:
         ms = parse_metrics(http_get(control + "/metrics", token,
                                     timeout=5).decode())
         heap = metric(ms, "opswall_heap_bytes")
+        text = metric(ms, "opswall_text_cache_bytes")
+        masks = metric(ms, "opswall_text_cache_entries")
     except (OSError, urllib.error.URLError, http.client.HTTPException):
         ms = {}
     return {"t": round(time.time() - t0, 2),
             "rss_mb": st["VmRSS"] / 1024.0,
             "pss_mb": read_pss_kb(pid) / 1024.0,
             "heap_mb": None if heap is None else heap / 2**20,
+            "text_mb": None if text is None else text / 2**20,
+            "text_masks": masks,
             "fds": fds, "threads": st["Threads"]}, ms
 
 

@@ -620,6 +620,7 @@ app_frame(struct app *a, const struct frame_state *fs)
 {
     double w0 = time_mono_s();
     bool presented = false;
+    text_cache_tick(a->text, (int64_t)(w0 * 1000));
     if (a->old.wall) {
         /* A reload: the old wall stays live while the new one is
          * painted within the frame's budget. */

@@ -263,6 +263,8 @@ serve_requests(struct app *a, int64_t now_ms)
                 .cluster = a->cluster ? cluster_stats(a->cluster) : NULL,
                 .cluster_ranks = a->cluster ? cluster_size(a->cluster) : 0};
             v.trims = memory_trimmer_count(a->trimmer, &v.trim_s);
+            struct text_stats ts = text_cache_stats(a->text);
+            v.text = &ts;
             body = metrics_render(&v);
             control_server_answer(a->ctl, r, 200, "text/plain; "
                                   "version=0.0.4; charset=utf-8", body,

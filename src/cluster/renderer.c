@@ -149,6 +149,9 @@ renderer_run(struct cluster *c, const struct renderer_opts *o)
             rc = r.wall ? rc : 1;
         }
         double t0 = time_mono_s();
+        if (r.text) {
+            text_cache_tick(r.text, (int64_t)(t0 * 1000));
+        }
         bool drew = false;
         struct offset off = {0};
         if (r.wall && epoch_apply(&e, r.set, err, sizeof(err))) {

@@ -296,6 +296,21 @@ metrics_render(const struct metrics_view *v)
     head(&o, "opswall_memory_trim_seconds_total", "counter", "their time "
          "(on a thread of their own)");
     put(&o, "opswall_memory_trim_seconds_total %.6f\n", v->trim_s);
+    if (v->text) {
+        head(&o, "opswall_text_cache_entries", "gauge", "rasterised strings "
+             "held for reuse");
+        put(&o, "opswall_text_cache_entries %lu\n", v->text->entries);
+        head(&o, "opswall_text_cache_bytes", "gauge", "their pixels");
+        put(&o, "opswall_text_cache_bytes %zu\n", v->text->bytes);
+        counter(&o, "opswall_text_renders_total", "strings rasterised (drawn, "
+                "not found in the cache)", v->text->renders);
+        counter(&o, "opswall_text_measures_total", "strings laid out (not "
+                "found in the cache)", v->text->measures);
+        counter(&o, "opswall_text_cache_evictions_total", "strings dropped "
+                "from the cache to stay in its budget", v->text->evictions);
+        counter(&o, "opswall_text_cache_expired_total", "strings dropped "
+                "after a minute unused", v->text->expired);
+    }
     head(&o, "opswall_threads", "gauge", "threads of the process");
     put(&o, "opswall_threads %ld\n", proc_threads());
     head(&o, "opswall_open_fds", "gauge", "open file descriptors");

@@ -17,6 +17,7 @@
 #include "layout/layout.h"
 #include "render/output.h"
 #include "render/wall.h"
+#include "text/text.h"
 
 #define METRICS_FRAME_BUCKETS 10
 /* A frame's work over this missed a 60 Hz refresh: counted as dropped. */
@@ -48,6 +49,7 @@ struct metrics_view {
     int cluster_ranks;                    /* MPI ranks, the master too */
     unsigned long trims;                  /* free pages given back */
     double trim_s;                        /* their time, off the main loop */
+    const struct text_stats *text;        /* the mask cache; NULL: none */
 };
 
 /* The whole exposition; caller frees. */

@@ -24,7 +24,7 @@
 
 #define MAX_FONTS 64
 #define CACHE_MAX_ENTRIES 2048
-#define CACHE_MAX_BYTES (96u << 20)
+#define CACHE_MAX_BYTES (32u << 20)
 
 static const char *const font_files[FONT_WEIGHT_COUNT] = {
     "BeVietnamPro-Regular.ttf",
@@ -43,8 +43,10 @@ struct mask {
     uint64_t hash;
     cairo_surface_t *surface; /* A8, NULL for empty strings */
     struct text_extent ext;
-    unsigned long last_use;
+    unsigned long last_use; /* the lookup clock: LRU within the budget */
+    int64_t used_ms;        /* the caller's clock: idle ones expire */
     size_t bytes;
+    bool rastered;          /* surface made (NULL for empty strings) */
 };
 
 struct text_cache {
@@ -55,6 +57,7 @@ struct text_cache {
     size_t nmasks, cap;
     size_t bytes;
     unsigned long clock;
+    int64_t now_ms, next_sweep_ms;
     struct text_stats stats;
     bool ttf_inited;
 };
@@ -213,9 +216,11 @@ cache_insert(struct text_cache *tc, struct mask m)
     tc->bytes += m.bytes;
 }
 
-/* Rebuilds the table, keeping entries used after `cutoff`. */
+/* Rebuilds the table, keeping entries used after `cutoff` (lookups) and
+ * since `since_ms` (the caller's clock). */
 static void
-cache_rebuild(struct text_cache *tc, unsigned long cutoff, size_t new_cap)
+cache_rebuild(struct text_cache *tc, unsigned long cutoff, int64_t since_ms,
+              size_t new_cap)
 {
     struct mask *old = tc->masks;
     size_t old_cap = tc->cap;
@@ -227,9 +232,14 @@ cache_rebuild(struct text_cache *tc, unsigned long cutoff, size_t new_cap)
         if (!old[i].key) {
             continue;
         }
-        if (old[i].last_use >= cutoff) {
+        if (old[i].last_use >= cutoff && old[i].used_ms >= since_ms) {
             cache_insert(tc, old[i]);
         } else {
+            if (old[i].used_ms < since_ms) {
+                tc->stats.expired++;
+            } else {
+                tc->stats.evictions++;
+            }
             mask_free(&old[i]);
         }
     }
@@ -243,98 +253,159 @@ cache_make_room(struct text_cache *tc)
         /* Drop everything not used in the last 3/4 of recent history. */
         unsigned long span = tc->clock > (unsigned long)tc->nmasks
                                  ? (unsigned long)tc->nmasks : tc->clock;
-        cache_rebuild(tc, tc->clock - span * 3 / 4, tc->cap);
+        cache_rebuild(tc, tc->clock - span * 3 / 4, INT64_MIN, tc->cap);
     }
     if ((tc->nmasks + 1) * 2 > tc->cap) {
-        cache_rebuild(tc, 0, tc->cap * 2);
+        cache_rebuild(tc, 0, INT64_MIN, tc->cap * 2);
     }
 }
 
-static const struct mask *
-lookup(struct text_cache *tc, const char *utf8, enum font_weight weight,
-       int px)
+void
+text_cache_tick(struct text_cache *tc, int64_t now_ms)
 {
-    char *nfc = text_nfc(utf8);
-    char *key = xasprintf("%d|%d|%s", (int)weight, px, nfc);
-    uint64_t h = hash_str(key);
-    tc->clock++;
+    tc->now_ms = now_ms;
+    if (now_ms < tc->next_sweep_ms) {
+        return;
+    }
+    tc->next_sweep_ms = now_ms + TEXT_SWEEP_MS;
+    int64_t since = now_ms - TEXT_IDLE_MS;
+    for (size_t i = 0; i < tc->cap; i++) {
+        if (tc->masks[i].key && tc->masks[i].used_ms < since) {
+            cache_rebuild(tc, 0, since, tc->cap);
+            return;
+        }
+    }
+}
+
+static struct mask *
+find(struct text_cache *tc, const char *key, uint64_t h)
+{
     for (size_t i = h & (tc->cap - 1); tc->masks[i].key;
          i = (i + 1) & (tc->cap - 1)) {
         struct mask *m = &tc->masks[i];
         if (m->hash == h && strcmp(m->key, key) == 0) {
-            m->last_use = tc->clock;
-            tc->stats.hits++;
-            free(key);
-            free(nfc);
             return m;
         }
     }
-    cache_make_room(tc);
+    return NULL;
+}
 
-    struct mask m = {.key = key, .hash = h, .last_use = tc->clock};
-    TTF_Font *font = get_font(tc, weight, px);
-    if (font) {
-        m.ext.height = TTF_FontHeight(font);
-        m.ext.ascent = TTF_FontAscent(font);
+/* The string's extent without its pixels: SDL_ttf lays it out as
+ * TTF_RenderUTF8_Blended would (both go through its TTF_Size_Internal),
+ * so a later rasterisation gives the same box (test_text checks). */
+static void
+measure(struct mask *m, TTF_Font *font, const char *nfc)
+{
+    m->ext.height = TTF_FontHeight(font);
+    m->ext.ascent = TTF_FontAscent(font);
+    int w = 0, h = 0;
+    if (nfc[0] && TTF_SizeUTF8(font, nfc, &w, &h) == 0) {
+        m->ext.width = w;
+        m->ext.height = h;
     }
-    SDL_Surface *s = font && nfc[0]
-        ? TTF_RenderUTF8_Blended(font, nfc, (SDL_Color){255, 255, 255, 255})
-        : NULL;
+}
+
+/* The string's A8 mask (white glyphs' alpha, so colour is free). */
+static void
+rasterise(struct text_cache *tc, struct mask *m, TTF_Font *font,
+          const char *nfc)
+{
+    m->rastered = true;
+    if (!nfc[0]) {
+        return;
+    }
+    SDL_Surface *s = TTF_RenderUTF8_Blended(font, nfc,
+                                            (SDL_Color){255, 255, 255, 255});
     if (s) {
         SDL_Surface *conv = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888,
                                                      0);
         SDL_FreeSurface(s);
         s = conv;
     }
-    if (s) {
-        tc->stats.renders++;
-        int w = s->w, hgt = s->h;
-        cairo_surface_t *a8 = cairo_image_surface_create(CAIRO_FORMAT_A8, w,
-                                                         hgt);
-        if (cairo_surface_status(a8) == CAIRO_STATUS_SUCCESS) {
-            cairo_surface_flush(a8);
-            unsigned char *dst = cairo_image_surface_get_data(a8);
-            int dstride = cairo_image_surface_get_stride(a8);
-            SDL_LockSurface(s);
-            for (int y = 0; y < hgt; y++) {
-                const uint32_t *src = (const uint32_t *)((const uint8_t *)
-                                                         s->pixels +
-                                                         y * s->pitch);
-                for (int x = 0; x < w; x++) {
-                    dst[y * dstride + x] = (unsigned char)(src[x] >> 24);
-                }
-            }
-            SDL_UnlockSurface(s);
-            cairo_surface_mark_dirty(a8);
-            m.surface = a8;
-            m.bytes = (size_t)dstride * (size_t)hgt;
-        } else {
-            cairo_surface_destroy(a8);
-        }
-        m.ext.width = w;
-        m.ext.height = hgt;
-        SDL_FreeSurface(s);
-    } else if (font && nfc[0]) {
+    if (!s) {
         LOG_WARN("cannot render text: %s", TTF_GetError());
+        return;
+    }
+    tc->stats.renders++;
+    int w = s->w, hgt = s->h;
+    cairo_surface_t *a8 = cairo_image_surface_create(CAIRO_FORMAT_A8, w, hgt);
+    if (cairo_surface_status(a8) == CAIRO_STATUS_SUCCESS) {
+        cairo_surface_flush(a8);
+        unsigned char *dst = cairo_image_surface_get_data(a8);
+        int dstride = cairo_image_surface_get_stride(a8);
+        SDL_LockSurface(s);
+        for (int y = 0; y < hgt; y++) {
+            const uint32_t *src = (const uint32_t *)((const uint8_t *)
+                                                     s->pixels + y * s->pitch);
+            for (int x = 0; x < w; x++) {
+                dst[y * dstride + x] = (unsigned char)(src[x] >> 24);
+            }
+        }
+        SDL_UnlockSurface(s);
+        cairo_surface_mark_dirty(a8);
+        m->surface = a8;
+        m->bytes = (size_t)dstride * (size_t)hgt;
+    } else {
+        cairo_surface_destroy(a8);
+    }
+    m->ext.width = w;
+    m->ext.height = hgt;
+    SDL_FreeSurface(s);
+}
+
+/* The cache entry of a string, measured; with its mask when `draw`.
+ * Measuring alone (wrapping, ellipsizing, layout) keeps no pixels: most
+ * strings measured while fitting text are never drawn. */
+static const struct mask *
+lookup(struct text_cache *tc, const char *utf8, enum font_weight weight,
+       int px, bool draw)
+{
+    char *nfc = text_nfc(utf8);
+    char *key = xasprintf("%d|%d|%s", (int)weight, px, nfc);
+    uint64_t h = hash_str(key);
+    tc->clock++;
+    struct mask *m = find(tc, key, h);
+    if (m) {
+        m->last_use = tc->clock;
+        m->used_ms = tc->now_ms;
+        if (!m->rastered && draw) {
+            /* Measured before, drawn now: its pixels join the budget
+             * (room is made keeping this one, just used). */
+            TTF_Font *font = get_font(tc, weight, px);
+            if (font) {
+                rasterise(tc, m, font, nfc);
+                tc->bytes += m->bytes;
+            }
+            cache_make_room(tc);
+            m = find(tc, key, h);
+        } else {
+            tc->stats.hits++;
+        }
+        free(key);
+        free(nfc);
+        return m;
+    }
+    cache_make_room(tc);
+    struct mask nm = {.key = key, .hash = h, .last_use = tc->clock,
+                      .used_ms = tc->now_ms};
+    TTF_Font *font = get_font(tc, weight, px);
+    if (font) {
+        measure(&nm, font, nfc);
+        tc->stats.measures++;
+        if (draw) {
+            rasterise(tc, &nm, font, nfc);
+        }
     }
     free(nfc);
-    cache_insert(tc, m);
-    tc->stats.entries = tc->nmasks;
-    /* Find it again: insertion may have moved nothing, but be exact. */
-    for (size_t i = h & (tc->cap - 1); tc->masks[i].key;
-         i = (i + 1) & (tc->cap - 1)) {
-        if (tc->masks[i].key == key) {
-            return &tc->masks[i];
-        }
-    }
-    return NULL;
+    cache_insert(tc, nm);
+    return find(tc, key, h);
 }
 
 struct text_extent
 text_measure(struct text_cache *tc, const char *utf8, enum font_weight weight,
              int px)
 {
-    const struct mask *m = lookup(tc, utf8, weight, px);
+    const struct mask *m = lookup(tc, utf8, weight, px, false);
     return m ? m->ext : (struct text_extent){0, 0, 0};
 }
 
@@ -343,7 +414,7 @@ text_draw(struct text_cache *tc, cairo_t *cr, const char *utf8,
           enum font_weight weight, int px, double x, double y, double r,
           double g, double b, double a)
 {
-    const struct mask *m = lookup(tc, utf8, weight, px);
+    const struct mask *m = lookup(tc, utf8, weight, px, true);
     if (!m) {
         return 0;
     }
@@ -414,5 +485,8 @@ text_cap_height_ratio(struct text_cache *tc)
 struct text_stats
 text_cache_stats(const struct text_cache *tc)
 {
-    return tc->stats;
+    struct text_stats st = tc->stats;
+    st.entries = tc->nmasks;
+    st.bytes = tc->bytes;
+    return st;
 }

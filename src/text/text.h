@@ -12,6 +12,8 @@
 #define OPSWALL_TEXT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include <cairo.h>
 
@@ -53,11 +55,23 @@ char *text_ellipsize(struct text_cache *tc, const char *utf8,
 /* Cap height of the regular face divided by its pixel size. */
 double text_cap_height_ratio(struct text_cache *tc);
 
+/* Strings neither drawn nor measured for TEXT_IDLE_MS are dropped, so
+ * that the cache holds what the wall shows now, not its history (a clock,
+ * ages and live values make new strings every second).  The caller says
+ * the time (monotonic ms) once a frame; without it nothing expires. */
+#define TEXT_IDLE_MS 60000
+#define TEXT_SWEEP_MS 5000
+void text_cache_tick(struct text_cache *tc, int64_t now_ms);
+
 /* Counters for tests and benchmarks. */
 struct text_stats {
-    unsigned long renders; /* strings rasterised (cache misses) */
+    unsigned long renders;  /* strings rasterised (drawn, not cached) */
+    unsigned long measures; /* strings laid out (not cached) */
     unsigned long hits;
-    unsigned long entries;
+    unsigned long entries;   /* masks held now */
+    unsigned long evictions; /* dropped to stay in the budget */
+    unsigned long expired;   /* dropped after TEXT_IDLE_MS unused */
+    size_t bytes;            /* their pixels */
 };
 struct text_stats text_cache_stats(const struct text_cache *tc);
 
