@@ -532,6 +532,17 @@ main(int argc, char **argv)
 #if !defined(OPSWALL_SANITIZED)
     CHECK(hp && atol(hp + 20) > 1 << 20, "heap in use is glibc's account");
 #endif
+    /* The wall drew text: the cache holds drawn strings' pixels. */
+    const char *te = m.body ? strstr(m.body, "\nopswall_text_cache_entries ")
+                            : NULL;
+    const char *tb = m.body ? strstr(m.body, "\nopswall_text_cache_bytes ")
+                            : NULL;
+    const char *tr = m.body ? strstr(m.body, "\nopswall_text_renders_total ")
+                            : NULL;
+    CHECK(te && atol(te + 28) > 10 && tb && atol(tb + 26) > 10000 && tr &&
+              atol(tr + 28) > 0 &&
+              strstr(m.body, "\nopswall_text_cache_expired_total "),
+          "the text cache's entries, bytes, renders and expiries");
     /* The refused file was seen by the watcher and by the API call. */
     const char *re = m.body ? strstr(m.body, "\nopswall_layout_reload_"
                                      "errors_total ") : NULL;
