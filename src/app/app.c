@@ -23,6 +23,7 @@
 #include "app/loop.h"
 #include "app/memory.h"
 #include "geo/geo_cache.h"
+#include "widgets/revisions.h"
 #include "layout/diag.h"
 
 static bool
@@ -193,6 +194,7 @@ app_fini(struct app *a)
     feed_engine_destroy(a->feeds);
     wall_destroy(a->wall);
     geo_cache_destroy(a->maps); /* after every wall that used it */
+    revision_book_destroy(a->revisions);
     text_cache_destroy(a->text);
     output_destroy(a->out);
     loop_wait_destroy(a->wait);
@@ -267,6 +269,8 @@ app_init(struct app *a, enum output_mode mode, int64_t now_ms)
     wall_set_wake(a->wall, waker_post, &a->video);
     a->maps = geo_cache_create();
     wall_set_maps(a->wall, a->maps);
+    a->revisions = revision_book_create();
+    wall_set_revisions(a->wall, a->revisions);
     a->sources = source_set_create(a->layout);
     source_set_load_files(a->sources, now_ms);
     a->feed.event = SDL_RegisterEvents(1);
@@ -557,6 +561,7 @@ app_reload(struct app *a, int64_t now_ms)
     }
     wall_set_wake(nw, waker_post, &a->video);
     wall_set_maps(nw, a->maps);
+    wall_set_revisions(nw, a->revisions);
     struct source_set *ns = source_set_create(nl);
     source_set_carry(ns, a->sources);
     source_set_load_files(ns, now_ms);

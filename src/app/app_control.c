@@ -16,6 +16,7 @@
 #include "base/timeutil.h"
 #include "base/xalloc.h"
 #include "app/memory.h"
+#include "widgets/revisions.h"
 
 static char *
 json_print(cJSON *o)
@@ -88,6 +89,24 @@ state_json(const struct app *a, int64_t now_ms)
     }
     cJSON *streams = cJSON_AddArrayToObject(o, "streams");
     wall_each_stream(shown_wall(a), add_stream, streams);
+    /* Figures the wall showed and then saw revised, the last day's. */
+    cJSON *revs = cJSON_AddArrayToObject(o, "revisions");
+    struct revision *r = xcalloc(REVISIONS_MAX_KEYS, sizeof(*r));
+    size_t nr = revision_book_recent(a->revisions, now_ms,
+                                     REVISIONS_DEFAULT_MS, r,
+                                     REVISIONS_MAX_KEYS);
+    for (size_t i = 0; i < nr; i++) {
+        cJSON *e = cJSON_CreateObject();
+        char iso[40];
+        time_format_iso8601(r[i].at_ms, l->utc_offset_min, iso, sizeof(iso));
+        cJSON_AddStringToObject(e, "value", r[i].key);
+        cJSON_AddStringToObject(e, "period", r[i].period);
+        cJSON_AddNumberToObject(e, "from", r[i].from);
+        cJSON_AddNumberToObject(e, "to", r[i].to);
+        cJSON_AddStringToObject(e, "seen", iso);
+        cJSON_AddItemToArray(revs, e);
+    }
+    free(r);
     return json_print(o);
 }
 

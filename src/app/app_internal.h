@@ -45,6 +45,7 @@ struct app {
     int64_t clock_offset_ms; /* --at minus the real clock */
     struct text_cache *text;
     struct geo_cache *maps;  /* map boundaries, parsed once per process */
+    struct revision_book *revisions; /* figures shown, for revisions */
     struct output *out;
     struct wall *wall;
     size_t scene;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "feeds/obs_status.h"
 #include "feeds/snapshot.h"
 #include "text/format.h"
 
@@ -76,11 +77,13 @@ series_stats(struct chart_series *out)
     out->nvalid = 0;
     out->ymin = out->ymax = NAN;
     out->last_valid = n;
+    out->statuses = 0;
     for (size_t i = 0; i < n; i++) {
         double y = out->pts[i].y;
         if (isnan(y)) {
             continue;
         }
+        out->statuses |= 1u << out->pts[i].status;
         out->nvalid++;
         out->last_valid = i;
         if (isnan(out->ymin) || y < out->ymin) {
@@ -130,7 +133,13 @@ chart_series_read(const cJSON *arr, const struct chart_series_opts *o,
         p->x = (double)i;
         p->y = NAN;
         double y;
-        if (read_number(yv, o->number_locale, &y)) {
+        if (o->status && cJSON_IsObject(el)) {
+            const cJSON *st = jsonptr_get(el, o->status);
+            p->status = (uint8_t)obs_status_of(
+                cJSON_IsString(st) ? st->valuestring : NULL, o->status_map);
+        }
+        if (p->status != OBS_MISSING &&
+            read_number(yv, o->number_locale, &y)) {
             p->y = y;
         }
         if (cJSON_IsString(lv)) {
@@ -229,8 +238,10 @@ chart_series_reduce(const struct chart_series *s, double x0, double x1,
             i++;
             continue;
         }
+        /* A break in the series is drawn as one: no line into it. */
+        pen_up = pen_up || p->status == OBS_BREAK;
         if (!reduce) {
-            o[k++] = (struct chart_xy){p->x, p->y, pen_up};
+            o[k++] = (struct chart_xy){p->x, p->y, pen_up, p->status};
             pen_up = false;
             i++;
             continue;
@@ -240,6 +251,7 @@ chart_series_reduce(const struct chart_series *s, double x0, double x1,
         size_t first = i, last = i, lo = i, hi = i;
         i++;
         while (i < s->n && !isnan(s->pts[i].y) && s->pts[i].x <= x1 &&
+               s->pts[i].status != OBS_BREAK &&
                (long)floor((s->pts[i].x - x0) / span * columns) == col) {
             if (s->pts[i].y < s->pts[lo].y) {
                 lo = i;
@@ -259,7 +271,7 @@ chart_series_reduce(const struct chart_series *s, double x0, double x1,
                 o = xrealloc(o, cap * sizeof(*o));
             }
             o[k++] = (struct chart_xy){s->pts[pick[j]].x, s->pts[pick[j]].y,
-                                       pen_up};
+                                       pen_up, s->pts[pick[j]].status};
             pen_up = false;
         }
     }

@@ -8,7 +8,8 @@
  * "x", "label", "name" and y the first of "value", "y", "v").  x values
  * that are all periods or timestamps make a time series; otherwise x is
  * a category with its label.  A y that is null, absent or not a number is
- * a missing point: it stays in the series as a gap and is never read as 0.
+ * a missing point: it stays in the series as a gap and is never read as 0;
+ * so is a point whose status (opts.status) says it is missing.
  *
  * Pure functions, any thread; the caller owns the series.
  */
@@ -36,6 +37,7 @@ struct chart_point {
     double x;      /* epoch ms for time series, else the element's index */
     double y;      /* NAN when missing */
     const char *label; /* category label (borrowed from the JSON), or NULL */
+    uint8_t status; /* enum obs_status: provisional, estimated, a break... */
 };
 
 struct chart_series {
@@ -46,6 +48,8 @@ struct chart_series {
     size_t nvalid;           /* points with a value */
     double ymin, ymax;       /* over valid points; NAN if none */
     size_t last_valid;       /* index of the newest valid point, or n */
+    unsigned statuses;       /* bit (1 << s) for each obs_status of a
+                                valid point, for the legend */
 };
 
 struct chart_series_opts {
@@ -56,6 +60,8 @@ struct chart_series_opts {
     int utc_offset_min;   /* for periods without a zone */
     int number_locale;    /* -1: strings must be plain C numbers; else a
                              enum layout_locale for "1.234,5" strings */
+    const char *status;   /* pointer to a point's status, or NULL: none */
+    const cJSON *status_map; /* the source's codes -> SDMX codes, or NULL */
 };
 
 /*
@@ -70,10 +76,12 @@ void chart_series_fini(struct chart_series *s);
 /* Keeps only the newest n points (and recomputes the statistics). */
 void chart_series_keep_last(struct chart_series *s, size_t n);
 
-/* A point of a reduced path; `move` starts a new stroke (after a gap). */
+/* A point of a reduced path; `move` starts a new stroke (after a gap or
+ * a break in the series); `status` is the point's (enum obs_status). */
 struct chart_xy {
     double x, y;
     bool move;
+    uint8_t status;
 };
 
 /*

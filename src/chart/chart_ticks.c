@@ -93,6 +93,63 @@ civil_start(int year, int month, int day, int utc_offset_min)
     return time_from_civil(&ct, utc_offset_min);
 }
 
+#define DAY_MS 86400000LL
+
+/* ISO 8601 weekday, 1 = Monday .. 7 = Sunday. */
+static int
+iso_weekday(const struct civil_time *ct)
+{
+    return ct->weekday == 0 ? 7 : ct->weekday;
+}
+
+/* The start (Monday 00:00) of ISO week 1 of year: the week holding
+ * 4 January. */
+static int64_t
+iso_week1_start(int year, int utc_offset_min)
+{
+    int64_t jan4 = civil_start(year, 1, 4, utc_offset_min);
+    struct civil_time ct;
+    time_to_civil(jan4, utc_offset_min, &ct);
+    return jan4 - (iso_weekday(&ct) - 1) * DAY_MS;
+}
+
+/* The ISO week holding t: its number and the year it belongs to (which
+ * is the year of its Thursday). */
+static void
+iso_week_of(int64_t t, int utc_offset_min, int *year, int *week)
+{
+    struct civil_time ct;
+    time_to_civil(t, utc_offset_min, &ct);
+    int64_t thursday = t + (4 - iso_weekday(&ct)) * DAY_MS;
+    time_to_civil(thursday, utc_offset_min, &ct);
+    *year = ct.year;
+    int64_t w1 = iso_week1_start(ct.year, utc_offset_min);
+    *week = (int)((thursday - w1) / (7 * DAY_MS)) + 1;
+}
+
+/* "W47" (after "2026" or "2026-"): the Monday starting that week, or -1
+ * when it does not exist (week 53 of a year of 52). */
+static bool
+parse_week(int year, const char *r, int utc_offset_min, int64_t *t)
+{
+    if ((r[0] != 'W' && r[0] != 'w') || strlen(r + 1) != 2) {
+        return false;
+    }
+    int week = digits(r + 1, 2);
+    if (week < 1 || week > 53) {
+        return false;
+    }
+    int64_t start = iso_week1_start(year, utc_offset_min) +
+                    (week - 1) * 7 * DAY_MS;
+    int y, w;
+    iso_week_of(start, utc_offset_min, &y, &w);
+    if (y != year || w != week) {
+        return false;
+    }
+    *t = start;
+    return true;
+}
+
 enum chart_period
 chart_period_parse(const char *s, int utc_offset_min, int64_t *t)
 {
@@ -114,6 +171,9 @@ chart_period_parse(const char *s, int utc_offset_min, int64_t *t)
         r[2] == '\0') {
         *t = civil_start(year, (r[1] - '1') * 3 + 1, 1, utc_offset_min);
         return CHART_PERIOD_QUARTER;
+    }
+    if (parse_week(year, r, utc_offset_min, t)) {
+        return CHART_PERIOD_WEEK;
     }
     bool mflag = r[0] == 'M';
     if (mflag) {
@@ -170,6 +230,12 @@ chart_period_label(char *buf, size_t n, int64_t t, enum chart_period p,
             snprintf(buf, n, "%s %d", months_en[ct.month - 1], ct.year);
         }
         break;
+    case CHART_PERIOD_WEEK: {
+        int year, week;
+        iso_week_of(t, utc_offset_min, &year, &week);
+        snprintf(buf, n, vi ? "Tuần %d/%d" : "Week %d, %d", week, year);
+        break;
+    }
     case CHART_PERIOD_DAY:
         snprintf(buf, n, "%02d/%02d/%d", vi ? ct.day : ct.month,
                  vi ? ct.month : ct.day, ct.year);
@@ -209,6 +275,8 @@ step_allowed(size_t i, enum chart_period finest)
     switch (finest) {
     case CHART_PERIOD_DAY:
         return u >= U_DAY;
+    case CHART_PERIOD_WEEK:
+        return u > U_DAY || (u == U_DAY && time_steps[i].n == 7);
     case CHART_PERIOD_MONTH:
         return u >= U_MONTH;
     case CHART_PERIOD_QUARTER:
@@ -382,8 +450,28 @@ chart_period_short(char *buf, size_t n, const char *s, int utc_offset_min,
     if (p == CHART_PERIOD_NONE || p == CHART_PERIOD_INSTANT) {
         return false;
     }
+    if (p == CHART_PERIOD_WEEK) {
+        int year, week;
+        iso_week_of(t, utc_offset_min, &year, &week);
+        snprintf(buf, n, loc == LAYOUT_LOCALE_VI_VN ? "Tuần %d" : "W%d",
+                 week);
+        return true;
+    }
     struct civil_time ct;
     time_to_civil(t, utc_offset_min, &ct);
     short_label(buf, n, &ct, p, loc);
+    return true;
+}
+
+bool
+chart_period_write(char *buf, size_t n, const char *s, int utc_offset_min,
+                   enum layout_locale loc)
+{
+    int64_t t;
+    enum chart_period p = chart_period_parse(s, utc_offset_min, &t);
+    if (p == CHART_PERIOD_NONE) {
+        return false;
+    }
+    chart_period_label(buf, n, t, p, utc_offset_min, loc);
     return true;
 }

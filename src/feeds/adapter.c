@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/timeutil.h"
+#include "feeds/obs_status.h"
 
 bool
 adapter_format_from_name(const char *name, enum feed_format *out)
@@ -184,8 +185,24 @@ str_or(const cJSON *o, const char *key, const char *def)
     return s ? s : def;
 }
 
+/* Adds an observation's status as published ("P"), when it has one; a
+ * missing-value code (M, L, O, Q, H) makes the value null whatever number
+ * came with it (some offices send 0 or a placeholder). */
+static void
+add_status(cJSON *pt, const char *status)
+{
+    if (!status || !status[0]) {
+        return;
+    }
+    cJSON_AddStringToObject(pt, "status", status);
+    if (obs_status_of(status, NULL) == OBS_MISSING) {
+        cJSON_ReplaceItemInObjectCaseSensitive(pt, "value",
+                                               cJSON_CreateNull());
+    }
+}
+
 static cJSON *
-make_point(const char *period, const cJSON *value)
+make_point(const char *period, const cJSON *value, const char *status)
 {
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "period", period);
@@ -193,6 +210,7 @@ make_point(const char *period, const cJSON *value)
                                           ? cJSON_CreateNumber(
                                                 value->valuedouble)
                                           : cJSON_CreateNull());
+    add_status(p, status);
     return p;
 }
 
@@ -314,7 +332,8 @@ worldbank(const cJSON *in, char *err, size_t errlen)
                                                         : 1);
             cJSON_AddArrayToObject(c, "points");
         }
-        cJSON *pt = make_point(date, value);
+        const char *obs = str_at(r, "obs_status");
+        cJSON *pt = make_point(date, value, obs);
         if (!cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(c,
                                                                    "points"),
                                   pt)) {
@@ -461,6 +480,7 @@ sdmx(const cJSON *in, char *err, size_t errlen)
         cJSON_AddItemToObject(so, "key", keyobj);
         /* Series attributes: UNIT_MEASURE and DECIMALS, by index. */
         const cJSON *sa = cJSON_GetObjectItemCaseSensitive(s, "attributes");
+        const char *series_status = NULL; /* OBS_STATUS given per series */
         int ai = 0;
         for (const cJSON *a = cJSON_IsArray(sattrs) ? sattrs->child : NULL; a;
              a = a->next, ai++) {
@@ -475,6 +495,8 @@ sdmx(const cJSON *in, char *err, size_t errlen)
             } else if (strcmp(aid, "DECIMALS") == 0 && index_of(val) >= 0 &&
                        index_of(val) <= 9) {
                 cJSON_AddNumberToObject(so, "decimals", index_of(val));
+            } else if (strcmp(aid, "OBS_STATUS") == 0) {
+                series_status = val;
             }
         }
         cJSON *pts = cJSON_AddArrayToObject(so, "points");
@@ -489,15 +511,14 @@ sdmx(const cJSON *in, char *err, size_t errlen)
             cJSON_AddStringToObject(pt, "period", period);
             cJSON_AddItemToObject(pt, "value",
                                   sdmx_value(cJSON_GetArrayItem(o, 0)));
+            /* The observation's own status, else its series'. */
+            const char *sv = NULL;
             if (obs_status >= 0) {
                 const cJSON *st = cJSON_GetArrayItem(o, obs_status + 1);
-                const char *sv = component_value(
-                    cJSON_GetArrayItem(oattrs, obs_status),
-                    index_from_number(st));
-                if (sv) {
-                    cJSON_AddStringToObject(pt, "status", sv);
-                }
+                sv = component_value(cJSON_GetArrayItem(oattrs, obs_status),
+                                     index_from_number(st));
             }
+            add_status(pt, sv ? sv : series_status);
             if (!cJSON_AddItemToArray(pts, pt)) {
                 cJSON_Delete(pt);
             }

@@ -15,7 +15,8 @@
  *   worldbank   World Bank API v2 ([meta, rows]):
  *               {"indicator": {"id", "name"}, "updated": meta.lastupdated,
  *                "countries": {"VNM": {"name", "unit", "decimals",
- *                  "points": [{"period": "2023", "value": V|null}] (oldest
+ *                  "points": [{"period": "2023", "value": V|null,
+                  "status": obs_status when given}] (oldest
  *                  first), "latest": {"period", "value"} (newest non-null),
  *                  "previous": {...} (the one before)}}}
  *               The feed engine fetches and merges every page first; an

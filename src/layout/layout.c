@@ -318,6 +318,7 @@ build_sources(struct layout *l, const cJSON *sources, struct diag_list *diags)
         src->ca_file = get_str(s, "ca_file", NULL);
         src->format = get_str(s, "format", "json");
         src->number_locale = get_str(s, "number_locale", NULL);
+        src->status_map = get(s, "status_map");
         src->client_cert = get_str(s, "client_cert", NULL);
         src->client_key = get_str(s, "client_key", NULL);
         const cJSON *url = get(s, "url");

@@ -84,6 +84,7 @@ struct layout_source {
     const char *ca_file, *client_cert, *client_key; /* as written, or NULL */
     const char *format;        /* "json" (default), "prometheus", ... */
     const char *number_locale; /* NULL: numbers in strings are C-style */
+    const cJSON *status_map;   /* its status codes -> SDMX codes, or NULL */
 };
 
 struct layout_widget {

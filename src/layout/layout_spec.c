@@ -117,6 +117,12 @@ static const struct spec_field source_fields[] = {
     {"number_locale", ENUM("vi-VN", "en-US"), false,
      "numbers sent as strings are written in this locale (\"1.234,5\"); "
      "without it only plain numbers (\"1234.5\") are read"},
+    {"status_map", {.kind = SPEC_MAP, .items = &(const struct spec)ENUM(
+         "A", "B", "D", "E", "F", "G", "I", "P", "U", "V", "H", "L", "M",
+         "O", "Q")}, false,
+     "the source's own status codes as SDMX OBS_STATUS codes ({\"prelim\": "
+     "\"P\", \"final\": \"A\"}): P provisional, E estimated, F forecast, "
+     "B break, M missing, A final..."},
     {"ca_file", STR, false, "PEM file of CAs to trust for this source"},
     {"client_cert", STR, false, "PEM client certificate (mutual TLS)"},
     {"client_key", STR, false, "PEM key of the client certificate"},
@@ -136,6 +142,10 @@ static const struct spec_field series_fields[] = {
      "the first of /value, /y, /v)"},
     {"name", {.kind = SPEC_POINTER}, false, "category name within each "
      "point (bars, donut; default: x)"},
+    {"status", {.kind = SPEC_POINTER}, false, "publication status within "
+     "each point (default /status for sdmx and worldbank sources): "
+     "provisional, estimated and forecast points are drawn hollow, dashed "
+     "or hatched, breaks as breaks, missing ones as gaps"},
     {"label", STR, false, "the series' name in the legend"},
     {"color", COLOR, false, "colour (default: the colour-blind-safe "
      "palette in order)"},
@@ -166,6 +176,8 @@ static const struct spec_field kpi_fields[] = {
     {"show_source", BOOL, false, "print the source's label"},
     {"sparkline", SERIES, false, "recent values, drawn small under the "
      "value when there is room"},
+    {"revised_for", DURATION, false, "how long a revision of a shown "
+     "period (\"đã điều chỉnh: 7,40 → 7,52\") stays marked (default 24h)"},
     END,
 };
 
@@ -280,8 +292,12 @@ static const struct spec_field gauge_fields[] = {
 static const struct spec column_spec = OBJ(
     {"label", STR, true, "column heading"},
     {"field", {.kind = SPEC_POINTER}, true, "pointer within each row"},
-    {"format", ENUM("text", "number", "percent"), false, "how to write the "
-     "cell (default text)"},
+    {"format", ENUM("text", "number", "percent", "period"), false, "how to "
+     "write the cell (default text; period: \"2026-10\" as \"Tháng "
+     "10/2026\")"},
+    {"status", {.kind = SPEC_POINTER}, false, "the cell's publication "
+     "status within each row: cells not final are hatched and named "
+     "under the table"},
     {"decimals", INT(0, 6), false, "decimal places of numbers (default 1)"},
     {"align", ENUM("left", "center", "right"), false, "alignment (numbers "
      "default right)"},
@@ -693,6 +709,9 @@ static const struct spec_field binding_fields[] = {
     {"source", STR, true, "the source's name"},
     {"pointer", {.kind = SPEC_POINTER}, false, "RFC 6901 pointer into "
      "the payload (default: the whole payload)"},
+    {"status", {.kind = SPEC_POINTER}, false, "pointer to the value's "
+     "publication status (default for sdmx and worldbank sources: the "
+     "\"status\" beside a pointer ending in /value)"},
     END,
 };
 

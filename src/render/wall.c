@@ -19,6 +19,7 @@
 #include "base/timeutil.h"
 #include "base/xalloc.h"
 #include "geo/geo_cache.h"
+#include "widgets/revisions.h"
 #include "render/gl.h"
 #include "render/video_layer.h"
 #include "video/video_image.h"
@@ -69,6 +70,7 @@ struct wall {
     bool canvas_bgra;    /* the canvas takes widget rows as they are */
     int deferred;        /* repaints left for the next frame (budget) */
     struct geo_cache *own_maps; /* when nobody shares one with the wall */
+    struct revision_book *own_revisions; /* likewise */
     unsigned char *scratch; /* compose_into_canvas's rows */
     size_t scratch_size;
     unsigned char *paint_buf; /* widgets paint here (see keeps) */
@@ -377,6 +379,8 @@ wall_create(const struct layout *layout, struct text_cache *tc,
                                  .scale = scale, .data_dir = data_dir};
     w->own_maps = geo_cache_create();
     w->env.maps = w->own_maps;
+    w->own_revisions = revision_book_create();
+    w->env.revisions = w->own_revisions;
     if (region.w <= 0 || region.h <= 0) {
         region = (struct rect){0, 0, layout->wall.canvas_w,
                                layout->wall.canvas_h};
@@ -452,6 +456,7 @@ wall_destroy(struct wall *w)
     destroy_widgets(w);
     destroy_stage(w);
     geo_cache_destroy(w->own_maps);
+    revision_book_destroy(w->own_revisions);
     video_layer_destroy(w->video);
     free(w->vredraw);
     free(w->scratch);
@@ -498,6 +503,16 @@ wall_set_maps(struct wall *w, struct geo_cache *maps)
         geo_cache_destroy(w->own_maps);
         w->own_maps = NULL;
         w->env.maps = maps;
+    }
+}
+
+void
+wall_set_revisions(struct wall *w, struct revision_book *book)
+{
+    if (!w->built && !w->staging && book) {
+        revision_book_destroy(w->own_revisions);
+        w->own_revisions = NULL;
+        w->env.revisions = book;
     }
 }
 

@@ -55,6 +55,10 @@ void wall_set_wake(struct wall *wall, void (*wake)(void *arg), void *arg);
  * default the wall keeps its own. */
 struct geo_cache;
 void wall_set_maps(struct wall *wall, struct geo_cache *maps);
+/* What the wall has shown of each figure (widgets/revisions), shared the
+ * same way so a reload does not forget it; before the first update. */
+struct revision_book;
+void wall_set_revisions(struct wall *wall, struct revision_book *book);
 /* One frame will be rendered (opswall render, tests): videos decode their
  * first picture and wait for it.  Takes effect at the next update. */
 void wall_set_still(struct wall *wall, bool still);

@@ -17,6 +17,7 @@
 
 #include <cairo.h>
 
+#include "feeds/obs_status.h"
 #include "feeds/snapshot.h"
 #include "layout/layout.h"
 #include "text/text.h"
@@ -67,6 +68,7 @@ struct widget_env {
     bool follow;          /* a cluster rank: videos keep recent pictures
                              and show the one the master's clock chose */
     struct geo_cache *maps; /* boundaries shared by map widgets, or NULL */
+    struct revision_book *revisions; /* figures shown (revisions), or NULL */
     bool cpu_video;       /* drawn by a software rasteriser: decoders also
                              give pictures as BGRA at their shown size,
                              copied into the canvas (no YUV shader pass) */
@@ -146,9 +148,13 @@ struct bound {
     const cJSON *value;               /* NULL: missing */
     const struct snapshot *snap;      /* NULL for literals */
     const struct layout_source *src;  /* NULL for literals */
+    enum obs_status status;           /* its publication status */
 };
 
-/* Resolves a value spec (literal, or {"source","pointer"}). */
+/* Resolves a value spec (literal, or {"source","pointer","status"}).  The
+ * status is the binding's "status" pointer, else (sdmx and worldbank
+ * sources) the "status" beside a pointer ending in /value, read through
+ * the source's status_map; a missing-value status leaves value NULL. */
 struct bound widget_resolve(const struct widget_env *env,
                             const struct frame_state *fs, const cJSON *spec);
 /* Mixes the generation of a bound spec's snapshot into a stamp. */
@@ -156,6 +162,10 @@ uint64_t widget_stamp_mix(uint64_t h, uint64_t v);
 uint64_t widget_stamp_spec(const struct widget_env *env,
                            const struct frame_state *fs, const cJSON *spec,
                            uint64_t h);
+
+/* Where a point's status is for a source when the binding names none:
+ * "/status" for the adapted formats that write it, else NULL. */
+const char *widget_default_status_ptr(const struct layout_source *src);
 
 /* A string or boolean key of the widget's configuration, or def. */
 const char *widget_cfg_str(const struct layout_widget *lw, const char *key,

@@ -122,6 +122,19 @@ is_highlight(const struct bar *b, const char *name)
     return b->highlight && name && strcmp(b->highlight, name) == 0;
 }
 
+/* A bar whose figure is not final (provisional, estimated, forecast):
+ * light stripes of the panel's colour over it, which the legend names. */
+static void
+mark_bar(cairo_t *cr, const struct widget_env *env, uint8_t status,
+         double x, double y, double w, double h, int px)
+{
+    if (!obs_status_preliminary(status)) {
+        return;
+    }
+    widget_set_color(cr, env, COLOR_PANEL, 0.6);
+    widget_hatch(cr, x, y, w, h, fmax(4, px * 0.3), fmax(1.5, px * 0.1));
+}
+
 /* The ranking: numbered rows, name, bar, value. */
 static void
 paint_rank(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
@@ -215,6 +228,8 @@ paint_rank(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
         }
         cairo_rectangle(cr, x, cy - bar_h / 2, fmax(len, 1), bar_h);
         cairo_fill(cr);
+        mark_bar(cr, env, s->pts[rows[i].index].status, x, cy - bar_h / 2,
+                 fmax(len, 1), bar_h, px);
         if (hl) {
             widget_set_color(cr, env, COLOR_TEXT, 1);
             cairo_set_line_width(cr, fmax(1.5, px * 0.07));
@@ -484,10 +499,15 @@ paint_bars(struct bar *b, cairo_t *cr, const struct chart_set *cs, int pad,
             }
             if (b->horizontal) {
                 cairo_rectangle(cr, fmin(a, z), start, fabs(z - a), thick);
+                cairo_fill(cr);
+                mark_bar(cr, env, cs->s[i].pts[c].status, fmin(a, z), start,
+                         fabs(z - a), thick, px);
             } else {
                 cairo_rectangle(cr, start, fmin(a, z), thick, fabs(z - a));
+                cairo_fill(cr);
+                mark_bar(cr, env, cs->s[i].pts[c].status, start, fmin(a, z),
+                         thick, fabs(z - a), px);
             }
-            cairo_fill(cr);
             if (hl) {
                 widget_set_color(cr, env, COLOR_TEXT, 1);
                 cairo_set_line_width(cr, fmax(1.5, px * 0.07));
@@ -564,10 +584,19 @@ bar_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     widget_text_of(period, sizeof(period), env, fs, b->period);
     int footer_y = widget_footer(cr, env, w, h, pad, period, &worst, have,
                                  fs);
-    if (b->legend && cs.n > 1 && !b->rank) {
+    /* The legend: the series when there are several, and what hatching
+     * means when any figure is not final. */
+    bool series_legend = b->legend && cs.n > 1 && !b->rank;
+    unsigned marks = widget_chart_statuses(&cs) &
+                     ~((1u << OBS_FINAL) | (1u << OBS_MISSING) |
+                       (1u << OBS_BREAK));
+    unsigned what = CHART_LEGEND_STATUS_BAR |
+                    (series_legend ? CHART_LEGEND_SERIES : 0);
+    if (series_legend || marks) {
         if (!widget_chart_title_legend(cr, env, &cs, b->lw->title, pad, y,
-                                       w)) {
-            if (widget_chart_legend(cr, env, &cs, w - pad, y, w - 2 * pad)) {
+                                       w, what)) {
+            if (widget_chart_legend(cr, env, &cs, w - pad, y, w - 2 * pad,
+                                    what)) {
                 y += line_h;
             }
         }

@@ -67,7 +67,12 @@ widget_chart_read(struct chart_set *cs, const struct widget_env *env,
             .kind = kind,
             .utc_offset_min = env->layout->utc_offset_min,
             .number_locale = loc,
+            .status = spec_str(spec, "status"),
+            .status_map = src ? src->status_map : NULL,
         };
+        if (!o.status) {
+            o.status = widget_default_status_ptr(src);
+        }
         char err[128];
         if (!cs->b[i].value) {
             memset(&cs->s[i], 0, sizeof(cs->s[i]));
@@ -216,42 +221,159 @@ widget_chart_next_change(const struct widget_env *env,
     return next;
 }
 
+unsigned
+widget_chart_statuses(const struct chart_set *cs)
+{
+    unsigned st = 0;
+    for (int i = 0; i < cs->n; i++) {
+        st |= cs->s[i].statuses;
+    }
+    return st;
+}
+
+/* "sơ bộ, ước tính": the marked statuses present, each label once. */
+static void
+status_words(char *buf, size_t n, unsigned statuses, enum layout_locale loc)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int s = 0; s < OBS_COUNT; s++) {
+        if (!(statuses & (1u << s)) || !obs_status_preliminary(s)) {
+            continue;
+        }
+        int k = snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
+                         obs_status_label(s, loc));
+        if (k < 0 || (size_t)k >= n - len) {
+            break;
+        }
+        len += (size_t)k;
+    }
+}
+
+void
+widget_hatch(cairo_t *cr, double x, double y, double w, double h,
+             double spacing, double line_w)
+{
+    cairo_save(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_clip(cr);
+    cairo_set_line_width(cr, line_w);
+    for (double d = -h; d < w; d += spacing) {
+        cairo_move_to(cr, x + d, y + h);
+        cairo_line_to(cr, x + d + h, y);
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+/* One legend entry's swatch, sw wide, centred on the row at by. */
+enum swatch { SWATCH_SERIES, SWATCH_HOLLOW, SWATCH_HATCH, SWATCH_BREAK };
+
+static void
+swatch(cairo_t *cr, const struct widget_env *env, enum swatch k,
+       const struct rgba *color, double x, double by, int sw, int px)
+{
+    double lw = fmax(2, px * 0.14);
+    cairo_set_line_width(cr, lw);
+    switch (k) {
+    case SWATCH_SERIES:
+        widget_set_rgba(cr, color, 1);
+        cairo_move_to(cr, x, by);
+        cairo_line_to(cr, x + sw, by);
+        cairo_stroke(cr);
+        break;
+    case SWATCH_HOLLOW: {
+        /* A dashed stroke into a hollow point, as the line draws them. */
+        double r = px * 0.22;
+        double dash[2] = {lw * 1.5, lw * 1.2};
+        widget_set_color(cr, env, COLOR_TEXT, 0.9);
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_move_to(cr, x, by);
+        cairo_line_to(cr, x + sw - 2 * r, by);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        cairo_set_line_width(cr, lw * 0.8);
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, x + sw - r, by, r, 0, 2 * M_PI);
+        cairo_stroke(cr);
+        break;
+    }
+    case SWATCH_HATCH: {
+        double hh = px * 0.6;
+        widget_set_color(cr, env, COLOR_TEXT, 0.9);
+        widget_hatch(cr, x, by - hh / 2, sw, hh, px * 0.22,
+                     fmax(1, px * 0.07));
+        cairo_set_line_width(cr, fmax(1, px * 0.07));
+        cairo_rectangle(cr, x, by - hh / 2, sw, hh);
+        cairo_stroke(cr);
+        break;
+    }
+    case SWATCH_BREAK:
+        widget_set_color(cr, env, COLOR_TEXT, 0.9);
+        cairo_move_to(cr, x, by);
+        cairo_line_to(cr, x + sw * 0.35, by);
+        cairo_move_to(cr, x + sw * 0.65, by);
+        cairo_line_to(cr, x + sw, by);
+        cairo_stroke(cr);
+        break;
+    }
+}
+
+struct legend_entry {
+    const char *text;
+    enum swatch k;
+    const struct rgba *color;
+    int width;
+};
+
 bool
 widget_chart_legend(cairo_t *cr, const struct widget_env *env,
                     const struct chart_set *cs, double x_right, double y,
-                    int max_w)
+                    int max_w, unsigned what)
 {
     int px = widget_px(env, TEXT_ROLE_SMALL);
     int sw = (int)lround(px * 0.9), gap = (int)lround(px * 0.35);
-    int total = 0;
-    int widths[WIDGET_CHART_MAX_SERIES] = {0};
-    for (int i = 0; i < cs->n; i++) {
-        if (!cs->label[i]) {
-            continue;
+    /* Entries: the series, then what the marks of statuses mean. */
+    struct legend_entry e[WIDGET_CHART_MAX_SERIES + 2];
+    int n = 0;
+    for (int i = 0; (what & CHART_LEGEND_SERIES) && i < cs->n; i++) {
+        if (cs->label[i]) {
+            e[n++] = (struct legend_entry){cs->label[i], SWATCH_SERIES,
+                                    &cs->color[i], 0};
         }
-        widths[i] = text_measure(env->text, cs->label[i], FONT_REGULAR,
-                                 px).width;
-        total += sw + gap + widths[i] + px;
+    }
+    unsigned st = widget_chart_statuses(cs);
+    char words[160];
+    status_words(words, sizeof(words), st, env->layout->locale);
+    if (words[0] && (what & (CHART_LEGEND_STATUS_LINE |
+                             CHART_LEGEND_STATUS_BAR))) {
+        e[n++] = (struct legend_entry){words, (what & CHART_LEGEND_STATUS_BAR)
+                                           ? SWATCH_HATCH
+                                           : SWATCH_HOLLOW, NULL, 0};
+    }
+    if ((st & (1u << OBS_BREAK)) && (what & CHART_LEGEND_STATUS_LINE)) {
+        e[n++] = (struct legend_entry){obs_status_label(OBS_BREAK,
+                                                 env->layout->locale),
+                                SWATCH_BREAK, NULL, 0};
+    }
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+        e[i].width = text_measure(env->text, e[i].text, FONT_REGULAR,
+                                  px).width;
+        total += sw + gap + e[i].width + px;
     }
     if (total == 0 || total - px > max_w) {
         return false;
     }
-    struct text_extent e = text_measure(env->text, "Ag", FONT_REGULAR, px);
+    struct text_extent te = text_measure(env->text, "Ag", FONT_REGULAR, px);
     double x = x_right - (total - px);
-    for (int i = 0; i < cs->n; i++) {
-        if (!cs->label[i]) {
-            continue;
-        }
-        double cap = px * LAYOUT_CAP_HEIGHT_RATIO;
-        double by = y + e.ascent - cap / 2;
-        widget_set_rgba(cr, &cs->color[i], 1);
-        cairo_set_line_width(cr, fmax(2, px * 0.14));
-        cairo_move_to(cr, x, by);
-        cairo_line_to(cr, x + sw, by);
-        cairo_stroke(cr);
-        widget_text(cr, env, cs->label[i], FONT_REGULAR, px, x + sw + gap, y,
+    double cap = px * LAYOUT_CAP_HEIGHT_RATIO;
+    double by = y + te.ascent - cap / 2;
+    for (int i = 0; i < n; i++) {
+        swatch(cr, env, e[i].k, e[i].color, x, by, sw, px);
+        widget_text(cr, env, e[i].text, FONT_REGULAR, px, x + sw + gap, y,
                     COLOR_TEXT, 0.9);
-        x += sw + gap + widths[i] + px;
+        x += sw + gap + e[i].width + px;
     }
     return true;
 }
@@ -280,14 +402,14 @@ widget_chart_tick_labels(const struct widget_env *env,
 bool
 widget_chart_title_legend(cairo_t *cr, const struct widget_env *env,
                           const struct chart_set *cs, const char *title,
-                          int pad, int title_bottom, int w)
+                          int pad, int title_bottom, int w, unsigned what)
 {
     int px = widget_px(env, TEXT_ROLE_SMALL);
     int line_h = text_measure(env->text, "Ag", FONT_REGULAR, px).height;
     return widget_chart_legend(cr, env, cs, w - pad,
                                widget_title_row_y(pad, title_bottom, line_h),
                                w - 2 * pad - widget_title_width(env, title) -
-                                   px);
+                                   px, what);
 }
 
 void

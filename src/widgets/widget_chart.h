@@ -76,11 +76,26 @@ int64_t widget_chart_next_change(const struct widget_env *env,
                                  const struct frame_state *fs,
                                  const cJSON *specs);
 
+/* The obs_status values of the set's valid points, as bits (1 << s). */
+unsigned widget_chart_statuses(const struct chart_set *cs);
+
+/* What a legend holds: the series' labels, and what the marks of figures
+ * that are not final mean, as a line draws them (a dashed stroke into a
+ * hollow point; a break as a break) or as bars do (hatched). */
+#define CHART_LEGEND_SERIES 1u
+#define CHART_LEGEND_STATUS_LINE 2u
+#define CHART_LEGEND_STATUS_BAR 4u
+
 /* Legend entries laid out right to left ending at x_right, on the row at
  * y; drawn only if every entry fits in max_w.  Returns whether drawn. */
 bool widget_chart_legend(cairo_t *cr, const struct widget_env *env,
                          const struct chart_set *cs, double x_right,
-                         double y, int max_w);
+                         double y, int max_w, unsigned what);
+
+/* Light diagonal hatching over a rectangle in the current colour: the
+ * mark of a figure that is not final (bars, table cells). */
+void widget_hatch(cairo_t *cr, double x, double y, double w, double h,
+                  double spacing, double line_w);
 
 /* A value axis' tick labels: the scale's ticks divided by the compact
  * divisor `div` (format_compact_word), with the decimal places the divided
@@ -99,7 +114,8 @@ void widget_chart_tick_labels(const struct widget_env *env,
  * returns whether drawn.  title_bottom: what widget_title returned. */
 bool widget_chart_title_legend(cairo_t *cr, const struct widget_env *env,
                                const struct chart_set *cs, const char *title,
-                               int pad, int title_bottom, int w);
+                               int pad, int title_bottom, int w,
+                               unsigned what);
 
 /* A centred message in a rectangle ("chưa có số liệu"). */
 void widget_chart_message(cairo_t *cr, const struct widget_env *env,

@@ -9,6 +9,7 @@
 
 #include "base/timeutil.h"
 #include "base/xalloc.h"
+#include "chart/chart_ticks.h"
 #include "text/format.h"
 #include "widgets/widget.h"
 
@@ -51,6 +52,45 @@ widget_class_find(const char *type)
     return NULL;
 }
 
+const char *
+widget_default_status_ptr(const struct layout_source *src)
+{
+    return src && src->format && (strcmp(src->format, "sdmx") == 0 ||
+                                  strcmp(src->format, "worldbank") == 0)
+               ? "/status"
+               : NULL;
+}
+
+/* The status of the value at pointer p: the binding's own status pointer,
+ * else the adapters' "status" beside a ".../value". */
+static enum obs_status
+bound_status(const cJSON *root, const struct layout_source *src,
+             const cJSON *spec, const char *p)
+{
+    const cJSON *sp = cJSON_GetObjectItemCaseSensitive(spec, "status");
+    const cJSON *st = NULL;
+    if (cJSON_IsString(sp)) {
+        st = jsonptr_get(root, sp->valuestring);
+    } else if (widget_default_status_ptr(src)) {
+        size_t n = strlen(p);
+        static const char tail[] = "/value";
+        if (n >= sizeof(tail) - 1 &&
+            strcmp(p + n - (sizeof(tail) - 1), tail) == 0) {
+            /* Stamps resolve every frame: the stack, unless it is long. */
+            char buf[256];
+            char *sib = n < sizeof(buf) - 8 ? buf : xmalloc(n + 8);
+            memcpy(sib, p, n - (sizeof(tail) - 1));
+            strcpy(sib + n - (sizeof(tail) - 1), "/status");
+            st = jsonptr_get(root, sib);
+            if (sib != buf) {
+                free(sib);
+            }
+        }
+    }
+    return obs_status_of(cJSON_IsString(st) ? st->valuestring : NULL,
+                         src->status_map);
+}
+
 struct bound
 widget_resolve(const struct widget_env *env, const struct frame_state *fs,
                const cJSON *spec)
@@ -74,10 +114,14 @@ widget_resolve(const struct widget_env *env, const struct frame_state *fs,
     b.src = &env->layout->sources[idx];
     b.snap = (size_t)idx < fs->nsnapshots ? fs->snapshots[idx] : NULL;
     if (b.snap && b.snap->root) {
-        b.value = jsonptr_get(b.snap->root,
-                              cJSON_IsString(ptr) ? ptr->valuestring : "");
+        const char *p = cJSON_IsString(ptr) ? ptr->valuestring : "";
+        b.value = jsonptr_get(b.snap->root, p);
         if (cJSON_IsNull(b.value)) {
             b.value = NULL;
+        }
+        b.status = bound_status(b.snap->root, b.src, spec, p);
+        if (b.status == OBS_MISSING) {
+            b.value = NULL; /* never a number, whatever came */
         }
     }
     return b;
@@ -443,28 +487,60 @@ widget_footer(cairo_t *cr, const struct widget_env *env, int w, int h,
                      age + strlen(" · "));
         }
     }
+    /* The period as the wall writes periods ("2026-10" -> "Tháng
+     * 10/2026"), and after it the value's status when it is not final,
+     * as a word in an outlined tag (read from the back of the room, and
+     * not by colour alone). */
+    char period_w[128];
+    if (period_s[0] && chart_period_write(period_w, sizeof(period_w),
+                                          period_s,
+                                          env->layout->utc_offset_min,
+                                          env->layout->locale)) {
+        period_s = period_w;
+    }
+    const char *tag = have && obs_status_marked(val->status)
+                          ? obs_status_label(val->status, env->layout->locale)
+                          : "";
     int sep = px_small;
-    int pw = period_s[0] ? text_measure(env->text, period_s, FONT_MEDIUM,
-                                        px_small).width : 0;
+    int tag_pad = (int)lround(px_small * 0.35);
+    int tw = tag[0] ? text_measure(env->text, tag, FONT_MEDIUM,
+                                   px_small).width + 2 * tag_pad : 0;
+    int ptw = period_s[0] ? text_measure(env->text, period_s, FONT_MEDIUM,
+                                         px_small).width : 0;
+    int pw = ptw + (ptw && tw ? sep : 0) + tw;
     int sw = status[0] ? text_measure(env->text, status, FONT_REGULAR,
                                       px_small).width : 0;
-    bool one_line = !period_s[0] || !status[0] || pw + sep + sw <= avail_w;
-    int footer_lines = (period_s[0] || status[0]) ? (one_line ? 1 : 2) : 0;
+    bool one_line = !pw || !status[0] || pw + sep + sw <= avail_w;
+    int footer_lines = (pw || status[0]) ? (one_line ? 1 : 2) : 0;
     int footer_y = h - pad - footer_lines * line_small;
     int fy = footer_y;
-    if (period_s[0]) {
-        char *fit = text_ellipsize(env->text, period_s, FONT_MEDIUM, px_small,
-                                   avail_w);
-        widget_text(cr, env, fit, FONT_MEDIUM, px_small, pad, fy, COLOR_TEXT,
-                    0.85);
-        free(fit);
+    if (pw) {
+        int x = pad;
+        if (ptw) {
+            char *fit = text_ellipsize(env->text, period_s, FONT_MEDIUM,
+                                       px_small, avail_w - (tw ? tw + sep : 0));
+            x += widget_text(cr, env, fit, FONT_MEDIUM, px_small, pad, fy,
+                             COLOR_TEXT, 0.85);
+            free(fit);
+            x += tw ? sep : 0;
+        }
+        if (tw) {
+            double lw = px_small * 0.09 < 1 ? 1 : px_small * 0.09;
+            widget_set_color(cr, env, COLOR_WARN, 0.95);
+            widget_rounded_rect(cr, x + lw / 2, fy + lw / 2, tw - lw,
+                                line_small - lw, line_small * 0.25);
+            cairo_set_line_width(cr, lw);
+            cairo_stroke(cr);
+            widget_text(cr, env, tag, FONT_MEDIUM, px_small, x + tag_pad, fy,
+                        COLOR_WARN, 1);
+        }
         if (!one_line) {
             fy += line_small;
         }
     }
     if (status[0]) {
-        int sx = one_line && period_s[0] ? pad + pw + sep : pad;
-        if (one_line && period_s[0]) {
+        int sx = one_line && pw ? pad + pw + sep : pad;
+        if (one_line && pw) {
             widget_set_color(cr, env, COLOR_MUTED, 0.8);
             cairo_arc(cr, pad + pw + sep / 2.0,
                       fy + line_small * 0.55, px_small * 0.08, 0, 2 * M_PI);

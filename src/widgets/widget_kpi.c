@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/timeutil.h"
 #include "text/format.h"
+#include "widgets/revisions.h"
 #include "widgets/widget_chart.h"
 
 struct kpi {
@@ -28,6 +30,8 @@ struct kpi {
     const char *unit, *delta_label, *polarity, *delta_unit;
     int decimals;
     bool show_source;
+    int64_t revised_for_ms;
+    char key[160]; /* the value's binding, for the revision book; "" */
 };
 
 static const cJSON *
@@ -58,6 +62,17 @@ kpi_create(const struct layout_widget *lw, const struct widget_env *env)
     k->delta_unit = widget_cfg_str(lw, "delta_unit", "percent");
     k->decimals = widget_cfg_int(lw, "decimals", 1);
     k->show_source = widget_cfg_bool(lw, "show_source", false);
+    k->revised_for_ms = REVISIONS_DEFAULT_MS;
+    const char *rf = widget_cfg_str(lw, "revised_for", NULL);
+    if (rf) {
+        time_parse_duration(rf, &k->revised_for_ms);
+    }
+    const cJSON *src = cJSON_GetObjectItemCaseSensitive(k->value, "source");
+    const cJSON *ptr = cJSON_GetObjectItemCaseSensitive(k->value, "pointer");
+    if (cJSON_IsString(src)) {
+        snprintf(k->key, sizeof(k->key), "%s%s", src->valuestring,
+                 cJSON_IsString(ptr) ? ptr->valuestring : "");
+    }
     return k;
 }
 
@@ -65,6 +80,18 @@ static void
 kpi_destroy(void *self)
 {
     free(self);
+}
+
+/* The revision of the shown period that is still marked, if any. */
+static bool
+kpi_revision(const struct kpi *k, const struct frame_state *fs,
+             struct revision *out)
+{
+    char period[128];
+    widget_text_of(period, sizeof(period), k->env, fs, k->period);
+    return k->key[0] && k->env->revisions &&
+           revision_book_peek(k->env->revisions, k->key, period, fs->now_ms,
+                              k->revised_for_ms, out);
 }
 
 static uint64_t
@@ -76,7 +103,8 @@ kpi_stamp(void *self, const struct frame_state *fs)
     h = widget_stamp_spec(k->env, fs, k->previous, h);
     h = widget_stamp_spec(k->env, fs, k->period, h);
     h = widget_stamp_spec(k->env, fs, k->sparkline, h);
-    return h;
+    struct revision r;
+    return widget_stamp_mix(h, kpi_revision(k, fs, &r) ? 1 : 0);
 }
 
 static int64_t
@@ -84,8 +112,14 @@ kpi_next_change(void *self, const struct frame_state *fs)
 {
     struct kpi *k = self;
     struct bound b = widget_resolve(k->env, fs, k->value);
-    return b.src ? widget_source_next_change(b.snap, b.src, fs->now_ms)
-                 : INT64_MAX;
+    int64_t next = b.src ? widget_source_next_change(b.snap, b.src,
+                                                     fs->now_ms)
+                         : INT64_MAX;
+    struct revision r;
+    if (kpi_revision(k, fs, &r) && r.at_ms + k->revised_for_ms < next) {
+        next = r.at_ms + k->revised_for_ms; /* the mark goes then */
+    }
+    return next;
 }
 
 /* Builds the delta text; returns false when there is no delta to show. */
@@ -125,7 +159,10 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     enum source_state state = widget_bound_state(&val, fs->now_ms);
     double v = 0, pv = 0;
     bool have = widget_bound_number(&val, &v);
-    bool have_prev = have && widget_bound_number(&prev, &pv);
+    /* Across a break in the series (B, D) the two values measure
+     * different things: no delta is drawn between them. */
+    bool have_prev = have && val.status != OBS_BREAK &&
+                     widget_bound_number(&prev, &pv);
 
     int px_small = widget_px(env, TEXT_ROLE_SMALL);
     int px_body = widget_px(env, TEXT_ROLE_BODY);
@@ -155,8 +192,26 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     int footer_y = widget_footer(cr, env, w, h, pad, period_s, &val, have,
                                  fs);
 
-    /* Value line; delta line under it when there is room. */
+    /* A revision of the figure shown for this period: said above the
+     * footer, with the number it replaced, for revised_for. */
     int bottom = footer_y - (int)(pad * 0.25);
+    struct revision rev;
+    if (have && k->key[0] && env->revisions &&
+        revision_book_show(env->revisions, k->key, period_s, v, k->decimals,
+                           fs->now_ms, k->revised_for_ms, &rev)) {
+        char a[48], b[48], line[160];
+        format_number(a, sizeof(a), rev.from, k->decimals,
+                      env->layout->locale);
+        format_number(b, sizeof(b), rev.to, k->decimals, env->layout->locale);
+        snprintf(line, sizeof(line), vi ? "đã điều chỉnh: %s \xE2\x86\x92 %s"
+                                        : "revised: %s \xE2\x86\x92 %s", a, b);
+        char *fit = text_ellipsize(env->text, line, FONT_MEDIUM, px_small,
+                                   avail_w);
+        widget_text(cr, env, fit, FONT_MEDIUM, px_small, pad,
+                    bottom - line_small, COLOR_WARN, 1);
+        free(fit);
+        bottom -= line_small + (int)(pad * 0.15);
+    }
     char delta[192];
     int dir = 0;
     int delta_h = line_small;

@@ -232,7 +232,7 @@ draw_envelope(cairo_t *cr, const struct plot *p, const struct chart_series *s,
 static void
 draw_series(cairo_t *cr, const struct plot *p,
             const struct chart_series *s, const struct rgba *color,
-            double alpha, bool area, double lw)
+            const struct rgba *panel, double alpha, bool area, double lw)
 {
     struct chart_xy *path = NULL;
     bool dense = s->n > 2 * (size_t)fmax(1, p->width);
@@ -265,27 +265,63 @@ draw_series(cairo_t *cr, const struct plot *p,
         draw_envelope(cr, p, s, lw);
         k = 0; /* drawn */
     }
+    /* Solid into final points; the segment into a figure that is not
+     * final (provisional, estimated, forecast) is dashed. */
+    bool dashed = false;
     for (size_t i = 0; i < k; i++) {
         double x = px_x(p, path[i].x), y = px_y(p, path[i].y);
-        if (path[i].move) {
+        bool marked = obs_status_preliminary(path[i].status);
+        dashed = dashed || (marked && !path[i].move);
+        if (path[i].move || marked) {
             cairo_move_to(cr, x, y);
         } else {
             cairo_line_to(cr, x, y);
         }
     }
     cairo_stroke(cr);
-    /* Points a line cannot show: isolated ones, or all when few. */
+    if (dashed) {
+        double dash[2] = {lw * 2.5, lw * 2};
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+        for (size_t i = 1; i < k; i++) {
+            if (path[i].move || !obs_status_preliminary(path[i].status)) {
+                continue;
+            }
+            cairo_move_to(cr, px_x(p, path[i - 1].x), px_y(p, path[i - 1].y));
+            cairo_line_to(cr, px_x(p, path[i].x), px_y(p, path[i].y));
+        }
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    }
+    /* Points a line cannot show: isolated ones, or all when few; figures
+     * that are not final, hollow (a ring over the panel's colour). */
     bool few = s->n > 0 && p->width / s->n >= lw * 8;
+    bool room = s->n > 0 && p->width / s->n >= lw * 3;
     for (size_t i = 0; i < s->n; i++) {
         const struct chart_point *pt = &s->pts[i];
         if (isnan(pt->y) || pt->x < p->x0 || pt->x > p->x1) {
             continue;
         }
-        bool alone = (i == 0 || isnan(s->pts[i - 1].y)) &&
-                     (i + 1 == s->n || isnan(s->pts[i + 1].y));
-        if (few || alone) {
-            cairo_arc(cr, px_x(p, pt->x), px_y(p, pt->y),
-                      alone ? lw * 1.6 : lw * 1.1, 0, 2 * M_PI);
+        bool alone = (i == 0 || isnan(s->pts[i - 1].y) ||
+                      pt->status == OBS_BREAK) &&
+                     (i + 1 == s->n || isnan(s->pts[i + 1].y) ||
+                      s->pts[i + 1].status == OBS_BREAK);
+        bool hollow = obs_status_preliminary(pt->status) && (room || alone);
+        double cx = px_x(p, pt->x), cy = px_y(p, pt->y);
+        if (hollow) {
+            double r = fmax(lw * 1.9, 3);
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, cx, cy, r, 0, 2 * M_PI);
+            widget_set_rgba(cr, panel, 1);
+            cairo_fill_preserve(cr);
+            widget_set_rgba(cr, color, alpha);
+            cairo_set_line_width(cr, fmax(1.5, lw * 0.8));
+            cairo_stroke(cr);
+            cairo_set_line_width(cr, lw);
+        } else if (few || alone) {
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, cx, cy, alone ? lw * 1.6 : lw * 1.1, 0, 2 * M_PI);
             cairo_fill(cr);
         }
     }
@@ -362,14 +398,25 @@ line_paint(void *self, cairo_t *cr, int w, int h,
     } else if (newest && cs.s[nsi].pts[npi].label) {
         snprintf(period, sizeof(period), "%s", cs.s[nsi].pts[npi].label);
     }
-    int footer_y = widget_footer(cr, env, w, h, pad, period, &worst, have,
+    /* The footer names the newest figure's status beside its period. */
+    struct bound foot = worst;
+    if (newest) {
+        foot.status = cs.s[nsi].pts[npi].status;
+    }
+    int footer_y = widget_footer(cr, env, w, h, pad, period, &foot, have,
                                  fs);
 
     /* Legend in the title row when it fits, else beside the unit. */
-    bool want_legend = l->legend && cs.n > 1;
+    /* The legend: the series when there are several, and what hollow
+     * points and dashes mean when any figure is not final. */
+    unsigned what = CHART_LEGEND_STATUS_LINE |
+                    (l->legend && cs.n > 1 ? CHART_LEGEND_SERIES : 0);
+    unsigned marks = widget_chart_statuses(&cs) &
+                     ~((1u << OBS_FINAL) | (1u << OBS_MISSING));
+    bool want_legend = (l->legend && cs.n > 1) || marks;
     bool legend_done = want_legend &&
                        widget_chart_title_legend(cr, env, &cs, l->lw->title,
-                                                 pad, y, w);
+                                                 pad, y, w, what);
 
     int top = y + (int)(pad * 0.3);
     int bottom = footer_y - (int)(pad * 0.35) - line_h; /* x labels below */
@@ -418,7 +465,7 @@ line_paint(void *self, cairo_t *cr, int w, int h,
         }
         if (want_legend && !legend_done && bottom - top > 5 * line_h) {
             legend_done = widget_chart_legend(cr, env, &cs, w - pad, top,
-                                              w - 2 * pad - uw - px);
+                                              w - 2 * pad - uw - px, what);
         }
         top += line_h + (int)(pad * 0.2);
     }
@@ -574,8 +621,8 @@ line_paint(void *self, cairo_t *cr, int w, int h,
     }
     for (int i = 0; i < cs.n; i++) {
         if (cs.s[i].nvalid) {
-            draw_series(cr, &p, &cs.s[i], &cs.color[i], alpha, l->area,
-                        lw);
+            draw_series(cr, &p, &cs.s[i], &cs.color[i],
+                        widget_color(env, COLOR_PANEL), alpha, l->area, lw);
         }
     }
 
@@ -612,10 +659,19 @@ line_paint(void *self, cairo_t *cr, int w, int h,
         const struct chart_series *s = &cs.s[ends[i].series];
         ends[i].y = px_y(&p, s->pts[s->last_valid].y);
         ends[i].at = ends[i].y;
-        widget_set_rgba(cr, &cs.color[ends[i].series], alpha);
-        cairo_arc(cr, px_x(&p, s->pts[s->last_valid].x), ends[i].y, lw * 2,
-                  0, 2 * M_PI);
-        cairo_fill(cr);
+        const struct chart_point *np = &s->pts[s->last_valid];
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, px_x(&p, np->x), ends[i].y, lw * 2, 0, 2 * M_PI);
+        if (obs_status_preliminary(np->status)) {
+            widget_set_color(cr, env, COLOR_PANEL, 1);
+            cairo_fill_preserve(cr);
+            widget_set_rgba(cr, &cs.color[ends[i].series], alpha);
+            cairo_set_line_width(cr, fmax(1.5, lw * 0.8));
+            cairo_stroke(cr);
+        } else {
+            widget_set_rgba(cr, &cs.color[ends[i].series], alpha);
+            cairo_fill(cr);
+        }
     }
     qsort(ends, (size_t)nends, sizeof(ends[0]), cmp_end);
     for (int i = 1; i < nends; i++) {

@@ -244,7 +244,8 @@ join_values(const struct map_w *m, const struct bound *b, const char *vptr,
             out->unmatched++;
             continue;
         }
-        struct bound vb = {jsonptr_get(row, vptr), b->snap, b->src};
+        struct bound vb = {.value = jsonptr_get(row, vptr), .snap = b->snap,
+                           .src = b->src};
         double v;
         if (widget_bound_number(&vb, &v)) {
             out->v[f] = v;
@@ -715,7 +716,8 @@ draw_circles(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
     const char *vptr = spec_ptr(m->circles, "value", "/value");
     double vmax = 0;
     for (const cJSON *row = b.value->child; row; row = row->next) {
-        struct bound vb = {jsonptr_get(row, vptr), b.snap, b.src};
+        struct bound vb = {.value = jsonptr_get(row, vptr), .snap = b.snap,
+                           .src = b.src};
         double v;
         if (widget_bound_number(&vb, &v) && v > vmax) {
             vmax = v;
@@ -728,7 +730,8 @@ draw_circles(const struct map_w *m, cairo_t *cr, const struct geo_shape *s,
      * the largest about a small province across. */
     double rmax = fmax(3, fmin(px * 1.2, s->px_per_deg * 0.35));
     for (const cJSON *row = b.value->child; row; row = row->next) {
-        struct bound vb = {jsonptr_get(row, vptr), b.snap, b.src};
+        struct bound vb = {.value = jsonptr_get(row, vptr), .snap = b.snap,
+                           .src = b.src};
         double v;
         struct geo_pt p;
         if (!widget_bound_number(&vb, &v) || v <= 0 ||

@@ -19,6 +19,7 @@
 
 struct column {
     const char *label, *field, *format;
+    const char *status; /* pointer to the cell's status within a row */
     int decimals;
     int align; /* -1 left, 0 centre, 1 right */
     double weight;
@@ -34,6 +35,29 @@ struct table {
     int64_t page_ms;
     int rows_per_page; /* from the last paint's geometry; 0 before */
 };
+
+/* Text and period columns are laid out as text (left, sharing the
+ * width); numbers take their natural width. */
+static bool
+textual(const struct column *col)
+{
+    return strcmp(col->format, "text") == 0 ||
+           strcmp(col->format, "period") == 0;
+}
+
+/* A cell's publication status (its column's status pointer in the row,
+ * through the source's status_map). */
+static enum obs_status
+cell_status(const struct column *col, const cJSON *row,
+            const struct bound *rows)
+{
+    if (!col->status) {
+        return OBS_FINAL;
+    }
+    const cJSON *st = jsonptr_get(row, col->status);
+    return obs_status_of(cJSON_IsString(st) ? st->valuestring : NULL,
+                         rows->src ? rows->src->status_map : NULL);
+}
 
 static void *
 table_create(const struct layout_widget *lw, const struct widget_env *env)
@@ -68,10 +92,12 @@ table_create(const struct layout_widget *lw, const struct widget_env *env)
         col->weight = cJSON_IsNumber(v) ? v->valuedouble : 1;
         v = cJSON_GetObjectItemCaseSensitive(c, "align");
         const char *al = cJSON_IsString(v) ? v->valuestring
-                         : strcmp(col->format, "text") == 0 ? "left"
-                                                            : "right";
+                         : textual(col) ? "left"
+                                        : "right";
         col->align = strcmp(al, "left") == 0 ? -1 : strcmp(al, "right") == 0;
         col->thresholds = cJSON_GetObjectItemCaseSensitive(c, "thresholds");
+        v = cJSON_GetObjectItemCaseSensitive(c, "status");
+        col->status = cJSON_IsString(v) ? v->valuestring : NULL;
     }
     return t;
 }
@@ -135,12 +161,21 @@ table_next_change(void *self, const struct frame_state *fs)
 
 static void
 cell_text(const struct table *t, const struct column *col, const cJSON *v,
-          const struct bound *rows, char *buf, size_t n, double *num,
-          bool *is_num)
+          const struct bound *rows, enum obs_status st, char *buf, size_t n,
+          double *num, bool *is_num)
 {
     const enum layout_locale loc = t->env->layout->locale;
     *is_num = false;
-    if (strcmp(col->format, "text") == 0) {
+    if (st == OBS_MISSING) {
+        snprintf(buf, n, "\xE2\x80\x94"); /* never the number that came */
+        return;
+    }
+    if (strcmp(col->format, "period") == 0 && cJSON_IsString(v) &&
+        chart_period_write(buf, n, v->valuestring,
+                           t->env->layout->utc_offset_min, loc)) {
+        return;
+    }
+    if (textual(col)) {
         if (cJSON_IsString(v)) {
             snprintf(buf, n, "%s", v->valuestring);
         } else if (cJSON_IsNumber(v)) {
@@ -190,6 +225,24 @@ table_paint(void *self, cairo_t *cr, int w, int h,
                                  nrows > 0, fs);
     int top = y + (int)(pad * 0.3);
     int bottom = footer_y - (int)(pad * 0.3);
+    /* What hatched cells mean, over every row (the layout does not move
+     * from page to page), on a line above the footer. */
+    unsigned marks = 0;
+    for (int r = 0; r < nrows; r++) {
+        const cJSON *row = cJSON_GetArrayItem(rows.value, r);
+        for (int c = 0; c < t->ncols; c++) {
+            enum obs_status st = cell_status(&t->cols[c], row, &rows);
+            marks |= obs_status_preliminary(st) ? 1u << st : 0;
+        }
+    }
+    if (marks) {
+        struct chart_set cs = {.n = 1};
+        cs.s[0].statuses = marks;
+        if (widget_chart_legend(cr, env, &cs, w - pad, bottom - line_s,
+                                w - 2 * pad, CHART_LEGEND_STATUS_BAR)) {
+            bottom -= line_s + (int)(px * 0.2);
+        }
+    }
     if (nrows == 0) {
         widget_title(cr, env, t->lw->title, pad, w);
         struct chart_set cs = {.n = 1, .b = {rows}};
@@ -211,19 +264,20 @@ table_paint(void *self, cairo_t *cr, int w, int h,
     for (int c = 0; c < t->ncols; c++) {
         const struct column *col = &t->cols[c];
         total += col->weight;
-        if (strcmp(col->format, "text") == 0) {
+        if (textual(col)) {
             text_weight += col->weight;
             cw[c] = -1;
             continue;
         }
         int nat = text_measure(env->text, col->label, FONT_MEDIUM, px).width;
         for (int r = 0; r < nrows; r++) {
-            const cJSON *v = jsonptr_get(cJSON_GetArrayItem(rows.value, r),
-                                         col->field);
+            const cJSON *row = cJSON_GetArrayItem(rows.value, r);
+            const cJSON *v = jsonptr_get(row, col->field);
             char buf[128];
             double num;
             bool is_num;
-            cell_text(t, col, v, &rows, buf, sizeof(buf), &num, &is_num);
+            cell_text(t, col, v, &rows, cell_status(col, row, &rows), buf,
+                      sizeof(buf), &num, &is_num);
             int tw = text_measure(env->text, buf, FONT_MEDIUM, pb).width;
             nat = tw > nat ? tw : nat;
         }
@@ -296,7 +350,14 @@ table_paint(void *self, cairo_t *cr, int w, int h,
             char buf[256];
             double num = 0;
             bool is_num = false;
-            cell_text(t, col, v, &rows, buf, sizeof(buf), &num, &is_num);
+            enum obs_status st = cell_status(col, row, &rows);
+            cell_text(t, col, v, &rows, st, buf, sizeof(buf), &num, &is_num);
+            if (obs_status_preliminary(st)) {
+                /* Not final: the cell is hatched, the legend says why. */
+                widget_set_color(cr, env, COLOR_MUTED, 0.35);
+                widget_hatch(cr, x[c] - gap * 0.3, yy, cw[c] + gap * 0.6,
+                             row_h, fmax(4, px * 0.35), fmax(1, px * 0.06));
+            }
             enum color_role role = is_num
                 ? widget_threshold_color(col->thresholds, num, COLOR_TEXT)
                 : (strcmp(buf, "\xE2\x80\x94") == 0 ? COLOR_MUTED
