@@ -4,11 +4,13 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/timeutil.h"
 #include "chart/chart_palette.h"
 #include "chart/chart_series.h"
 #include "chart/chart_ticks.h"
+#include "feeds/obs_status.h"
 #include "text/format.h"
 #include "testlib.h"
 #include "widgets/widget_chart.h"
@@ -85,6 +87,14 @@ test_periods(void)
         {"2026-11-22", CHART_PERIOD_DAY, "22/11/2026", "11/22/2026"},
         {"2026-11-22T09:15:00+07:00", CHART_PERIOD_INSTANT, "22/11 09:15",
          "11/22 09:15"},
+        {"2026-W47", CHART_PERIOD_WEEK, "Tuần 47/2026", "Week 47, 2026"},
+        {"2026W01", CHART_PERIOD_WEEK, "Tuần 1/2026", "Week 1, 2026"},
+        /* 2020 has 53 ISO weeks; its week 53 ends on 3 January 2021. */
+        {"2020-W53", CHART_PERIOD_WEEK, "Tuần 53/2020", "Week 53, 2020"},
+        {"2025-W53", CHART_PERIOD_NONE, NULL, NULL}, /* 2025 has 52 */
+        {"2026-W53", CHART_PERIOD_WEEK, "Tuần 53/2026", "Week 53, 2026"},
+        {"2026-W00", CHART_PERIOD_NONE, NULL, NULL},
+        {"2026-W7", CHART_PERIOD_NONE, NULL, NULL},
         {"202610", CHART_PERIOD_NONE, NULL, NULL},
         {"2026-13", CHART_PERIOD_NONE, NULL, NULL},
         {"2026-Q5", CHART_PERIOD_NONE, NULL, NULL},
@@ -106,6 +116,46 @@ test_periods(void)
             CHECK_STR(buf, cases[i].en);
         }
     }
+}
+
+/* The one way a period is written on the wall, from every ISO form the
+ * adapters give; anything else is the layout's own words, untouched. */
+static void
+test_period_write(void)
+{
+    static const struct {
+        const char *in, *vi, *en; /* NULL: written as is */
+    } cases[] = {
+        {"2026", "Năm 2026", "2026"},
+        {"2026-Q3", "Quý III/2026", "Q3 2026"},
+        {"2026-10", "Tháng 10/2026", "Oct 2026"},
+        {"2026M10", "Tháng 10/2026", "Oct 2026"},
+        {"2026-W47", "Tuần 47/2026", "Week 47, 2026"},
+        {"2026-11-22", "22/11/2026", "11/22/2026"},
+        {"Quý III/2026", NULL, NULL},
+        {"6 tháng đầu năm", NULL, NULL},
+        {"", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char buf[64] = "untouched";
+        bool ok = chart_period_write(buf, sizeof(buf), cases[i].in, TZ, VI);
+        CHECK(ok == (cases[i].vi != NULL), "write \"%s\": %d", cases[i].in,
+              ok);
+        CHECK_STR(buf, cases[i].vi ? cases[i].vi : "untouched");
+        snprintf(buf, sizeof(buf), "untouched");
+        chart_period_write(buf, sizeof(buf), cases[i].in, TZ, EN);
+        CHECK_STR(buf, cases[i].en ? cases[i].en : "untouched");
+    }
+    /* Week 1 of 2026 starts on Monday 29 December 2025. */
+    int64_t t = 0, d = 0;
+    chart_period_parse("2026-W01", TZ, &t);
+    chart_period_parse("2025-12-29", TZ, &d);
+    CHECK(t == d, "2026-W01 starts 2025-12-29 (%lld vs %lld)", (long long)t,
+          (long long)d);
+    char buf[32];
+    CHECK(chart_period_short(buf, sizeof(buf), "2026-W47", TZ, VI),
+          "week short");
+    CHECK_STR(buf, "Tuần 47");
 }
 
 static void
@@ -283,6 +333,101 @@ test_series(void)
     cJSON_Delete(j);
 }
 
+/* Statuses per point: kept with their point through sorting, M a gap
+ * whatever number came, B a new stroke, each present status listed; a
+ * source's own codes read through its status_map. */
+static void
+test_series_status(void)
+{
+    cJSON *j = cJSON_Parse(
+        "[{\"period\": \"2026-04\", \"value\": 5, \"status\": \"P\"},"
+        " {\"period\": \"2026-01\", \"value\": 1, \"status\": \"A\"},"
+        " {\"period\": \"2026-02\", \"value\": 0, \"status\": \"M\"},"
+        " {\"period\": \"2026-03\", \"value\": 3, \"status\": \"B\"},"
+        " {\"period\": \"2026-05\", \"value\": 6, \"status\": \"sb\"}]");
+    cJSON *map = cJSON_Parse("{\"sb\": \"E\"}");
+    struct chart_series_opts o = {.utc_offset_min = TZ, .number_locale = -1,
+                                  .status = "/status", .status_map = map};
+    struct chart_series s;
+    char err[64];
+    CHECK(chart_series_read(j, &o, &s, err, sizeof(err)) && s.n == 5,
+          "status series read");
+    CHECK(s.pts[0].status == OBS_FINAL && s.pts[0].y == 1, "Jan final");
+    CHECK(s.pts[1].status == OBS_MISSING && isnan(s.pts[1].y),
+          "Feb M: missing, not 0 (%g)", s.pts[1].y);
+    CHECK(s.pts[2].status == OBS_BREAK && s.pts[2].y == 3, "Mar break");
+    CHECK(s.pts[3].status == OBS_PROVISIONAL && s.pts[3].y == 5, "Apr P");
+    CHECK(s.pts[4].status == OBS_ESTIMATED, "May sb -> E by status_map");
+    CHECK(s.nvalid == 4 && s.statuses == ((1u << OBS_FINAL) |
+                                          (1u << OBS_BREAK) |
+                                          (1u << OBS_PROVISIONAL) |
+                                          (1u << OBS_ESTIMATED)),
+          "statuses present: %x", s.statuses);
+    struct chart_xy *path = NULL;
+    size_t k = chart_series_reduce(&s, s.pts[0].x, s.pts[4].x, 500, &path);
+    CHECK(k == 4 && path[0].move && path[1].move && !path[2].move &&
+              !path[3].move && path[2].status == OBS_PROVISIONAL,
+          "gap then break: two strokes (%zu points)", k);
+    free(path);
+    chart_series_fini(&s);
+    /* Without a status pointer nothing is read as a status. */
+    o.status = NULL;
+    CHECK(chart_series_read(j, &o, &s, err, sizeof(err)) &&
+              s.pts[1].y == 0 && s.statuses == 1u << OBS_FINAL,
+          "no status pointer: values as they came");
+    chart_series_fini(&s);
+    cJSON_Delete(map);
+    cJSON_Delete(j);
+}
+
+/* The code list: what each SDMX code means on the wall and says. */
+static void
+test_obs_status(void)
+{
+    static const struct {
+        const char *code;
+        enum obs_status want;
+        const char *vi;
+    } cases[] = {
+        {NULL, OBS_FINAL, ""},          {"", OBS_FINAL, ""},
+        {"A", OBS_FINAL, ""},           {"P", OBS_PROVISIONAL, "sơ bộ"},
+        {"E", OBS_ESTIMATED, "ước tính"}, {"I", OBS_ESTIMATED, "ước tính"},
+        {"F", OBS_FORECAST, "dự báo"},  {"B", OBS_BREAK, "chuỗi gián đoạn"},
+        {"M", OBS_MISSING, ""},         {"Q", OBS_MISSING, ""},
+        {"L", OBS_MISSING, ""},         {"p", OBS_OTHER, "chưa chính thức"},
+        {"Z", OBS_OTHER, "chưa chính thức"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        enum obs_status st = obs_status_of(cases[i].code, NULL);
+        CHECK(st == cases[i].want, "status \"%s\": %d", cases[i].code
+                                                            ? cases[i].code
+                                                            : "(null)", st);
+        CHECK_STR(obs_status_label(st, VI), cases[i].vi);
+    }
+    CHECK(strcmp(obs_status_label(OBS_PROVISIONAL, EN), "provisional") == 0,
+          "en-US label");
+    CHECK(!obs_status_marked(OBS_MISSING) && !obs_status_marked(OBS_FINAL) &&
+              obs_status_marked(OBS_BREAK) &&
+              !obs_status_preliminary(OBS_BREAK) &&
+              obs_status_preliminary(OBS_FORECAST),
+          "marked / preliminary");
+    /* A status_map: the source's words to codes; an unmapped code of the
+     * source is not final, named as such; a mapping to "" is final. */
+    cJSON *map = cJSON_Parse("{\"chinh_thuc\": \"A\", \"so_bo\": \"P\","
+                             " \"thieu\": \"M\", \"x\": \"\"}");
+    CHECK(obs_status_of("so_bo", map) == OBS_PROVISIONAL &&
+              obs_status_of("chinh_thuc", map) == OBS_FINAL &&
+              obs_status_of("thieu", map) == OBS_MISSING &&
+              obs_status_of("x", map) == OBS_FINAL &&
+              obs_status_of("khac", map) == OBS_OTHER &&
+              obs_status_of("P", map) == OBS_PROVISIONAL,
+          "status_map");
+    cJSON_Delete(map);
+    CHECK(obs_status_code_known("P") && !obs_status_code_known("Z") &&
+              !obs_status_code_known(NULL),
+          "known codes");
+}
+
 /* The reduced path of a big series keeps every column's extremes and
  * every gap. */
 static void
@@ -408,6 +553,9 @@ main(void)
 {
     test_scales();
     test_periods();
+    test_period_write();
+    test_series_status();
+    test_obs_status();
     test_period_short();
     test_time_ticks();
     test_compact();

@@ -229,7 +229,7 @@ test_worldbank(void)
         "{\"indicator\":{\"id\":\"NY.GDP.MKTP.KD.ZG\",\"value\":\"x\"},"
         "\"country\":{\"id\":\"VN\",\"value\":\"Viet Nam\"},"
         "\"countryiso3code\":\"VNM\",\"date\":\"2022\",\"value\":8.12,"
-        "\"unit\":\"\",\"obs_status\":\"\",\"decimal\":1},"
+        "\"unit\":\"\",\"obs_status\":\"E\",\"decimal\":1},"
         "{\"indicator\":{\"id\":\"NY.GDP.MKTP.KD.ZG\",\"value\":\"x\"},"
         "\"country\":{\"id\":\"VN\",\"value\":\"Viet Nam\"},"
         "\"countryiso3code\":\"VNM\",\"date\":\"2021\",\"value\":2.55,"
@@ -253,6 +253,8 @@ test_worldbank(void)
         {"/countries/VNM/latest/period", "\"2023\""},    /* newest real */
         {"/countries/VNM/latest/value", "5.05"},
         {"/countries/VNM/previous/value", "8.12"},
+        {"/countries/VNM/points/1/status", "\"E\""},   /* obs_status */
+        {"/countries/VNM/previous/status", "\"E\""},
         {"/countries/1W/name", "\"World\""},             /* id fallback */
         {"/updated", "\"2025-07-01\""},
     };
@@ -300,6 +302,50 @@ read_file(const char *path)
     return buf;
 }
 
+/* SDMX-JSON 2.0 with statuses per observation (A, M with a number, P)
+ * and per series (E for every observation without its own). */
+static void
+test_sdmx_status(const char *corpus)
+{
+    char *path = xasprintf("%s/sdmx2-status.json", corpus);
+    char *body = read_file(path);
+    free(path);
+    CHECK(body != NULL, "sdmx 2.0 status fixture");
+    if (!body) {
+        return;
+    }
+    struct layout_source src = {.name = "sdmx", .format = "sdmx"};
+    struct snapshot *s = source_parse_payload(&src, body, strlen(body), 1, 0,
+                                              420);
+    CHECK(s->root != NULL, "sdmx 2.0 adapts: %s", s->error ? s->error : "");
+    static const struct {
+        const char *ptr, *want; /* want NULL: absent */
+    } checks[] = {
+        {"/series/VN/points/0/status", "\"A\""},
+        {"/series/VN/points/1/status", "\"M\""},
+        {"/series/VN/points/1/value", "null"},  /* M: never the 0 sent */
+        {"/series/VN/points/2/status", "\"P\""},
+        {"/series/VN/latest/period", "\"2026-10\""},
+        {"/series/VN/latest/value", "3.52"},
+        {"/series/VN/latest/status", "\"P\""},
+        {"/series/VN/previous/period", "\"2026-08\""},
+        {"/series/TH/points/0/status", "\"E\""}, /* the series' status */
+        {"/series/TH/points/1/status", "\"E\""},
+        {"/series/TH/latest/status", "\"E\""},
+        {"/series/TH/unit", "\"PT\""},
+    };
+    for (size_t i = 0; s->root && i < sizeof(checks) / sizeof(checks[0]);
+         i++) {
+        const cJSON *v = jsonptr_get(s->root, checks[i].ptr);
+        char *p = v ? cJSON_PrintUnformatted(v) : NULL;
+        CHECK(p && strcmp(p, checks[i].want) == 0, "sdmx 2.0 %s = %s, want "
+              "%s", checks[i].ptr, p ? p : "(missing)", checks[i].want);
+        cJSON_free(p);
+    }
+    snapshot_unref(s);
+    free(body);
+}
+
 static void
 test_sdmx(const char *corpus)
 {
@@ -337,6 +383,7 @@ test_sdmx(const char *corpus)
         cJSON_free(p);
     }
     snapshot_unref(s);
+    test_sdmx_status(corpus);
     /* A key that names a value the structure lacks is an error. */
     char *bad = strstr(body, "\"1:0\"");
     if (bad) {
@@ -388,6 +435,65 @@ layout_with(const char *sources)
     diag_list_fini(&d);
     CHECK(l != NULL, "layout with %s", sources);
     return l;
+}
+
+/* A bound value's status: beside a .../value of an adapted source, or
+ * where the binding's status pointer says, through the source's
+ * status_map; a missing status leaves no value at all. */
+static void
+test_bound_status(void)
+{
+    struct layout *l = layout_with(
+        "\"s\": {\"url\": \"http://127.0.0.1:1/s\", \"format\": \"sdmx\"},"
+        "\"j\": {\"url\": \"http://127.0.0.1:1/j\", "
+        "\"status_map\": {\"so_bo\": \"P\", \"thieu\": \"M\"}}");
+    if (!l) {
+        return;
+    }
+    struct snapshot *snaps[2] = {
+        snapshot_create(cJSON_Parse("{\"series\": {\"VN\": {\"latest\": "
+                                    "{\"period\": \"2026-10\", \"value\": "
+                                    "3.52, \"status\": \"P\"}}}}"),
+                        1, 1000, 1000, 1000, NULL),
+        snapshot_create(cJSON_Parse("{\"cpi\": 3.1, \"cpi_st\": \"so_bo\","
+                                    " \"iip\": 0, \"iip_st\": \"thieu\","
+                                    " \"x\": {\"value\": 1, \"status\": "
+                                    "\"so_bo\"}}"),
+                        1, 1000, 1000, 1000, NULL),
+    };
+    struct widget_env env = {.layout = l};
+    struct frame_state fs = {.now_ms = 2000, .snapshots = snaps,
+                             .nsnapshots = 2};
+    static const struct {
+        const char *spec;
+        enum obs_status want;
+        bool value;
+    } cases[] = {
+        {"{\"source\": \"s\", \"pointer\": \"/series/VN/latest/value\"}",
+         OBS_PROVISIONAL, true},
+        {"{\"source\": \"s\", \"pointer\": \"/series/VN/latest/period\"}",
+         OBS_FINAL, true},
+        {"{\"source\": \"j\", \"pointer\": \"/cpi\", \"status\": "
+         "\"/cpi_st\"}", OBS_PROVISIONAL, true},
+        {"{\"source\": \"j\", \"pointer\": \"/iip\", \"status\": "
+         "\"/iip_st\"}", OBS_MISSING, false},
+        /* A plain JSON source's "status" is not guessed at. */
+        {"{\"source\": \"j\", \"pointer\": \"/x/value\"}", OBS_FINAL,
+         true},
+        {"7.5", OBS_FINAL, true},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cJSON *spec = cJSON_Parse(cases[i].spec);
+        struct bound b = widget_resolve(&env, &fs, spec);
+        CHECK(b.status == cases[i].want && (b.value != NULL) ==
+                                               cases[i].value,
+              "bound status %zu: %d (value %s)", i, b.status,
+              b.value ? "present" : "absent");
+        cJSON_Delete(spec);
+    }
+    snapshot_unref(snaps[0]);
+    snapshot_unref(snaps[1]);
+    layout_destroy(l);
 }
 
 /* A reload keeps the data of sources that did not change. */
@@ -445,6 +551,7 @@ main(int argc, char **argv)
     test_pointer();
     test_prometheus();
     test_worldbank();
+    test_bound_status();
     if (argc > 1) {
         test_sdmx(argv[1]);
     } else {

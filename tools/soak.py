@@ -45,8 +45,9 @@ allocator keeps freed memory, so memory is not judged) a LeakSanitizer
 report at exit fails the run.  Exit status 0 only when all of it holds.
 
 Output in OUT: samples.csv, summary.md (figures, counts, the verdict and
-what the run is worth against 72 h of the demo wall), opswall.log, and the
-plot when asked (needs python3-matplotlib).
+what the run is worth against 72 h of the demo wall), failures.txt (every
+failed request, UTC), opswall.log, and the plot when asked (needs
+python3-matplotlib).
 """
 
 import argparse
@@ -701,6 +702,12 @@ def main():
         summary = report(args, seconds, samples, counts, verdict, driver)
         with open(os.path.join(args.out, "summary.md"), "w") as f:
             f.write(summary)
+        # Every failed request with its UTC time, to set beside whatever
+        # else ran on the machine then.
+        with open(os.path.join(args.out, "failures.txt"), "w") as f:
+            for t, m, p, c, a in driver.failures:
+                f.write("%s %s %s: %s %s\n" % (
+                    time.strftime("%H:%M:%S", time.gmtime(t)), m, p, c, a))
         sys.stdout.write(summary)
         if args.plot:
             plot(samples, args, args.plot)
@@ -745,7 +752,7 @@ def report(args, seconds, samples, counts, verdict, driver):
                  "| | |" % (counts["log lines"],
                             counts["log lines"] * 3600 / seconds))
     if driver.failures:
-        lines += ["", "Failed requests (first 10):", ""]
+        lines += ["", "Failed requests (first 10; all in failures.txt):", ""]
         for t, m, p, c, a in driver.failures[:10]:
             lines.append("- %.1f s %s %s: %s %s" % (t, m, p, c, a))
     lines.append("")

@@ -125,13 +125,22 @@ revision_book_show(struct revision_book *b, const char *key,
         }
     }
     if (!s) {
+        /* A period not shown before (or forgotten): remembered now. */
         s = &e->periods[e->next];
         e->next = (e->next + 1) % REVISIONS_MAX_PERIODS;
         if (e->nperiods < REVISIONS_MAX_PERIODS) {
             e->nperiods++;
         }
         snprintf(s->period, sizeof(s->period), "%s", period);
-    } else if (s->decimals == decimals && s->units != units) {
+        s->units = units;
+        s->decimals = decimals;
+        s->v = v;
+    } else if (s->decimals != decimals) {
+        /* Written another way (a layout changed): a new start. */
+        s->units = units;
+        s->decimals = decimals;
+        s->v = v;
+    } else if (s->units != units) {
         e->has_rev = true;
         struct revision *r = &e->rev;
         snprintf(r->key, sizeof(r->key), "%s", key);
@@ -142,10 +151,9 @@ revision_book_show(struct revision_book *b, const char *key,
         r->at_ms = now_ms;
         LOG_INFO("revised: %s, period %s: %.*f -> %.*f", key, period,
                  decimals, s->v, decimals, v);
+        s->units = units;
+        s->v = v;
     }
-    s->units = units;
-    s->decimals = decimals;
-    s->v = v;
     return active(e, period, now_ms, for_ms, out);
 }
 
