@@ -26,6 +26,7 @@
 #include "render/wall.h"
 #include "testlib.h"
 #include "video/video_decoder.h"
+#include "widgets/revisions.h"
 #include "widgets/widget_chart.h"
 
 static const char *src_dir;
@@ -345,6 +346,112 @@ test_states(void)
     layout_destroy(l);
 }
 
+/* Publishes {"latest": {"period", "value"}} as the source's snapshot. */
+static void
+publish_latest(struct source_set *set, const char *period, double v,
+               uint64_t gen, int64_t t)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *l = cJSON_AddObjectToObject(root, "latest");
+    cJSON_AddStringToObject(l, "period", period);
+    cJSON_AddNumberToObject(l, "value", v);
+    source_set_publish(set, 0, snapshot_create(root, gen, t, t, t, NULL));
+}
+
+/* The frame a wall that has seen nothing before shows for this data. */
+static cairo_surface_t *
+fresh_frame(struct layout *l, const char *period, double v, int64_t as_of,
+            int64_t t)
+{
+    struct wall *w = wall_create(l, tc, src_dir, 1.0, (struct rect){0});
+    struct source_set *set = source_set_create(l);
+    publish_latest(set, period, v, 1, as_of);
+    struct frame_state fs = fs_of(set, t);
+    wall_update(w, &fs);
+    cairo_surface_t *img = wall_read(w);
+    source_set_destroy(set);
+    wall_destroy(w);
+    return img;
+}
+
+/* A figure the wall showed, then saw changed for the same period: marked
+ * "đã điều chỉnh: 7,40 → 7,52" until revised_for has passed, on a wall
+ * made anew (a reload) too, since the book is the app's; a new period is
+ * no revision. */
+static void
+test_revision(void)
+{
+    struct layout *l = load("tests/layouts/good/revision.json");
+    if (!l) {
+        return;
+    }
+    int64_t t0 = at("2026-11-22T09:00:00+07:00");
+    int64_t min = 60000;
+    struct revision_book *book = revision_book_create();
+    struct wall *w = wall_create(l, tc, src_dir, 1.0, (struct rect){0});
+    wall_set_revisions(w, book);
+    struct source_set *set = source_set_create(l);
+    publish_latest(set, "2026-10", 7.40, 1, t0);
+    struct frame_state fs = fs_of(set, t0);
+    wall_update(w, &fs);
+    cairo_surface_t *first = wall_read(w);
+    cairo_surface_t *want = fresh_frame(l, "2026-10", 7.40, t0, t0);
+    CHECK(first && want && equal_region(want, first, 0, 0),
+          "first showing: no mark");
+    cairo_surface_destroy(first);
+    cairo_surface_destroy(want);
+    wall_destroy(w); /* a reload: the next wall shares the book */
+
+    w = wall_create(l, tc, src_dir, 1.0, (struct rect){0});
+    wall_set_revisions(w, book);
+    publish_latest(set, "2026-10", 7.52, 2, t0 + 10 * min);
+    fs = fs_of(set, t0 + 10 * min);
+    wall_update(w, &fs);
+    cairo_surface_t *revised = wall_read(w);
+    want = fresh_frame(l, "2026-10", 7.52, t0 + 10 * min, t0 + 10 * min);
+    CHECK(revised && want && !equal_region(want, revised, 0, 0),
+          "the revision is marked on the wall after a reload");
+    golden("kpi-revised", revised);
+    struct revision r[2];
+    CHECK(revision_book_recent(book, t0 + 10 * min, 3600000, r, 2) == 1 &&
+              r[0].from == 7.40 && r[0].to == 7.52 &&
+              strcmp(r[0].period, "2026-10") == 0,
+          "the book records 7.40 -> 7.52 for 2026-10");
+    cairo_surface_destroy(revised);
+    cairo_surface_destroy(want);
+
+    /* 30 minutes on: still marked; the mark says when it goes. */
+    int64_t t1 = t0 + 40 * min;
+    fs = fs_of(set, t1);
+    CHECK(wall_next_deadline(w, &fs) <= t0 + 70 * min,
+          "the wall wakes when the mark goes (%lld)",
+          (long long)(wall_next_deadline(w, &fs) - t0));
+    /* After revised_for (1 h): as a wall that never saw 7,40. */
+    int64_t t2 = t0 + 71 * min;
+    fs = fs_of(set, t2);
+    wall_update(w, &fs);
+    cairo_surface_t *after = wall_read(w);
+    want = fresh_frame(l, "2026-10", 7.52, t0 + 10 * min, t2);
+    CHECK(after && want && equal_region(want, after, 0, 0),
+          "the mark is gone after revised_for");
+    cairo_surface_destroy(after);
+    cairo_surface_destroy(want);
+    /* A new period is new data, not a revision. */
+    publish_latest(set, "2026-11", 7.60, 3, t2 + min);
+    fs = fs_of(set, t2 + min);
+    wall_update(w, &fs);
+    after = wall_read(w);
+    want = fresh_frame(l, "2026-11", 7.60, t2 + min, t2 + min);
+    CHECK(after && want && equal_region(want, after, 0, 0),
+          "a new period: no mark");
+    cairo_surface_destroy(after);
+    cairo_surface_destroy(want);
+    source_set_destroy(set);
+    wall_destroy(w);
+    revision_book_destroy(book);
+    layout_destroy(l);
+}
+
 /* Every chart widget, and their edge cases, as goldens. */
 static void
 test_charts(void)
@@ -363,6 +470,16 @@ test_charts(void)
                                       "2026-11-22T09:15:07+07:00");
     golden("table-cases-0.5", t);
     cairo_surface_destroy(t);
+    /* Publication statuses (issue 19), and from across the room: the
+     * marks must survive a quarter-scale render. */
+    cairo_surface_t *st = render_frame("tests/layouts/good/status-cases.json",
+                                       1.0, (struct rect){0}, when);
+    golden("status-cases", st);
+    cairo_surface_destroy(st);
+    st = render_frame("tests/layouts/good/status-cases.json", 0.25,
+                      (struct rect){0}, when);
+    golden("status-cases-0.25", st);
+    cairo_surface_destroy(st);
 }
 
 static bool
@@ -1117,6 +1234,7 @@ main(int argc, char **argv)
         test_frames();
         test_states();
         test_charts();
+        test_revision();
         test_chart_damage();
         test_chart_cache();
         test_maps();

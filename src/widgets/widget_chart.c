@@ -308,14 +308,21 @@ swatch(cairo_t *cr, const struct widget_env *env, enum swatch k,
         cairo_stroke(cr);
         break;
     }
-    case SWATCH_BREAK:
+    case SWATCH_BREAK: {
+        /* Two pieces of line, each ended by a bar: "—| |—". */
+        double t = px * 0.25;
         widget_set_color(cr, env, COLOR_TEXT, 0.9);
         cairo_move_to(cr, x, by);
         cairo_line_to(cr, x + sw * 0.35, by);
         cairo_move_to(cr, x + sw * 0.65, by);
         cairo_line_to(cr, x + sw, by);
+        cairo_move_to(cr, x + sw * 0.35, by - t);
+        cairo_line_to(cr, x + sw * 0.35, by + t);
+        cairo_move_to(cr, x + sw * 0.65, by - t);
+        cairo_line_to(cr, x + sw * 0.65, by + t);
         cairo_stroke(cr);
         break;
+    }
     }
 }
 

@@ -501,54 +501,66 @@ widget_footer(cairo_t *cr, const struct widget_env *env, int w, int h,
     const char *tag = have && obs_status_marked(val->status)
                           ? obs_status_label(val->status, env->layout->locale)
                           : "";
+    /* Period, tag and freshness flow left to right, each starting a new
+     * line when it does not fit after the one before (at most three
+     * lines); a dot separates the freshness from what precedes it. */
     int sep = px_small;
     int tag_pad = (int)lround(px_small * 0.35);
     int tw = tag[0] ? text_measure(env->text, tag, FONT_MEDIUM,
                                    px_small).width + 2 * tag_pad : 0;
     int ptw = period_s[0] ? text_measure(env->text, period_s, FONT_MEDIUM,
                                          px_small).width : 0;
-    int pw = ptw + (ptw && tw ? sep : 0) + tw;
     int sw = status[0] ? text_measure(env->text, status, FONT_REGULAR,
                                       px_small).width : 0;
-    bool one_line = !pw || !status[0] || pw + sep + sw <= avail_w;
-    int footer_lines = (pw || status[0]) ? (one_line ? 1 : 2) : 0;
-    int footer_y = h - pad - footer_lines * line_small;
-    int fy = footer_y;
-    if (pw) {
-        int x = pad;
-        if (ptw) {
-            char *fit = text_ellipsize(env->text, period_s, FONT_MEDIUM,
-                                       px_small, avail_w - (tw ? tw + sep : 0));
-            x += widget_text(cr, env, fit, FONT_MEDIUM, px_small, pad, fy,
-                             COLOR_TEXT, 0.85);
-            free(fit);
-            x += tw ? sep : 0;
+    int item_w[3] = {ptw < avail_w ? ptw : avail_w, tw, sw};
+    int line_of[3], x_of[3];
+    int lines = 0, x = 0;
+    for (int i = 0; i < 3; i++) {
+        if (!item_w[i]) {
+            continue;
         }
-        if (tw) {
-            double lw = px_small * 0.09 < 1 ? 1 : px_small * 0.09;
-            widget_set_color(cr, env, COLOR_WARN, 0.95);
-            widget_rounded_rect(cr, x + lw / 2, fy + lw / 2, tw - lw,
-                                line_small - lw, line_small * 0.25);
-            cairo_set_line_width(cr, lw);
-            cairo_stroke(cr);
-            widget_text(cr, env, tag, FONT_MEDIUM, px_small, x + tag_pad, fy,
-                        COLOR_WARN, 1);
+        if (lines == 0 || x + sep + item_w[i] > avail_w) {
+            lines++;
+            x = 0;
+        } else {
+            x += sep;
         }
-        if (!one_line) {
-            fy += line_small;
-        }
+        line_of[i] = lines - 1;
+        x_of[i] = x;
+        x += item_w[i];
     }
-    if (status[0]) {
-        int sx = one_line && pw ? pad + pw + sep : pad;
-        if (one_line && pw) {
+    int footer_y = h - pad - lines * line_small;
+    if (ptw) {
+        char *fit = text_ellipsize(env->text, period_s, FONT_MEDIUM, px_small,
+                                   avail_w);
+        widget_text(cr, env, fit, FONT_MEDIUM, px_small, pad, footer_y,
+                    COLOR_TEXT, 0.85);
+        free(fit);
+    }
+    if (tw) {
+        double tx = pad + x_of[1];
+        double ty = footer_y + line_of[1] * line_small;
+        double lw = px_small * 0.09 < 1 ? 1 : px_small * 0.09;
+        widget_set_color(cr, env, COLOR_WARN, 0.95);
+        widget_rounded_rect(cr, tx + lw / 2, ty + lw / 2, tw - lw,
+                            line_small - lw, line_small * 0.25);
+        cairo_set_line_width(cr, lw);
+        cairo_stroke(cr);
+        widget_text(cr, env, tag, FONT_MEDIUM, px_small, tx + tag_pad, ty,
+                    COLOR_WARN, 1);
+    }
+    if (sw) {
+        int sx = pad + x_of[2];
+        double sy = footer_y + line_of[2] * line_small;
+        if (x_of[2] > 0) {
             widget_set_color(cr, env, COLOR_MUTED, 0.8);
-            cairo_arc(cr, pad + pw + sep / 2.0,
-                      fy + line_small * 0.55, px_small * 0.08, 0, 2 * M_PI);
+            cairo_arc(cr, sx - sep / 2.0, sy + line_small * 0.55,
+                      px_small * 0.08, 0, 2 * M_PI);
             cairo_fill(cr);
         }
         char *fit = text_ellipsize(env->text, status, FONT_REGULAR, px_small,
                                    w - pad - sx);
-        widget_text(cr, env, fit, FONT_REGULAR, px_small, sx, fy,
+        widget_text(cr, env, fit, FONT_REGULAR, px_small, sx, sy,
                     status_color, 1);
         free(fit);
     }

@@ -199,17 +199,42 @@ kpi_paint(void *self, cairo_t *cr, int w, int h, const struct frame_state *fs)
     if (have && k->key[0] && env->revisions &&
         revision_book_show(env->revisions, k->key, period_s, v, k->decimals,
                            fs->now_ms, k->revised_for_ms, &rev)) {
-        char a[48], b[48], line[160];
+        char a[48], b[48], head[96];
         format_number(a, sizeof(a), rev.from, k->decimals,
                       env->layout->locale);
         format_number(b, sizeof(b), rev.to, k->decimals, env->layout->locale);
-        snprintf(line, sizeof(line), vi ? "đã điều chỉnh: %s \xE2\x86\x92 %s"
-                                        : "revised: %s \xE2\x86\x92 %s", a, b);
-        char *fit = text_ellipsize(env->text, line, FONT_MEDIUM, px_small,
-                                   avail_w);
-        widget_text(cr, env, fit, FONT_MEDIUM, px_small, pad,
-                    bottom - line_small, COLOR_WARN, 1);
-        free(fit);
+        snprintf(head, sizeof(head), vi ? "đã điều chỉnh: %s" : "revised: %s",
+                 a);
+        /* The arrow is drawn: the wall's font has no U+2192. */
+        int arrow = (int)lround(px_small * 1.1);
+        int hw = text_measure(env->text, head, FONT_MEDIUM, px_small).width;
+        int bw = text_measure(env->text, b, FONT_MEDIUM, px_small).width;
+        int ry = bottom - line_small;
+        if (hw + arrow + bw + px_small / 2 <= avail_w) {
+            int x = pad + widget_text(cr, env, head, FONT_MEDIUM, px_small,
+                                      pad, ry, COLOR_WARN, 1);
+            double ay = ry + text_measure(env->text, "0", FONT_MEDIUM,
+                                          px_small).ascent -
+                        px_small * LAYOUT_CAP_HEIGHT_RATIO / 2;
+            double x0 = x + px_small * 0.25, x1 = x + arrow - px_small * 0.1;
+            double hs = px_small * 0.22;
+            widget_set_color(cr, env, COLOR_WARN, 1);
+            cairo_set_line_width(cr, fmax(1.5, px_small * 0.08));
+            cairo_move_to(cr, x0, ay);
+            cairo_line_to(cr, x1, ay);
+            cairo_move_to(cr, x1 - hs, ay - hs);
+            cairo_line_to(cr, x1, ay);
+            cairo_line_to(cr, x1 - hs, ay + hs);
+            cairo_stroke(cr);
+            widget_text(cr, env, b, FONT_MEDIUM, px_small,
+                        x + arrow + px_small * 0.15, ry, COLOR_WARN, 1);
+        } else {
+            char *fit = text_ellipsize(env->text, head, FONT_MEDIUM,
+                                       px_small, avail_w);
+            widget_text(cr, env, fit, FONT_MEDIUM, px_small, pad, ry,
+                        COLOR_WARN, 1);
+            free(fit);
+        }
         bottom -= line_small + (int)(pad * 0.15);
     }
     char delta[192];

@@ -463,7 +463,10 @@ line_paint(void *self, cairo_t *cr, int w, int h,
             uw = widget_text(cr, env, unit, FONT_REGULAR, px, pad, top,
                              COLOR_MUTED, 1);
         }
-        if (want_legend && !legend_done && bottom - top > 5 * line_h) {
+        /* A legend that explains marks on the line stays even when the
+         * plot is short; one that only names the series goes first. */
+        if (want_legend && !legend_done &&
+            (bottom - top > 5 * line_h || marks)) {
             legend_done = widget_chart_legend(cr, env, &cs, w - pad, top,
                                               w - 2 * pad - uw - px, what);
         }

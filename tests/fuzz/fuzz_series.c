@@ -13,6 +13,7 @@
 
 #include "chart/chart_series.h"
 #include "chart/chart_ticks.h"
+#include "feeds/obs_status.h"
 #include "text/format.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -41,6 +42,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {NULL, NULL, "/name", CHART_X_CATEGORY, 420, LAYOUT_LOCALE_VI_VN},
         {"/period", "/value", NULL, CHART_X_TIME, 0, LAYOUT_LOCALE_EN_US},
         {"/0", "/1", NULL, CHART_X_AUTO, -600, -1},
+        {NULL, NULL, NULL, CHART_X_AUTO, 420, -1, "/status", NULL},
+        {"/period", "/value", NULL, CHART_X_AUTO, 420, -1, "/st", NULL},
     };
     const cJSON *arrays[2] = {root, cJSON_IsObject(root) ? root->child
                                                          : NULL};
@@ -48,12 +51,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t o = 0; o < sizeof(opts) / sizeof(opts[0]); o++) {
             struct chart_series s;
             char err[128];
-            if (!chart_series_read(arrays[a], &opts[o], &s, err,
-                                   sizeof(err))) {
+            /* The status map comes from the input too (any shape). */
+            struct chart_series_opts op = opts[o];
+            if (op.status) {
+                op.status_map = cJSON_GetObjectItemCaseSensitive(
+                    root, "status_map");
+            }
+            if (!chart_series_read(arrays[a], &op, &s, err, sizeof(err))) {
                 chart_series_fini(&s);
                 continue;
             }
             check(s.nvalid <= s.n);
+            for (size_t i = 0; i < s.n; i++) {
+                check(s.pts[i].status < OBS_COUNT);
+                check(s.pts[i].status != OBS_MISSING || isnan(s.pts[i].y));
+            }
             check(s.nvalid == 0 || s.ymin <= s.ymax);
             for (size_t i = 1; s.kind == CHART_X_TIME && i < s.n; i++) {
                 check(s.pts[i - 1].x <= s.pts[i].x);
