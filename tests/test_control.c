@@ -399,6 +399,11 @@ main(int argc, char **argv)
     cJSON *s = state();
     CHECK(s && strcmp(state_str(s, "scene"), "ban-do-34") == 0, "state "
           "says ban-do-34");
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s,
+                                                              "revisions")) ==
+              0 && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(
+                       s, "revisions")),
+          "state lists revisions (none: file sources never change)");
     cJSON_Delete(s);
 
     /* Highlight: only the map changes; cleared, it is as before. */

@@ -81,6 +81,18 @@ test_bounded(void)
         revision_book_show(b, "src/v4999", key, p, 1, 7000 + p, HOUR, &r);
     }
     CHECK(revision_book_keys(b) == REVISIONS_MAX_KEYS, "still bounded");
+    /* Many revisions, a short list: the newest ones, newest first. */
+    for (int i = 4900; i < 4999; i++) {
+        snprintf(key, sizeof(key), "src/v%d", i);
+        revision_book_show(b, key, "2026", -1, 1, 8000 + i, HOUR, &r);
+    }
+    struct revision list[3];
+    CHECK(revision_book_recent(b, 13000, HOUR, list, 3) == 3 &&
+              strcmp(list[0].key, "src/v4998") == 0 &&
+              strcmp(list[1].key, "src/v4997") == 0 &&
+              strcmp(list[2].key, "src/v4996") == 0,
+          "the newest three: %s %s %s", list[0].key, list[1].key,
+          list[2].key);
     revision_book_destroy(b);
 }
 

@@ -89,12 +89,12 @@ state_json(const struct app *a, int64_t now_ms)
     }
     cJSON *streams = cJSON_AddArrayToObject(o, "streams");
     wall_each_stream(shown_wall(a), add_stream, streams);
-    /* Figures the wall showed and then saw revised, the last day's. */
+    /* Figures the wall showed and then saw revised: the last day's, the
+     * newest 32. */
     cJSON *revs = cJSON_AddArrayToObject(o, "revisions");
-    struct revision *r = xcalloc(REVISIONS_MAX_KEYS, sizeof(*r));
+    struct revision r[32];
     size_t nr = revision_book_recent(a->revisions, now_ms,
-                                     REVISIONS_DEFAULT_MS, r,
-                                     REVISIONS_MAX_KEYS);
+                                     REVISIONS_DEFAULT_MS, r, 32);
     for (size_t i = 0; i < nr; i++) {
         cJSON *e = cJSON_CreateObject();
         char iso[40];
@@ -106,7 +106,6 @@ state_json(const struct app *a, int64_t now_ms)
         cJSON_AddStringToObject(e, "seen", iso);
         cJSON_AddItemToArray(revs, e);
     }
-    free(r);
     return json_print(o);
 }
 

@@ -177,10 +177,23 @@ revision_book_recent(const struct revision_book *b, int64_t now_ms,
                      int64_t within_ms, struct revision *out, size_t max)
 {
     size_t n = 0;
-    for (size_t i = 0; i < b->n && n < max; i++) {
+    for (size_t i = 0; i < b->n && max > 0; i++) {
         const struct entry *e = &b->e[i];
-        if (e->has_rev && now_ms - e->rev.at_ms < within_ms) {
+        if (!e->has_rev || now_ms - e->rev.at_ms >= within_ms) {
+            continue;
+        }
+        if (n < max) {
             out[n++] = e->rev;
+            continue;
+        }
+        size_t oldest = 0; /* full: the newest max are kept */
+        for (size_t k = 1; k < n; k++) {
+            if (out[k].at_ms < out[oldest].at_ms) {
+                oldest = k;
+            }
+        }
+        if (e->rev.at_ms > out[oldest].at_ms) {
+            out[oldest] = e->rev;
         }
     }
     qsort(out, n, sizeof(*out), newest_first);

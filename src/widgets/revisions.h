@@ -52,8 +52,8 @@ bool revision_book_peek(const struct revision_book *b, const char *key,
                         const char *period, int64_t now_ms, int64_t for_ms,
                         struct revision *out);
 
-/* The revisions found at most within_ms before now_ms, newest first: at
- * most max written to out; returns the count. */
+/* The revisions found at most within_ms before now_ms, newest first: the
+ * newest max written to out; returns the count. */
 size_t revision_book_recent(const struct revision_book *b, int64_t now_ms,
                             int64_t within_ms, struct revision *out,
                             size_t max);
