@@ -11,6 +11,7 @@
 #define LOG_MODULE "text"
 #include "text/text.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,12 @@
 #include <uninorm.h>
 #include <unistr.h>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 
 #define MAX_FONTS 64
+#define FONT_MAX_BYTES (16u << 20) /* a font file's cap (ours: ~150 kB) */
 #define CACHE_MAX_ENTRIES 2048
 #define CACHE_MAX_BYTES (32u << 20)
 
@@ -51,6 +54,12 @@ struct mask {
 
 struct text_cache {
     char *paths[FONT_WEIGHT_COUNT];
+    /* Each weight's file, read once: every size is opened from these
+     * bytes (FreeType reads them in place), so a wall's dozens of sizes
+     * hold no descriptor each and the files may be replaced on disk (an
+     * upgrade) without a size opened later reading another version. */
+    char *font_bytes[FONT_WEIGHT_COUNT];
+    size_t font_len[FONT_WEIGHT_COUNT];
     struct font_slot fonts[MAX_FONTS];
     int nfonts;
     struct mask *masks; /* open addressing; key NULL = empty */
@@ -103,6 +112,16 @@ text_nfc(const char *utf8)
     return res;
 }
 
+/* One size of a weight, from the bytes read at start (the RWops is
+ * freed with the font; the bytes stay the cache's). */
+static TTF_Font *
+open_size(struct text_cache *tc, enum font_weight weight, int px)
+{
+    SDL_RWops *rw = SDL_RWFromConstMem(tc->font_bytes[weight],
+                                       (int)tc->font_len[weight]);
+    return rw ? TTF_OpenFontRW(rw, 1, px) : NULL;
+}
+
 struct text_cache *
 text_cache_create(const char *font_dir)
 {
@@ -115,7 +134,14 @@ text_cache_create(const char *font_dir)
     tc->ttf_inited = true;
     for (int w = 0; w < FONT_WEIGHT_COUNT; w++) {
         tc->paths[w] = xasprintf("%s/%s", font_dir, font_files[w]);
-        TTF_Font *probe = TTF_OpenFont(tc->paths[w], 12);
+        tc->font_bytes[w] = file_read_all(tc->paths[w], FONT_MAX_BYTES,
+                                          &tc->font_len[w]);
+        if (!tc->font_bytes[w]) {
+            LOG_ERR("cannot read font %s: %s", tc->paths[w], strerror(errno));
+            text_cache_destroy(tc);
+            return NULL;
+        }
+        TTF_Font *probe = open_size(tc, (enum font_weight)w, 12);
         if (!probe) {
             LOG_ERR("cannot open font %s: %s", tc->paths[w], TTF_GetError());
             text_cache_destroy(tc);
@@ -155,6 +181,7 @@ text_cache_destroy(struct text_cache *tc)
     }
     for (int w = 0; w < FONT_WEIGHT_COUNT; w++) {
         free(tc->paths[w]);
+        free(tc->font_bytes[w]);
     }
     if (tc->ttf_inited) {
         TTF_Quit();
@@ -183,7 +210,7 @@ get_font(struct text_cache *tc, enum font_weight weight, int px)
                 (MAX_FONTS - 1) * sizeof(tc->fonts[0]));
         tc->nfonts--;
     }
-    TTF_Font *f = TTF_OpenFont(tc->paths[weight], px);
+    TTF_Font *f = open_size(tc, weight, px);
     if (!f) {
         LOG_ERR("font %s at %d px: %s", tc->paths[weight], px, TTF_GetError());
         return NULL;
