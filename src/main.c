@@ -24,7 +24,8 @@ static const char usage[] =
     "  run LAYOUT [--scene ID] [--window SCALE | --fullscreen | --offscreen]\n"
     "             [--display N] [--at ISO-8601] [--duration D]\n"
     "             [--snapshot OUT.png] [--control [ADDR:]PORT]\n"
-    "             [--control-token-file FILE] [--audit-log FILE] [--cluster]\n"
+    "             [--control-token-file FILE] [--audit-log FILE]\n"
+    "             [--record DIR] [--cluster]\n"
     "      drive the wall.  Keys: Esc quits, F5 reloads the layout (a bad\n"
     "      layout keeps the old one running; saving the file reloads it\n"
     "      too), 1-9 select a scene, PageUp/PageDown the previous/next.\n"
@@ -33,6 +34,8 @@ static const char usage[] =
     "      --control serves the control API (default address 127.0.0.1)\n"
     "      with the bearer token from $OPSWALL_CONTROL_TOKEN or the file;\n"
     "      --audit-log appends every change made through it.\n"
+    "      --record keeps the briefing record in DIR (mode 0700, the\n"
+    "      wall's own): every frame's inputs, not its pixels.\n"
     "      --cluster: under mpirun, rank 0 runs the wall (feeds, control,\n"
     "      scenes) and ranks 1.. each draw their part of it (the layout's\n"
     "      cluster.ranks), in step.\n"
@@ -177,6 +180,9 @@ parse_options(int argc, char **argv, struct app_options *o)
         } else if (strcmp(a, "--audit-log") == 0) {
             NEED_VALUE();
             o->audit_log = v;
+        } else if (strcmp(a, "--record") == 0) {
+            NEED_VALUE();
+            o->record_dir = v;
         } else if (strcmp(a, "--region") == 0) {
             NEED_VALUE();
             if (!parse_region(v, &o->region)) {
@@ -267,6 +273,11 @@ main(int argc, char **argv)
         }
         if (!o.out) {
             fprintf(stderr, "opswall render: -o OUT.png is required\n");
+            return 2;
+        }
+        if (o.record_dir) {
+            fprintf(stderr, "opswall render: --record is for run (a "
+                    "render is one frame of a layout, not a briefing)\n");
             return 2;
         }
         if (!o.scale_set) {

@@ -44,6 +44,11 @@ cmp -s "$tmp/demo.png" "$tmp/demo2.png" && ok || bad "render is not deterministi
 expect_rc 0 "run offscreen" "$bin" run "$src/layouts/demo.json" --offscreen --scale 0.25 --duration 2s --snapshot "$tmp/run.png"
 [ -s "$tmp/run.png" ] && ok || bad "run wrote no snapshot"
 grep -q "frames presented" "$tmp/err" && ok || bad "run summary"
+# The briefing record: a folder others may read is refused, with why.
+mkdir -m 0755 "$tmp/rec-open"
+expect_rc 1 "run --record into a 0755 folder" "$bin" run "$src/layouts/demo.json" --offscreen --scale 0.25 --duration 1s --record "$tmp/rec-open"
+grep -q "has mode 0755.*chmod 700" "$tmp/err" && ok || bad "--record mode message: $(cat "$tmp/err")"
+expect_rc 2 "render --record" "$bin" render "$src/layouts/demo.json" -o "$tmp/r.png" --record "$tmp/rec"
 # The wall keeps its frame rate while a feed hangs: network faults never
 # reach the render thread.
 sim=$build/opswall-feedsim

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +23,11 @@
 #include <curl/curl.h>
 
 #include "base/xalloc.h"
+#include "cluster/epoch.h"
+#include "feeds/source_set.h"
+#include "layout/layout.h"
+#include "record/journal.h"
+#include "record/recorder.h"
 #include "testlib.h"
 
 extern char **environ;
@@ -321,6 +327,101 @@ metrics_valid(const char *text, char *why, size_t n)
     return line > 10;
 }
 
+/* The briefing record of the run: read back, every epoch applies in
+ * order to the layout its key carries, and it holds what was done. */
+static void
+check_record(const char *rdir, int audited)
+{
+    struct stat st;
+    CHECK(stat(rdir, &st) == 0 && (st.st_mode & 0777) == 0700,
+          "the record's folder is 0700");
+    char msg[512] = "";
+    struct journal_reader *r = journal_reader_open(rdir, NULL, msg,
+                                                   sizeof(msg));
+    CHECK(r != NULL, "the record opens: %s", msg);
+    if (!r) {
+        return;
+    }
+    struct journal_record rec;
+    int got, epochs = 0, keys = 0, layouts = 0, audits = 0, bad = 0;
+    bool frozen = false, notice = false, highlight = false, focus = false;
+    uint32_t scenes = 0; /* a bit per scene seen */
+    int64_t last = 0, worst_gap = 0;
+    struct layout *l = NULL;
+    struct source_set *set = NULL;
+    while ((got = journal_reader_next(r, &rec, msg, sizeof(msg))) != 0) {
+        if (got < 0) {
+            bad++;
+            continue;
+        }
+        if (rec.type == RECORDER_AUDIT) {
+            audits += strstr((const char *)rec.data,
+                             "\"peer\":\"127.0.0.1\"") != NULL;
+            continue;
+        }
+        struct epoch e;
+        char err[256];
+        if (rec.type != RECORDER_EPOCH ||
+            !epoch_read((const char *)rec.data, rec.len, &e, err,
+                        sizeof(err))) {
+            bad++;
+            continue;
+        }
+        epochs++;
+        keys += (rec.flags & JOURNAL_FLAG_KEY) != 0;
+        CHECK(epochs > 1 || ((rec.flags & JOURNAL_FLAG_KEY) && e.layout_text),
+              "the record begins with a key that carries the layout");
+        if (e.layout_text) {
+            layouts++;
+            source_set_destroy(set);
+            layout_destroy(l);
+            struct diag_list d;
+            diag_list_init(&d, e.layout_path);
+            l = layout_load_buffer(e.layout_path, e.layout_text,
+                                   e.layout_len, &d);
+            diag_list_fini(&d);
+            set = l ? source_set_create(l) : NULL;
+            CHECK(l != NULL, "the recorded layout loads");
+        }
+        if (set && !epoch_apply(&e, set, err, sizeof(err))) {
+            bad++;
+        }
+        if (e.scene < 32) {
+            scenes |= 1u << e.scene;
+        }
+        frozen |= e.aids.frozen_at_ms != 0;
+        notice |= e.aids.notice &&
+                  strcmp(e.aids.notice, "Nghỉ giải lao 10 phút") == 0;
+        highlight |= e.aids.highlight &&
+                     strcmp(e.aids.highlight, "Đà Nẵng") == 0;
+        focus |= e.focus && strcmp(e.focus, "m34") == 0;
+        if (epochs > 1 && rec.t_ms - last > worst_gap) {
+            worst_gap = rec.t_ms - last;
+        }
+        last = rec.t_ms;
+        epoch_free(&e);
+    }
+    source_set_destroy(set);
+    layout_destroy(l);
+    journal_reader_destroy(r);
+    CHECK(bad == 0, "every record reads and applies in order (%d did not)",
+          bad);
+    CHECK(layouts >= 3 && keys == layouts,
+          "a key with the layout at the start and at each reload (%d keys, "
+          "%d layouts)", keys, layouts);
+    CHECK(__builtin_popcount(scenes) >= 2, "scene changes recorded");
+    CHECK(frozen && notice && highlight && focus,
+          "the aids recorded: freeze %d, notice %d, highlight %d, focus %d",
+          frozen, notice, highlight, focus);
+    CHECK(audits == audited, "every audited change recorded (%d of %d)",
+          audits, audited);
+    /* A tick is due after a second and the loop sleeps a second at
+     * most: two seconds and a slow turn (frame.png under ASan). */
+    CHECK(worst_gap <= 3500, "the clock recorded about every second "
+          "(longest gap %lld ms over %d epochs)", (long long)worst_gap,
+          epochs);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -344,12 +445,14 @@ main(int argc, char **argv)
     CHECK(symlink(data, link) == 0, "data linked");
     write_layout(layout, NULL, NULL);
     char *audit = xasprintf("%s/audit.jsonl", dir);
+    char *record = xasprintf("%s/record", dir);
     char portarg[32];
     snprintf(portarg, sizeof(portarg), "127.0.0.1:%d", port);
     setenv("OPSWALL_CONTROL_TOKEN", TOKEN, 1);
     char *args[] = {(char *)opswall, "run", layout, "--offscreen", "--scale",
                     "0.5", "--at", "2026-11-22T09:15:00+07:00", "--control",
-                    portarg, "--audit-log", audit, NULL};
+                    portarg, "--audit-log", audit, "--record", record,
+                    NULL};
     pid_t wall = spawn(args);
     long hz = 0;
     for (int i = 0; i < 100 && hz != 200; i++) {
@@ -572,6 +675,8 @@ main(int argc, char **argv)
     int st = 0;
     waitpid(wall, &st, 0);
     CHECK(WIFEXITED(st) || WIFSIGNALED(st), "wall stopped");
+    check_record(record, changes);
+    free(record);
     cairo_surface_t *all[] = {f0, r0, f1, r1, f2, f3, f4, f5, f6, f7, f8, f9,
                               f10, f11};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {

@@ -138,9 +138,9 @@ test)
   echo "== fuzzing (libFuzzer + ASan + UBSan, bounded)"
   CC=clang cmake -S . -B build-fuzz -DOPSWALL_FUZZ=ON \
     -DOPSWALL_SANITIZE=address,undefined >/dev/null
-  cmake --build build-fuzz -j"$(nproc)" --target fuzz_layout fuzz_payload fuzz_series fuzz_geojson fuzz_control fuzz_epoch
+  cmake --build build-fuzz -j"$(nproc)" --target fuzz_layout fuzz_payload fuzz_series fuzz_geojson fuzz_control fuzz_epoch fuzz_journal
   secs=${OPSWALL_FUZZ_SECONDS:-60}
-  for t in layout payload series geojson control epoch; do
+  for t in layout payload series geojson control epoch journal; do
     work=$(mktemp -d)
     log=$work/fuzz.log
     echo "fuzz_$t: ${secs}s"

@@ -25,6 +25,7 @@
 #include "geo/geo_cache.h"
 #include "widgets/revisions.h"
 #include "layout/diag.h"
+#include "record/recorder.h"
 
 static bool
 dir_has(const char *dir, const char *file)
@@ -180,6 +181,7 @@ app_collect_feeds(struct app *a)
 static void
 app_fini(struct app *a)
 {
+    recorder_destroy(a->recorder); /* writes and syncs what is queued */
     free(a->layout_text);
     epoch_writer_destroy(a->epochs);
     control_server_stop(a->ctl);
@@ -248,6 +250,7 @@ app_init(struct app *a, enum output_mode mode, int64_t now_ms)
     if (!a->layout || !select_scene(a->layout, a->opt.scene, &a->scene)) {
         return false;
     }
+    a->layout_gen = 1;
     if (!app_open_outputs(a, mode)) {
         return false;
     }
@@ -600,6 +603,7 @@ app_reload(struct app *a, int64_t now_ms)
     a->reload_error = NULL;
     director_set_banner(a->director, NULL);
     a->metrics.reloads++;
+    a->layout_gen++;
     LOG_INFO("layout reloaded");
     return true;
 }
@@ -615,6 +619,26 @@ give_back_memory(struct app *a, bool released)
         a->trimmed_at = t;
         memory_trimmer_ask(a->trimmer);
     }
+}
+
+/* The briefing record: this frame's inputs (the recorder writes what
+ * changed). */
+static void
+record_frame(struct app *a, const struct frame_state *fs)
+{
+    struct recorder_frame f = {
+        .now_ms = fs->now_ms,
+        .scene = (uint32_t)fs->scene,
+        .focus = director_focus(a->director),
+        .aids = fs->aids,
+        .snaps = fs->snapshots,
+        .nsnaps = fs->nsnapshots,
+        .layout_gen = a->layout_gen,
+        .layout_path = a->layout->path,
+        .layout_text = a->layout_text,
+        .layout_len = a->layout_len,
+    };
+    recorder_frame(a->recorder, &f);
 }
 
 /* One turn's drawing: the wall (or, during a reload, the outgoing wall
@@ -647,6 +671,10 @@ app_frame(struct app *a, const struct frame_state *fs)
     }
     if (presented) {
         metrics_frame(&a->metrics, time_mono_s() - w0);
+    }
+    if (a->recorder) {
+        /* Before the cluster's epoch, which takes the new layout's text. */
+        record_frame(a, fs);
     }
     if (a->cluster) {
         /* The ranks draw this frame; all swap together. */
@@ -692,6 +720,25 @@ app_event(struct app *a, const SDL_Event *ev, int64_t now)
     return true;
 }
 
+/* --record DIR: the briefing record (record/recorder.h).  A folder that
+ * cannot be used stops the start with the reason: a wall asked to keep a
+ * record must not run without one unnoticed. */
+static bool
+app_start_record(struct app *a)
+{
+    if (!a->opt.record_dir) {
+        return true;
+    }
+    char msg[512];
+    a->recorder = recorder_create(a->opt.record_dir, NULL, msg, sizeof(msg));
+    if (!a->recorder) {
+        LOG_ERR("%s", msg);
+        return false;
+    }
+    LOG_INFO("recording into %s", a->opt.record_dir);
+    return true;
+}
+
 int
 app_run(const struct app_options *opt, int argc, char **argv)
 {
@@ -716,7 +763,8 @@ app_run(const struct app_options *opt, int argc, char **argv)
     }
     struct service svc;
     service_init(&svc);
-    bool ok = app_init(&a, a.opt.mode, t0) && app_start_control(&a);
+    bool ok = app_init(&a, a.opt.mode, t0) && app_start_control(&a) &&
+              app_start_record(&a);
     if (ok && a.cluster) {
         ok = cluster_fits(&a); /* a misfit has told the ranks to quit */
     } else if (!ok && a.cluster) {

@@ -28,6 +28,7 @@ struct app_options {
     int control_port;
     const char *token_file;
     const char *audit_log;
+    const char *record_dir; /* --record DIR, else NULL */
     bool scale_set;
     bool cluster;
 };

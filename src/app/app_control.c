@@ -16,6 +16,7 @@
 #include "base/timeutil.h"
 #include "base/xalloc.h"
 #include "app/memory.h"
+#include "record/recorder.h"
 #include "widgets/revisions.h"
 
 static char *
@@ -153,9 +154,10 @@ audit(struct app *a, const struct control_request *r, const char *what,
 {
     LOG_INFO("audit: %s %s %s -> %d %s", r->peer,
              control_op_name(r->cmd.op), what, status, detail);
-    if (a->audit) {
+    if (a->audit || a->recorder) {
+        int64_t now = time_now_ms() + a->clock_offset_ms; /* --at's clock */
         char iso[40];
-        time_format_iso8601(time_now_ms(), a->layout->utc_offset_min, iso,
+        time_format_iso8601(now, a->layout->utc_offset_min, iso,
                             sizeof(iso));
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "time", iso);
@@ -166,8 +168,13 @@ audit(struct app *a, const struct control_request *r, const char *what,
         cJSON_AddStringToObject(o, "result", detail);
         char *s = cJSON_PrintUnformatted(o);
         cJSON_Delete(o);
-        fprintf(a->audit, "%s\n", s);
-        fflush(a->audit);
+        if (a->audit) {
+            fprintf(a->audit, "%s\n", s);
+            fflush(a->audit);
+        }
+        if (a->recorder) {
+            recorder_audit(a->recorder, now, s);
+        }
         free(s);
     }
 }

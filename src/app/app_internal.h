@@ -60,6 +60,8 @@ struct app {
     FILE *audit;
     struct metrics metrics;
     struct memory_trimmer *trimmer;
+    struct recorder *recorder;  /* --record: the briefing record, or NULL */
+    uint64_t layout_gen;        /* +1 whenever a layout is taken */
     unsigned long trimmed_at;   /* the wall's retired sets at the last trim */
     /* A reload in progress: the wall being replaced stays on screen, with
      * its layout and data, while the new one is painted a few widgets per

@@ -18,6 +18,13 @@ struct epoch_writer {
     size_t last_count;
 };
 
+bool
+epoch_writer_has(const struct epoch_writer *w, size_t i,
+                 const struct snapshot *s)
+{
+    return i < w->n && w->sent[i] == s;
+}
+
 size_t
 epoch_writer_last_count(const struct epoch_writer *w)
 {

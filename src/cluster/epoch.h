@@ -69,6 +69,11 @@ char *epoch_write(struct epoch_writer *w, const struct epoch *e,
                   struct snapshot *const *snaps, size_t nsnaps,
                   size_t *len);
 
+/* Whether snapshot s of index i is what the last epoch_write sent there
+ * (so the next one would not carry it). */
+bool epoch_writer_has(const struct epoch_writer *w, size_t i,
+                      const struct snapshot *s);
+
 /* How many snapshots the last epoch_write carried. */
 size_t epoch_writer_last_count(const struct epoch_writer *w);
 

@@ -1,0 +1,564 @@
+/*
+ * test_journal: the briefing record's store.  Records come back as they
+ * went in (compressed or not), segments begin at keys and a seek reads
+ * one, a tail cut at every byte still gives everything before it, damage
+ * in the middle costs one record, retention by age and by size, the
+ * folder's mode and owner are enforced and a second writer refused; the
+ * recorder writes no secret of the layout.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/file.h"
+#include "base/xalloc.h"
+#include "record/journal.h"
+#include "record/recorder.h"
+#include "testlib.h"
+
+#define T0 1764806400000LL /* 2025-12-04 00:00 UTC */
+#define DAY (24 * 3600 * 1000LL)
+#define TYPE_A (JOURNAL_TYPE_USER + 1)
+#define TYPE_B (JOURNAL_TYPE_USER + 2)
+
+static char base[64];
+
+static char *
+fresh_dir(const char *name)
+{
+    char *d = xasprintf("%s/%s", base, name);
+    return d;
+}
+
+static void
+rm_rf(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            char *p = xasprintf("%s/%s", dir, e->d_name);
+            unlink(p);
+            free(p);
+        }
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* A payload of n bytes; compressible (JSON-like) or not. */
+static unsigned char *
+payload(size_t n, unsigned seed, bool compressible)
+{
+    unsigned char *p = xmalloc(n ? n : 1);
+    uint32_t x = seed * 2654435761u + 1;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 1103515245u + 12345u;
+        p[i] = compressible ? (unsigned char)"{\"value\": 7.52, }"[i % 17]
+                            : (unsigned char)(x >> 16);
+    }
+    return p;
+}
+
+static struct journal *
+open_journal(const char *dir, const struct journal_opts *o)
+{
+    char msg[512];
+    enum journal_error err;
+    struct journal *j = journal_create(dir, o, &err, msg, sizeof(msg));
+    CHECK(j != NULL, "journal_create %s: %s", dir, msg);
+    return j;
+}
+
+static int
+count_segments(const char *dir, int64_t *bytes)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    *bytes = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strstr(e->d_name, ".owj")) {
+            char *p = xasprintf("%s/%s", dir, e->d_name);
+            struct stat st;
+            if (stat(p, &st) == 0) {
+                *bytes += st.st_size;
+                CHECK((st.st_mode & 0777) == 0600, "%s: mode %o", p,
+                      (unsigned)(st.st_mode & 0777));
+            }
+            free(p);
+            n++;
+        }
+    }
+    if (d) {
+        closedir(d);
+    }
+    return n;
+}
+
+static void
+test_round_trip(void)
+{
+    char *dir = fresh_dir("round");
+    struct journal *j = open_journal(dir, NULL);
+    CHECK(journal_wants_key(j), "a new journal wants a key first");
+    CHECK(!journal_append(j, TYPE_A, 0, T0, "x", 1),
+          "a first record that is not a key is refused");
+    static const size_t sizes[] = {0, 1, 255, 256, 4000, 100000, 3 << 20};
+    enum { N = sizeof(sizes) / sizeof(sizes[0]) };
+    unsigned char *want[2 * N];
+    for (size_t i = 0; i < 2 * N; i++) {
+        want[i] = payload(sizes[i % N], (unsigned)i, i >= N);
+        CHECK(journal_append(j, i % 2 ? TYPE_B : TYPE_A,
+                             i == 0 ? JOURNAL_FLAG_KEY : 0, T0 + (int64_t)i,
+                             want[i], sizes[i % N]),
+              "append %zu", i);
+    }
+    CHECK(!journal_wants_key(j), "no key wanted after one");
+    /* A clock stepped back: written as the last time. */
+    CHECK(journal_append(j, TYPE_A, 0, T0 - 5000, "back", 4), "back");
+    journal_flush(j);
+    struct journal_stats st;
+    journal_stats(j, &st);
+    CHECK(st.records == 2 * N + 1 && st.dropped == 1 && st.segments_made == 1,
+          "stats: %llu records, %llu dropped, %llu segments",
+          (unsigned long long)st.records, (unsigned long long)st.dropped,
+          (unsigned long long)st.segments_made);
+    CHECK(st.bytes_written < (3 << 20) + 200000,
+          "the compressible 3 MiB went in deflated (%llu bytes in all)",
+          (unsigned long long)st.bytes_written);
+    journal_destroy(j);
+
+    char msg[256];
+    struct journal_reader *r = journal_reader_open(dir, NULL, msg, sizeof(msg));
+    CHECK(r != NULL, "reader: %s", msg);
+    if (r) {
+        int64_t first = 0, last = 0;
+        CHECK(journal_reader_span(r, &first, &last) && first == T0 &&
+                  last == T0 + 2 * N - 1,
+              "span %lld..%lld", (long long)(first - T0),
+              (long long)(last - T0));
+        struct journal_record rec;
+        size_t i = 0;
+        while (journal_reader_next(r, &rec, msg, sizeof(msg)) == 1 &&
+               i < 2 * N) {
+            CHECK(rec.type == (i % 2 ? TYPE_B : TYPE_A) &&
+                      rec.flags == (i == 0 ? JOURNAL_FLAG_KEY : 0) &&
+                      rec.t_ms == T0 + (int64_t)i &&
+                      rec.len == sizes[i % N] &&
+                      (rec.len == 0 || memcmp(rec.data, want[i], rec.len) == 0),
+                  "record %zu as written (type %u, %zu bytes)", i, rec.type,
+                  rec.len);
+            i++;
+        }
+        CHECK(i == 2 * N && rec.t_ms == T0 + 2 * N - 1 && rec.len == 4 &&
+                  memcmp(rec.data, "back", 4) == 0,
+              "all %zu records, the stepped-back one at the last time", i);
+        CHECK(journal_reader_next(r, &rec, msg, sizeof(msg)) == 0, "end");
+        uint64_t db, dp;
+        journal_reader_damage(r, &db, &dp);
+        CHECK(db == 0 && dp == 0, "no damage (%llu)", (unsigned long long)db);
+        journal_reader_destroy(r);
+    }
+    for (size_t i = 0; i < 2 * N; i++) {
+        free(want[i]);
+    }
+    struct stat st2;
+    CHECK(stat(dir, &st2) == 0 && (st2.st_mode & 0777) == 0700,
+          "the folder was made 0700");
+    rm_rf(dir);
+    free(dir);
+}
+
+/* Segments: a new one at a key once the current is full; each begins with
+ * a key; a seek lands on the one holding the time. */
+static void
+test_segments(void)
+{
+    char *dir = fresh_dir("segments");
+    struct journal_opts o;
+    journal_opts_default(&o);
+    o.seg_bytes = 8192;
+    struct journal *j = open_journal(dir, &o);
+    unsigned char *p = payload(1000, 7, false);
+    int keys = 0;
+    for (int i = 0; i < 200; i++) {
+        bool key = journal_wants_key(j);
+        keys += key;
+        CHECK(journal_append(j, TYPE_A, key ? JOURNAL_FLAG_KEY : 0,
+                             T0 + i * 1000, p, 1000), "append %d", i);
+        journal_flush(j); /* the writer's view of "full" before the next */
+    }
+    journal_destroy(j);
+    int64_t bytes;
+    int n = count_segments(dir, &bytes);
+    CHECK(n >= 20 && n == keys, "%d segments for %d keys", n, keys);
+
+    struct journal_reader *r = journal_reader_open(dir, NULL, NULL, 0);
+    CHECK(r != NULL, "reader");
+    struct journal_record rec;
+    /* A time inside: the segment's first record is a key at or before it,
+     * and reading on reaches the record of that time. */
+    for (int64_t t = T0; r && t < T0 + 200000; t += 17000) {
+        journal_reader_seek(r, t);
+        CHECK(journal_reader_next(r, &rec, NULL, 0) == 1 &&
+                  (rec.flags & JOURNAL_FLAG_KEY) && rec.t_ms <= t &&
+                  rec.t_ms > t - 20000,
+              "seek %lld: starts at a key at %lld", (long long)(t - T0),
+              (long long)(rec.t_ms - T0));
+        while (rec.t_ms < t - (t - T0) % 1000 &&
+               journal_reader_next(r, &rec, NULL, 0) == 1) {
+        }
+        CHECK(rec.t_ms == t - (t - T0) % 1000, "reached %lld",
+              (long long)(t - T0));
+    }
+    if (r) {
+        journal_reader_seek(r, T0 - DAY);
+        CHECK(journal_reader_next(r, &rec, NULL, 0) == 1 && rec.t_ms == T0,
+              "a time before all: the first segment");
+        int count = 1;
+        while (journal_reader_next(r, &rec, NULL, 0) == 1) {
+            count++;
+        }
+        CHECK(count == 200, "all 200 records across %d segments (%d)", n,
+              count);
+    }
+    journal_reader_destroy(r);
+    free(p);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* One segment's bytes, written by the journal: for the buffer tests. */
+static unsigned char *
+one_segment(const char *dir, int nrec, size_t *len, size_t *last_at)
+{
+    struct journal *j = open_journal(dir, NULL);
+    for (int i = 0; i < nrec; i++) {
+        unsigned char *p = payload(300 + 50 * (size_t)i, (unsigned)i, i % 2);
+        journal_append(j, TYPE_A, i == 0 ? JOURNAL_FLAG_KEY : 0,
+                       T0 + i, p, 300 + 50 * (size_t)i);
+        free(p);
+        if (i == nrec - 2) {
+            journal_flush(j);
+            struct journal_stats st;
+            journal_stats(j, &st);
+            *last_at = (size_t)st.bytes_written; /* where the last begins */
+        }
+    }
+    journal_destroy(j);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    unsigned char *buf = NULL;
+    while (d && (e = readdir(d))) {
+        if (strstr(e->d_name, ".owj")) {
+            char *path = xasprintf("%s/%s", dir, e->d_name);
+            buf = (unsigned char *)file_read_all(path, 1 << 24, len);
+            free(path);
+        }
+    }
+    if (d) {
+        closedir(d);
+    }
+    return buf;
+}
+
+static int
+count_records(struct journal_reader *r, int64_t *last_t)
+{
+    struct journal_record rec;
+    int n = 0, got;
+    while ((got = journal_reader_next(r, &rec, NULL, 0)) != 0) {
+        if (got > 0) {
+            n++;
+            *last_t = rec.t_ms;
+        }
+    }
+    return n;
+}
+
+static void
+test_torn_and_damaged(void)
+{
+    char *dir = fresh_dir("torn");
+    size_t len = 0, last_at = 0;
+    unsigned char *seg = one_segment(dir, 8, &len, &last_at);
+    CHECK(seg && last_at > 16 && last_at < len, "a segment of %zu bytes, "
+          "the last record at %zu", len, last_at);
+    if (!seg) {
+        return;
+    }
+    int bad = 0;
+    for (size_t cut = last_at; cut < len; cut++) {
+        struct journal_reader *r = journal_reader_open_buffer(seg, cut);
+        int64_t t = 0;
+        int n = count_records(r, &t);
+        uint64_t db, dp;
+        journal_reader_damage(r, &db, &dp);
+        if (n != 7 || t != T0 + 6 || (cut > last_at && db == 0)) {
+            bad++;
+        }
+        journal_reader_destroy(r);
+    }
+    CHECK(bad == 0, "cut at each of the last record's %zu bytes: the 7 "
+          "before it always read (%d cuts wrong)", len - last_at, bad);
+    struct journal_reader *r = journal_reader_open_buffer(seg, len);
+    int64_t t = 0;
+    CHECK(count_records(r, &t) == 8 && t == T0 + 7, "uncut: all 8");
+    journal_reader_destroy(r);
+
+    /* One byte changed in the middle of a record: that record is lost,
+     * the rest read, the damage counted. */
+    int lost_ok = 0;
+    for (size_t at = 16; at < len; at += 97) {
+        unsigned char *copy = xmalloc(len);
+        memcpy(copy, seg, len);
+        copy[at] ^= 0x5a;
+        r = journal_reader_open_buffer(copy, len);
+        int n = count_records(r, &t);
+        uint64_t db, dp;
+        journal_reader_damage(r, &db, &dp);
+        lost_ok += n == 7 && dp >= 1 && db > 0;
+        journal_reader_destroy(r);
+        free(copy);
+    }
+    CHECK(lost_ok == (int)((len - 16 + 96) / 97),
+          "a flipped byte costs exactly its record (%d of %zu places)",
+          lost_ok, (len - 16 + 96) / 97);
+    /* Not a segment at all. */
+    r = journal_reader_open_buffer("not a journal", 13);
+    struct journal_record rec;
+    char msg[128] = "";
+    CHECK(journal_reader_next(r, &rec, msg, sizeof(msg)) == -1 &&
+              strstr(msg, "not a journal segment") &&
+              journal_reader_next(r, &rec, msg, sizeof(msg)) == 0,
+          "not a segment: said (%s), then the end", msg);
+    journal_reader_destroy(r);
+    free(seg);
+    rm_rf(dir);
+    free(dir);
+}
+
+static void
+test_retention(void)
+{
+    /* By age: a key a day for 40 days, segments of at most a day, kept
+     * 31 days. */
+    char *dir = fresh_dir("age");
+    struct journal_opts o;
+    journal_opts_default(&o);
+    o.seg_ms = DAY;
+    struct journal *j = open_journal(dir, &o);
+    for (int d = 0; d < 40; d++) {
+        for (int k = 0; k < 4; k++) {
+            journal_append(j, TYPE_A, k == 0 ? JOURNAL_FLAG_KEY : 0,
+                           T0 + d * DAY + k * (DAY / 4), "state", 5);
+        }
+        journal_flush(j);
+    }
+    journal_destroy(j);
+    int64_t bytes;
+    int n = count_segments(dir, &bytes);
+    CHECK(n == 32, "40 days kept 31: %d segments (each a day; the oldest "
+          "kept ends 31 days ago)", n);
+    struct journal_reader *r = journal_reader_open(dir, NULL, NULL, 0);
+    int64_t first = 0, last = 0;
+    CHECK(r && journal_reader_span(r, &first, &last) &&
+              first == T0 + 8 * DAY && last == T0 + 39 * DAY + 3 * (DAY / 4),
+          "the span: day %lld to day %lld", (long long)((first - T0) / DAY),
+          (long long)((last - T0) / DAY));
+    journal_reader_destroy(r);
+    rm_rf(dir);
+    free(dir);
+
+    /* By size: 64 KiB at most, segments of 8 KiB. */
+    dir = fresh_dir("size");
+    journal_opts_default(&o);
+    o.seg_bytes = 8192;
+    o.max_bytes = 65536;
+    j = open_journal(dir, &o);
+    unsigned char *p = payload(2000, 3, false);
+    for (int i = 0; i < 400; i++) {
+        journal_append(j, TYPE_A, journal_wants_key(j) ? JOURNAL_FLAG_KEY : 0,
+                       T0 + i, p, 2000);
+        journal_flush(j);
+    }
+    journal_destroy(j);
+    free(p);
+    n = count_segments(dir, &bytes);
+    CHECK(bytes <= 65536 + 8192 + 2100 && n >= 7,
+          "800 kB written into a 64 KiB bound: %d segments, %lld bytes", n,
+          (long long)bytes);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* The disk refuses (a file size limit: EFBIG, as ENOSPC would): the error
+ * is counted, what came before stays readable, a key is asked for after
+ * retry_ms and recording resumes in a new segment. */
+static void
+test_write_failure(void)
+{
+    char *dir = fresh_dir("full");
+    struct journal_opts o;
+    journal_opts_default(&o);
+    o.retry_ms = 50;
+    struct journal *j = open_journal(dir, &o);
+    unsigned char *p = payload(4000, 11, false);
+    journal_append(j, TYPE_A, JOURNAL_FLAG_KEY, T0, p, 4000);
+    journal_flush(j);
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim = old;
+    lim.rlim_cur = 65536;
+    signal(SIGXFSZ, SIG_IGN);
+    setrlimit(RLIMIT_FSIZE, &lim);
+    int i = 1;
+    for (; i < 40; i++) {
+        journal_append(j, TYPE_A, 0, T0 + i, p, 4000);
+        journal_flush(j);
+    }
+    struct journal_stats st;
+    journal_stats(j, &st);
+    CHECK(st.write_errors == 1 && st.records >= 15 && st.records <= 17,
+          "the limit reached: %llu write error, %llu records written",
+          (unsigned long long)st.write_errors, (unsigned long long)st.records);
+    setrlimit(RLIMIT_FSIZE, &old);
+    /* Records go on being offered; after retry_ms a key is asked for. */
+    bool asked = false;
+    for (int k = 0; k < 200 && !asked; k++, i++) {
+        struct timespec ts = {0, 5000000};
+        nanosleep(&ts, NULL);
+        journal_append(j, TYPE_A, 0, T0 + i, p, 4000);
+        journal_flush(j);
+        asked = journal_wants_key(j);
+    }
+    CHECK(asked, "a key asked for after the failure");
+    int64_t resumed = T0 + i;
+    CHECK(journal_append(j, TYPE_A, JOURNAL_FLAG_KEY, resumed, p, 4000) &&
+              journal_append(j, TYPE_A, 0, resumed + 1, p, 4000),
+          "the key and one more");
+    journal_flush(j);
+    journal_stats(j, &st);
+    CHECK(st.segments_made == 2, "a new segment (%llu)",
+          (unsigned long long)st.segments_made);
+    journal_destroy(j);
+    struct journal_reader *r = journal_reader_open(dir, NULL, NULL, 0);
+    struct journal_record rec;
+    int before = 0, after = 0, got;
+    while (r && (got = journal_reader_next(r, &rec, NULL, 0)) != 0) {
+        if (got > 0) {
+            before += rec.t_ms < resumed;
+            after += rec.t_ms >= resumed;
+        }
+    }
+    CHECK(before == (int)st.records - 2 && after == 2,
+          "what was written before reads (%d), the torn record skipped, "
+          "and the 2 after (%d)", before, after);
+    journal_reader_destroy(r);
+    free(p);
+    rm_rf(dir);
+    free(dir);
+}
+
+static void
+test_folder(void)
+{
+    char msg[512];
+    enum journal_error err;
+    char *dir = fresh_dir("open");
+    CHECK(mkdir(dir, 0700) == 0 && chmod(dir, 0755) == 0, "mkdir");
+    CHECK(!journal_create(dir, NULL, &err, msg, sizeof(msg)) &&
+              err == JOURNAL_ERR_MODE && strstr(msg, "0755") &&
+              strstr(msg, "chmod 700"),
+          "a 0755 folder refused: %s", msg);
+    chmod(dir, 0700);
+    struct journal *j = journal_create(dir, NULL, &err, msg, sizeof(msg));
+    CHECK(j != NULL, "0700: %s", msg);
+    CHECK(!journal_create(dir, NULL, &err, msg, sizeof(msg)) &&
+              err == JOURNAL_ERR_LOCKED && strstr(msg, "another process"),
+          "a second writer refused: %s", msg);
+    journal_destroy(j);
+    j = journal_create(dir, NULL, &err, msg, sizeof(msg));
+    CHECK(j != NULL, "open again after the first closed: %s", msg);
+    journal_destroy(j);
+
+    struct journal_reader *r = journal_reader_open(dir, &err, msg,
+                                                   sizeof(msg));
+    CHECK(!r && err == JOURNAL_ERR_EMPTY && strstr(msg, "no recording"),
+          "an empty folder: %s", msg);
+    rm_rf(dir);
+    r = journal_reader_open(dir, &err, msg, sizeof(msg));
+    CHECK(!r && err == JOURNAL_ERR_FOLDER && strstr(msg, dir),
+          "no folder: %s", msg);
+
+    char *file = fresh_dir("a-file");
+    FILE *f = fopen(file, "w");
+    if (f) {
+        fclose(f);
+    }
+    CHECK(!journal_create(file, NULL, &err, msg, sizeof(msg)) &&
+              err == JOURNAL_ERR_NOT_FOLDER,
+          "a file is not a folder: %s", msg);
+    unlink(file);
+    free(file);
+    free(dir);
+}
+
+static void
+test_redaction(void)
+{
+    static const char text[] =
+        "// a comment\n{\"sources\": {\"a\": {\"url\": "
+        "\"https://wall:pa55word@stats.example/api?x=1\", \"headers\": "
+        "{\"Authorization\": \"Bearer layout-secret-42\", \"X-Key\": "
+        "\"${KEY}\"}}, \"b\": {\"url\": \"http://127.0.0.1:8642/a@b\"}},"
+        " \"scenes\": [{\"widgets\": [{\"type\": \"video\", \"url\": "
+        "\"rtsp://cam:secret77@10.0.0.5/stream\"}]}]}";
+    char *r = recorder_redact_layout(text, sizeof(text) - 1);
+    CHECK(r != NULL, "the layout redacts");
+    if (!r) {
+        return;
+    }
+    CHECK(!strstr(r, "pa55word") && !strstr(r, "layout-secret-42") &&
+              !strstr(r, "secret77") && !strstr(r, "${KEY}"),
+          "no header value, no URL password: %s", r);
+    CHECK(strstr(r, "https://(not recorded)@stats.example/api?x=1") &&
+              strstr(r, "rtsp://(not recorded)@10.0.0.5/stream") &&
+              strstr(r, "\"Authorization\":\"(not recorded)\"") &&
+              strstr(r, "http://127.0.0.1:8642/a@b"),
+          "hosts and header names kept, an @ in a path left: %s", r);
+    free(r);
+    CHECK(recorder_redact_layout("{\"a\": ", 7) == NULL,
+          "text that does not parse: NULL");
+}
+
+int
+main(void)
+{
+    snprintf(base, sizeof(base), "/tmp/test_journal.XXXXXX");
+    if (!mkdtemp(base)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_round_trip();
+    test_segments();
+    test_torn_and_damaged();
+    test_retention();
+    test_write_failure();
+    test_folder();
+    test_redaction();
+    rmdir(base);
+    return testlib_done();
+}
