@@ -113,7 +113,7 @@ main(int argc, char **argv)
     time_parse_iso8601("2026-11-22T09:15:00+07:00", 420, &now);
     source_set_load_files(set, now);
     struct frame_state fs = {now, 0, source_set_snapshots(set),
-                             source_set_count(set), NULL, NULL};
+                             source_set_count(set), NULL, NULL, NULL};
     const struct layout_scene *sc = &l->scenes[l->start_scene];
     for (size_t i = 0; i < sc->nwidgets; i++) {
         const struct layout_widget *lw = &sc->widgets[i];

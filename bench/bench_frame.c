@@ -77,7 +77,7 @@ main(int argc, char **argv)
     time_parse_iso8601("2026-11-22T09:15:00.100+07:00", 420, &t0);
     source_set_load_files(set, t0);
     struct frame_state fs = {t0, 0, source_set_snapshots(set),
-                             source_set_count(set), NULL, NULL};
+                             source_set_count(set), NULL, NULL, NULL};
     int kpi_src = l->nsources > 0 ? (int)l->nsources - 1 : -1;
 
     /* Warm up: caches, shaders, textures. */

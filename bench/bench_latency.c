@@ -254,7 +254,7 @@ main(int argc, char **argv)
     struct waker k = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
                       false};
     wall_set_wake(w, wake, &k);
-    struct frame_state fs = {time_now_ms(), 0, NULL, 0, NULL, NULL};
+    struct frame_state fs = {time_now_ms(), 0, NULL, 0, NULL, NULL, NULL};
     wall_update(w, &fs); /* the decoder starts listening */
     pthread_t th;
     pthread_create(&th, NULL, sender, NULL);

@@ -114,7 +114,7 @@ main(int argc, char **argv)
         cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
                                                         w, h);
         cairo_t *cr = cairo_create(s);
-        struct frame_state fs = {now, 0, snaps, source_set_count(set), NULL, NULL};
+        struct frame_state fs = {now, 0, snaps, source_set_count(set), NULL, NULL, NULL};
         /* Warm the glyph cache with a throw-away widget. */
         void *warm = cls->create(lw, &env);
         cls->paint(warm, cr, w, h, &fs);

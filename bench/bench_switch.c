@@ -84,7 +84,7 @@ main(int argc, char **argv)
     time_parse_iso8601("2026-11-22T09:15:00+07:00", 420, &t0);
     source_set_load_files(set, t0);
     struct frame_state fs = {t0, 0, source_set_snapshots(set),
-                             source_set_count(set), NULL, NULL};
+                             source_set_count(set), NULL, NULL, NULL};
     /* Warm-up: both scenes once (glyph caches, map shapes per size). */
     for (int i = 0; i < 2; i++) {
         wall_set_transition(w, 0);

@@ -76,7 +76,7 @@ main(int argc, char **argv)
         fprintf(stderr, "bench_video: no wall\n");
         return 1;
     }
-    struct frame_state fs = {time_now_ms(), 0, NULL, 0, NULL, NULL};
+    struct frame_state fs = {time_now_ms(), 0, NULL, 0, NULL, NULL, NULL};
     wall_update(w, &fs); /* decoders start here */
     /* Warm-up: every stream has begun. */
     int64_t t_warm = time_mono_ms() + 1500;

@@ -1,5 +1,6 @@
 /*
- * main: the command line (run, check, render, schema, --help, --version).
+ * main: the command line (run, check, render, replay, schema, --help,
+ * --version).
  * What runs is in app/ (app.h); this file only parses and dispatches.
  */
 #define LOG_MODULE "main"
@@ -47,6 +48,12 @@ static const char usage[] =
     "      file sources).  --region renders part of the canvas; with\n"
     "      --cluster under mpirun each rank renders its part and rank 0\n"
     "      writes them stitched together.\n"
+    "  replay DIR --at ISO-8601 -o FRAME.png [--scale S] [--region X,Y,W,H]\n"
+    "  replay DIR [--from ISO-8601] [--to ISO-8601] -o BRIEFING.mp4 [--fps N]\n"
+    "  replay DIR --timeline [--from ISO-8601] [--to ISO-8601]\n"
+    "      the briefing record kept with --record DIR: the frame that was\n"
+    "      on the wall at a moment (video tiles show their recorded state,\n"
+    "      not their pictures), a span as a video, or what happened.\n"
     "  schema\n"
     "      print the layout format's JSON Schema.\n"
     "  --help, --version\n";
@@ -212,6 +219,102 @@ parse_options(int argc, char **argv, struct app_options *o)
     return true;
 }
 
+static bool
+parse_time(const char *opt, const char *v, int64_t *out)
+{
+    if (!v || !time_parse_iso8601(v, 7 * 60, out)) {
+        fprintf(stderr, "opswall replay: %s wants ISO 8601, e.g. "
+                "2026-11-22T09:14:05+07:00\n", opt);
+        return false;
+    }
+    return true;
+}
+
+static int
+cmd_replay(int argc, char **argv)
+{
+    struct replay_options o = {.scale = 1.0, .fps = 5};
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = strcmp(a, "--at") == 0 || strcmp(a, "--from") == 0 ||
+                     strcmp(a, "--to") == 0 || strcmp(a, "-o") == 0 ||
+                     strcmp(a, "--output") == 0 ||
+                     strcmp(a, "--scale") == 0 ||
+                     strcmp(a, "--region") == 0 || strcmp(a, "--fps") == 0;
+        if (takes && !v) {
+            fprintf(stderr, "opswall replay: %s needs a value\n", a);
+            return 2;
+        }
+        i += takes;
+        double d;
+        if (strcmp(a, "--at") == 0) {
+            if (!parse_time(a, v, &o.at_ms)) {
+                return 2;
+            }
+            o.have_at = true;
+        } else if (strcmp(a, "--from") == 0) {
+            if (!parse_time(a, v, &o.from_ms)) {
+                return 2;
+            }
+            o.have_from = true;
+        } else if (strcmp(a, "--to") == 0) {
+            if (!parse_time(a, v, &o.to_ms)) {
+                return 2;
+            }
+            o.have_to = true;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            o.out = v;
+        } else if (strcmp(a, "--scale") == 0) {
+            if (!parse_double(v, &o.scale) || o.scale < 0.05 ||
+                o.scale > 8) {
+                fprintf(stderr, "opswall replay: --scale takes a number "
+                        "between 0.05 and 8\n");
+                return 2;
+            }
+        } else if (strcmp(a, "--region") == 0) {
+            if (!parse_region(v, &o.region)) {
+                fprintf(stderr, "opswall replay: --region wants X,Y,W,H in "
+                        "canvas pixels\n");
+                return 2;
+            }
+        } else if (strcmp(a, "--fps") == 0) {
+            if (!parse_double(v, &d) || d < 1 || d > 60 || d != (int)d) {
+                fprintf(stderr, "opswall replay: --fps takes a whole number "
+                        "from 1 to 60\n");
+                return 2;
+            }
+            o.fps = (int)d;
+        } else if (strcmp(a, "--timeline") == 0) {
+            o.timeline = true;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "opswall replay: unknown option %s\n%s", a,
+                    usage);
+            return 2;
+        } else if (!o.dir) {
+            o.dir = a;
+        } else {
+            fprintf(stderr, "opswall replay: unexpected argument %s\n", a);
+            return 2;
+        }
+    }
+    const char *err = !o.dir ? "which record folder?"
+        : o.timeline && (o.have_at || o.out)
+            ? "--timeline prints; it takes neither --at nor -o"
+        : !o.timeline && !o.out ? "-o OUT is required (a .png with --at, a "
+                                  "video with --from/--to)"
+        : o.have_at && (o.have_from || o.have_to)
+            ? "--at is one moment; --from/--to a span: not both"
+        : o.have_from && o.have_to && o.to_ms <= o.from_ms
+            ? "--to must be after --from"
+            : NULL;
+    if (err) {
+        fprintf(stderr, "opswall replay: %s\n", err);
+        return 2;
+    }
+    return app_replay(&o);
+}
+
 static int
 cmd_check(int argc, char **argv)
 {
@@ -256,6 +359,9 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "check") == 0) {
         return cmd_check(argc, argv);
+    }
+    if (strcmp(cmd, "replay") == 0) {
+        return cmd_replay(argc, argv);
     }
     if (strcmp(cmd, "schema") == 0) {
         char *s = layout_spec_json_schema();

@@ -59,7 +59,7 @@ static struct frame_state
 fs_of(struct source_set *set, int64_t now)
 {
     return (struct frame_state){now, 0, source_set_snapshots(set),
-                                source_set_count(set), NULL, NULL};
+                                source_set_count(set), NULL, NULL, NULL};
 }
 
 /* The scene's widgets plus the wall's overlay band. */

@@ -39,8 +39,8 @@ dir_has(const char *dir, const char *file)
 
 /* Where shaders/ and assets/ are: $OPSWALL_DATADIR, next to an installed
  * binary (../share/opswall), the source tree of a build, or the prefix. */
-static char *
-find_data_dir(void)
+char *
+app_data_dir(void)
 {
     const char *env = getenv("OPSWALL_DATADIR");
     if (env && dir_has(env, "shaders/composite.vert")) {
@@ -244,7 +244,7 @@ app_open_outputs(struct app *a, enum output_mode mode)
 static bool
 app_init(struct app *a, enum output_mode mode, int64_t now_ms)
 {
-    a->data_dir = find_data_dir();
+    a->data_dir = app_data_dir();
     a->layout = load_layout(a->opt.layout, false, NULL, &a->layout_text,
                             &a->layout_len);
     if (!a->layout || !select_scene(a->layout, a->opt.scene, &a->scene)) {
@@ -355,7 +355,8 @@ send_epoch(struct app *a, const struct frame_state *fs, bool quit)
         e.stream_pts = times.pts;
         e.nstreams = times.n;
     }
-    if (a->layout_text && !quit) {
+    if (a->layout_text && !quit && a->sent_gen != a->layout_gen) {
+        a->sent_gen = a->layout_gen;
         e.layout_path = a->layout->path;
         e.layout_text = a->layout_text;
         e.layout_len = a->layout_len;
@@ -371,10 +372,6 @@ send_epoch(struct app *a, const struct frame_state *fs, bool quit)
     free(buf);
     free(times.url);
     free(times.pts);
-    if (e.layout_text) {
-        free(a->layout_text);
-        a->layout_text = NULL;
-    }
 }
 
 /* The master's check that the job fits the layout; a mismatch tells the
@@ -405,7 +402,7 @@ cluster_enter(struct app *a, int *argc, char ***argv, bool still)
     if (cluster_rank(a->cluster) == 0) {
         return -1;
     }
-    char *dd = find_data_dir();
+    char *dd = app_data_dir();
     struct renderer_opts ro = {.data_dir = dd,
                                .mode = still ? OUTPUT_OFFSCREEN : a->opt.mode,
                                .display = a->opt.display,
@@ -585,7 +582,7 @@ app_reload(struct app *a, int64_t now_ms)
         layout_destroy(a->layout);
     } else {
         a->old = (struct outgoing){a->layout, a->wall, a->sources,
-                                   a->frozen, a->scene};
+                                   a->frozen, a->scene, a->layout_gen};
     }
     a->frozen = nf;
     a->layout = nl;
@@ -621,24 +618,52 @@ give_back_memory(struct app *a, bool released)
     }
 }
 
-/* The briefing record: this frame's inputs (the recorder writes what
- * changed). */
+struct stream_list {
+    struct widget_stream *s;
+    size_t n, cap;
+};
+
 static void
-record_frame(struct app *a, const struct frame_state *fs)
+list_stream(const struct widget_stream *st, void *arg)
 {
+    struct stream_list *l = arg;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->s = xreallocarray(l->s, l->cap, sizeof(*l->s));
+    }
+    l->s[l->n++] = *st;
+}
+
+/* The briefing record: the inputs of the frame on the glass (the
+ * recorder writes what changed).  During a reload that is the outgoing
+ * wall's, with its layout, until the new one takes over. */
+static void
+record_frame(struct app *a, const struct frame_state *shown)
+{
+    if (!a->recorder) {
+        return;
+    }
+    bool staging = a->old.wall != NULL;
+    struct stream_list streams = {0};
+    wall_each_stream(shown_wall(a), list_stream, &streams);
     struct recorder_frame f = {
-        .now_ms = fs->now_ms,
-        .scene = (uint32_t)fs->scene,
-        .focus = director_focus(a->director),
-        .aids = fs->aids,
-        .snaps = fs->snapshots,
-        .nsnaps = fs->nsnapshots,
-        .layout_gen = a->layout_gen,
-        .layout_path = a->layout->path,
-        .layout_text = a->layout_text,
-        .layout_len = a->layout_len,
+        .now_ms = shown->now_ms,
+        .scene = (uint32_t)shown->scene,
+        .focus = staging ? wall_focus(a->old.wall)
+                         : director_focus(a->director),
+        .aids = shown->aids,
+        .snaps = shown->snapshots,
+        .nsnaps = shown->nsnapshots,
+        .streams = streams.s,
+        .nstreams = streams.n,
+        .layout_gen = staging ? a->old.gen : a->layout_gen,
+        .layout_path = staging ? a->old.layout->path : a->layout->path,
+        /* The outgoing layout was recorded when it was taken. */
+        .layout_text = staging ? NULL : a->layout_text,
+        .layout_len = staging ? 0 : a->layout_len,
     };
     recorder_frame(a->recorder, &f);
+    free(streams.s);
 }
 
 /* One turn's drawing: the wall (or, during a reload, the outgoing wall
@@ -659,22 +684,22 @@ app_frame(struct app *a, const struct frame_state *fs)
             output_present(a->out, a->old.wall, a->old.layout, a->opt.scale);
             presented = true;
         }
+        record_frame(a, &ofs); /* what is on the glass */
         if (wall_prepare(a->wall, fs)) {
             wall_take_over(a->wall, a->old.wall, fs->now_ms);
             outgoing_free(&a->old);
             give_back_memory(a, true);
         }
-    } else if (wall_update(a->wall, fs)) {
-        output_present(a->out, a->wall, a->layout, a->opt.scale);
-        presented = true;
-        give_back_memory(a, false);
+    } else {
+        if (wall_update(a->wall, fs)) {
+            output_present(a->out, a->wall, a->layout, a->opt.scale);
+            presented = true;
+            give_back_memory(a, false);
+        }
+        record_frame(a, fs);
     }
     if (presented) {
         metrics_frame(&a->metrics, time_mono_s() - w0);
-    }
-    if (a->recorder) {
-        /* Before the cluster's epoch, which takes the new layout's text. */
-        record_frame(a, fs);
     }
     if (a->cluster) {
         /* The ranks draw this frame; all swap together. */
@@ -682,6 +707,34 @@ app_frame(struct app *a, const struct frame_state *fs)
         cluster_frame_done(a->cluster, time_mono_s() - w0, 0);
     }
     return presented;
+}
+
+/* A reload not asked through the control API (the file saved, F5) into
+ * the record as an audit line like the API's, so the timeline lists
+ * refused ones with their error even when the wall does not show it. */
+static void
+reload_by(struct app *a, const char *who, int64_t now)
+{
+    bool ok = app_reload(a, now);
+    if (!a->recorder) {
+        return;
+    }
+    char iso[40];
+    time_format_iso8601(now, a->layout->utc_offset_min, iso, sizeof(iso));
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "time", iso);
+    cJSON_AddStringToObject(o, "peer", who);
+    cJSON_AddStringToObject(o, "command", "reload");
+    cJSON_AddStringToObject(o, "request", "-");
+    cJSON_AddNumberToObject(o, "status", ok ? 200 : 422);
+    cJSON_AddStringToObject(o, "result", ok ? "reloaded"
+                                            : a->reload_error
+                                                  ? a->reload_error
+                                                  : "refused");
+    char *line = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    recorder_audit(a->recorder, now, line);
+    free(line);
 }
 
 /* One event on the main thread; false when the wall should stop. */
@@ -694,7 +747,7 @@ app_event(struct app *a, const SDL_Event *ev, int64_t now)
         serve_requests(a, now);
     } else if (ev->type == a->watched.event) {
         waker_taken(&a->watched);
-        app_reload(a, now);
+        reload_by(a, "layout file", now);
     } else if (ev->type == a->video.event) {
         /* Cleared before the update that takes the picture, so a
          * picture arriving meanwhile wakes us again. */
@@ -706,7 +759,7 @@ app_event(struct app *a, const SDL_Event *ev, int64_t now)
         if (k == SDLK_ESCAPE) {
             return false;
         } else if (k == SDLK_F5) {
-            app_reload(a, now);
+            reload_by(a, "F5", now);
         } else if (k >= SDLK_1 && k <= SDLK_9 &&
                    (size_t)(k - SDLK_1) < a->layout->nscenes) {
             director_pick(a->director, (size_t)(k - SDLK_1), now);

@@ -33,10 +33,25 @@ struct app_options {
     bool cluster;
 };
 
+/* opswall replay: a moment, a span or the timeline of a record. */
+struct replay_options {
+    const char *dir;
+    bool have_at, have_from, have_to;
+    int64_t at_ms, from_ms, to_ms;
+    const char *out;        /* .png for --at, a video for --from/--to */
+    double scale;           /* default 1: the wall's full size */
+    struct rect region;     /* {0}: the whole canvas */
+    int fps;                /* a video's frames per second (default 5) */
+    bool timeline;
+};
+
 /* opswall run: the wall until Esc, SIGTERM (SDL_QUIT) or --duration.
  * argc/argv are passed on to MPI with --cluster.  The exit status. */
 int app_run(const struct app_options *opt, int argc, char **argv);
 /* opswall render: one frame into opt->out.  The exit status. */
 int app_render(const struct app_options *opt, int argc, char **argv);
+/* opswall replay.  The exit status (1: the record cannot give it, with
+ * the reason on stderr). */
+int app_replay(const struct replay_options *opt);
 
 #endif

@@ -303,8 +303,11 @@ serve_requests(struct app *a, int64_t now_ms)
                 cairo_surface_write_to_png_stream(img, png_write, &b);
                 cairo_surface_destroy(img);
             }
-            control_server_answer(a->ctl, r, b.len ? 200 : 500, "image/png",
-                                  (char *)b.p, b.len);
+            control_server_answer_frame(a->ctl, r, b.len ? 200 : 500,
+                                        "image/png", (char *)b.p, b.len,
+                                        wall_frame_complete(shown_wall(a))
+                                            ? wall_frame_ms(shown_wall(a))
+                                            : -wall_frame_ms(shown_wall(a)));
             continue;
         }
         default: {

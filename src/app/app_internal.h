@@ -63,23 +63,29 @@ struct app {
     struct recorder *recorder;  /* --record: the briefing record, or NULL */
     uint64_t layout_gen;        /* +1 whenever a layout is taken */
     unsigned long trimmed_at;   /* the wall's retired sets at the last trim */
-    /* A reload in progress: the wall being replaced stays on screen, with
-     * its layout and data, while the new one is painted a few widgets per
-     * frame (wall_prepare); then the new one crossfades from it. */
     /* A cluster's master: what the render ranks are sent. */
     struct cluster *cluster;
     struct epoch_writer *epochs;
-    char *layout_text;   /* the layout as loaded, until sent */
-    size_t layout_len;
+    uint64_t sent_gen;   /* the layout_gen the ranks have */
     uint64_t frame;
+    /* The layout as loaded (the ranks and the record take it as text). */
+    char *layout_text;
+    size_t layout_len;
     struct outgoing {
         struct layout *layout;
         struct wall *wall;
         struct source_set *sources, *frozen;
         size_t scene;
-    } old;
+        uint64_t gen;    /* its layout_gen (what the record has) */
+    } old; /* A reload in progress: the wall being replaced stays on
+            * screen, with its layout and data, while the new one is
+            * painted a few widgets per frame (wall_prepare); then the
+            * new one crossfades from it. */
 };
 
+
+/* Where shaders/ and assets/ are (caller frees). */
+char *app_data_dir(void);
 
 /* Any thread: wakes the main loop once per burst; never blocks. */
 void waker_post(void *ctx);

@@ -34,6 +34,7 @@ struct pending {
     const char *ctype;
     char *body;
     size_t len;
+    int64_t frame_ms; /* a frame's time, for its header; 0: none */
     struct pending *next;
 };
 
@@ -58,13 +59,24 @@ struct conn {
 };
 
 static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned status, const char *ctype,
-      const void *body, size_t len)
+reply_at(struct MHD_Connection *c, unsigned status, const char *ctype,
+         const void *body, size_t len, int64_t frame_ms)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(
         len, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (!r) {
         return MHD_NO;
+    }
+    if (frame_ms) {
+        /* The moment the frame shows, in ms since 1970 UTC: what
+         * `opswall replay --at` takes to draw it again; "complete" when
+         * the frame is all of that moment's (no crossfade or repaint
+         * under way). */
+        char v[32];
+        snprintf(v, sizeof(v), "%lld", (long long)llabs(frame_ms));
+        MHD_add_response_header(r, "X-Opswall-Frame-Time", v);
+        MHD_add_response_header(r, "X-Opswall-Frame-Complete",
+                                frame_ms > 0 ? "yes" : "no");
     }
     MHD_add_response_header(r, "Content-Type", ctype);
     MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -74,6 +86,13 @@ reply(struct MHD_Connection *c, unsigned status, const char *ctype,
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned status, const char *ctype,
+      const void *body, size_t len)
+{
+    return reply_at(c, status, ctype, body, len, 0);
 }
 
 static enum MHD_Result
@@ -185,8 +204,8 @@ through_main(struct control_server *s, struct MHD_Connection *c,
         return reply_error(c, 503, "the wall did not answer in time");
     }
     pthread_mutex_unlock(&s->mu);
-    enum MHD_Result r = reply(c, (unsigned)p->status, p->ctype, p->body,
-                              p->len);
+    enum MHD_Result r = reply_at(c, (unsigned)p->status, p->ctype, p->body,
+                                 p->len, p->frame_ms);
     pending_free(p);
     return r;
 }
@@ -370,7 +389,17 @@ control_server_answer(struct control_server *s, struct control_request *req,
                       int status, const char *content_type, char *body,
                       size_t len)
 {
+    control_server_answer_frame(s, req, status, content_type, body, len, 0);
+}
+
+void
+control_server_answer_frame(struct control_server *s,
+                            struct control_request *req, int status,
+                            const char *content_type, char *body,
+                            size_t len, int64_t frame_ms)
+{
     struct pending *p = (struct pending *)req;
+    p->frame_ms = frame_ms;
     pthread_mutex_lock(&s->mu);
     if (p->abandoned) {
         pthread_mutex_unlock(&s->mu);

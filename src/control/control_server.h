@@ -46,6 +46,14 @@ void control_server_answer(struct control_server *s,
                            struct control_request *req, int status,
                            const char *content_type, char *body,
                            size_t len);
+/* The same, for a frame: its header X-Opswall-Frame-Time gives |frame_ms|
+ * (the moment it shows, ms since 1970 UTC), X-Opswall-Frame-Complete
+ * "yes" when frame_ms > 0, "no" when the frame is not all of that
+ * moment's yet (frame_ms < 0). */
+void control_server_answer_frame(struct control_server *s,
+                                 struct control_request *req, int status,
+                                 const char *content_type, char *body,
+                                 size_t len, int64_t frame_ms);
 /* Main thread: the loop is alive (for /healthz); call every iteration. */
 void control_server_heartbeat(struct control_server *s, int64_t mono_ms);
 

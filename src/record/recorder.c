@@ -38,6 +38,14 @@ struct recorder {
     int64_t frozen_at, notice_until;
     bool wrote_any;
     uint64_t epochs, keys;
+    /* The streams' states last written (urls as the layout has them). */
+    struct kept_stream {
+        char *url;
+        const char *state; /* video_state_name's: static */
+        int64_t lost_at_ms;
+    } *streams;
+    size_t nstreams;
+    bool streams_written;
 };
 
 struct recorder *
@@ -69,29 +77,37 @@ recorder_destroy(struct recorder *r)
     free(r->highlight);
     free(r->notice);
     free(r->banner);
+    for (size_t i = 0; i < r->nstreams; i++) {
+        free(r->streams[i].url);
+    }
+    free(r->streams);
     free(r);
 }
 
 /* "scheme://user:pass@host/..." -> "scheme://(not recorded)@host/...". */
+char *
+recorder_redact_url(const char *s)
+{
+    const char *scheme = strstr(s, "://");
+    const char *auth = scheme ? scheme + 3 : NULL;
+    size_t host_len = auth ? strcspn(auth, "/?#") : 0;
+    const char *at = auth ? memchr(auth, '@', host_len) : NULL;
+    if (!at) {
+        return xstrdup(s);
+    }
+    return xasprintf("%.*s" NOT_RECORDED "%s", (int)(auth - s), s, at);
+}
+
 static void
 redact_url(cJSON *url)
 {
     if (!cJSON_IsString(url)) {
         return;
     }
-    const char *s = url->valuestring;
-    const char *scheme = strstr(s, "://");
-    if (!scheme) {
-        return;
+    char *v = recorder_redact_url(url->valuestring);
+    if (strcmp(v, url->valuestring) != 0) {
+        cJSON_SetValuestring(url, v);
     }
-    const char *auth = scheme + 3;
-    size_t host_len = strcspn(auth, "/?#");
-    const char *at = memchr(auth, '@', host_len);
-    if (!at) {
-        return;
-    }
-    char *v = xasprintf("%.*s" NOT_RECORDED "%s", (int)(auth - s), s, at);
-    cJSON_SetValuestring(url, v);
     free(v);
 }
 
@@ -160,6 +176,57 @@ keep(char **dst, const char *s)
     }
 }
 
+static bool
+streams_same(const struct recorder *r, const struct recorder_frame *f)
+{
+    if (f->nstreams != r->nstreams) {
+        return false;
+    }
+    for (size_t i = 0; i < f->nstreams; i++) {
+        const struct widget_stream *s = &f->streams[i];
+        const struct kept_stream *k = &r->streams[i];
+        if (!str_eq(s->url, k->url) || !str_eq(s->state, k->state) ||
+            s->lost_at_ms != k->lost_at_ms) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The streams' states, as JSON: [{"url", "label", "state", "lost_at"}],
+ * urls redacted as in the recorded layout. */
+static void
+write_streams(struct recorder *r, const struct recorder_frame *f)
+{
+    for (size_t i = 0; i < r->nstreams; i++) {
+        free(r->streams[i].url);
+    }
+    r->streams = xreallocarray(r->streams, f->nstreams ? f->nstreams : 1,
+                               sizeof(*r->streams));
+    r->nstreams = f->nstreams;
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < f->nstreams; i++) {
+        const struct widget_stream *s = &f->streams[i];
+        r->streams[i] = (struct kept_stream){
+            s->url ? xstrdup(s->url) : NULL, s->state, s->lost_at_ms};
+        cJSON *o = cJSON_CreateObject();
+        char *url = recorder_redact_url(s->url ? s->url : "");
+        cJSON_AddStringToObject(o, "url", url);
+        free(url);
+        if (s->label && (!s->url || strcmp(s->label, s->url) != 0)) {
+            cJSON_AddStringToObject(o, "label", s->label);
+        }
+        cJSON_AddStringToObject(o, "state", s->state ? s->state : "");
+        cJSON_AddNumberToObject(o, "lost_at", (double)s->lost_at_ms);
+        cJSON_AddItemToArray(arr, o);
+    }
+    char *text = cJSON_PrintUnformatted(arr);
+    cJSON_Delete(arr);
+    r->streams_written = journal_append(r->j, RECORDER_STREAMS, 0, f->now_ms,
+                                        text, strlen(text));
+    free(text);
+}
+
 void
 recorder_frame(struct recorder *r, const struct recorder_frame *f)
 {
@@ -185,6 +252,9 @@ recorder_frame(struct recorder *r, const struct recorder_frame *f)
     const struct frame_aids none = {0};
     const struct frame_aids *aids = f->aids ? f->aids : &none;
     bool key = !r->wrote_any || journal_wants_key(r->j);
+    /* The streams' states: after each key (so a key and what follows
+     * it hold everything), and when one changes. */
+    bool streams = key || !r->streams_written || !streams_same(r, f);
     bool changed = key || f->scene != r->scene ||
                    !str_eq(f->focus, r->focus) ||
                    !str_eq(aids->highlight, r->highlight) ||
@@ -201,6 +271,9 @@ recorder_frame(struct recorder *r, const struct recorder_frame *f)
             changed = f->snaps[i] && !epoch_writer_has(r->w, i, f->snaps[i]);
         }
         if (!changed) {
+            if (streams) {
+                write_streams(r, f);
+            }
             return;
         }
     }
@@ -230,6 +303,9 @@ recorder_frame(struct recorder *r, const struct recorder_frame *f)
         r->wrote_any = false; /* dropped: the next one is a key again */
     }
     free(buf);
+    if (streams && r->wrote_any) {
+        write_streams(r, f);
+    }
     r->last_ms = f->now_ms;
     r->scene = f->scene;
     keep(&r->focus, f->focus);

@@ -5,8 +5,9 @@
  * briefing aids, only the snapshots that changed, re-confirmations as
  * "same data", sources' states and errors) whenever something changed
  * and at least once a second (the wall clock), the whole state (a key,
- * with the layout) when the journal wants one or the layout changed, and
- * the operators' audit lines.
+ * with the layout) when the journal wants one or the layout changed, the
+ * streams' states (after each key and when one changes: live, lost since
+ * when), and the operators' audit lines.
  *
  * Secrets are not written: the layout is recorded with every request
  * header's value and every URL's user information replaced.  Video
@@ -28,6 +29,7 @@
 enum recorder_type {
     RECORDER_EPOCH = JOURNAL_TYPE_USER, /* an epoch; a key carries all */
     RECORDER_AUDIT,                     /* an audit line (JSON), as logged */
+    RECORDER_STREAMS,                   /* the streams' states (JSON) */
 };
 
 /* What one frame showed. */
@@ -38,6 +40,8 @@ struct recorder_frame {
     const struct frame_aids *aids;  /* NULL: none */
     struct snapshot *const *snaps;  /* the data shown (live or frozen) */
     size_t nsnaps;
+    const struct widget_stream *streams; /* the streams the frame plays */
+    size_t nstreams;
     uint64_t layout_gen;            /* changes whenever a layout is taken */
     const char *layout_path;        /* with a new layout_gen: its file */
     const char *layout_text;        /* ... and its text (NULL: unchanged) */
@@ -56,6 +60,10 @@ void recorder_frame(struct recorder *r, const struct recorder_frame *f);
 
 /* An operator command's audit line (a JSON object), at now_ms. */
 void recorder_audit(struct recorder *r, int64_t now_ms, const char *line);
+
+/* A URL as recorded: user information replaced by "(not recorded)".
+ * Caller frees. */
+char *recorder_redact_url(const char *url);
 
 /* The layout text as recorded: JSON without comments, every header value
  * and URL user information replaced by "(not recorded)".  NULL when the

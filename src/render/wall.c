@@ -69,6 +69,7 @@ struct wall {
     unsigned char bg[3]; /* the background, as 8-bit the canvas holds */
     bool canvas_bgra;    /* the canvas takes widget rows as they are */
     int deferred;        /* repaints left for the next frame (budget) */
+    int64_t frame_ms;    /* the frame state's time at the last update */
     struct geo_cache *own_maps; /* when nobody shares one with the wall */
     struct revision_book *own_revisions; /* likewise */
     unsigned char *scratch; /* compose_into_canvas's rows */
@@ -521,6 +522,13 @@ wall_set_still(struct wall *w, bool still)
 {
     w->env.still = still;
     w->built = false; /* widgets are made again with it */
+}
+
+void
+wall_set_replay(struct wall *w)
+{
+    w->env.replay = true;
+    wall_set_still(w, true);
 }
 
 void
@@ -1460,6 +1468,7 @@ bool
 wall_update(struct wall *w, const struct frame_state *fs)
 {
     w->stats.updates++;
+    w->frame_ms = fs->now_ms;
     /* The crossfade's shader is made with the first live frame, not
      * during the first scene change (its buffers with the first change);
      * a still (opswall render) never needs either. */
@@ -1593,6 +1602,18 @@ wall_each_stream(const struct wall *w,
             fn(&st[k], arg);
         }
     }
+}
+
+int64_t
+wall_frame_ms(const struct wall *w)
+{
+    return w->frame_ms;
+}
+
+bool
+wall_frame_complete(const struct wall *w)
+{
+    return w->built && !w->staging && !w->in_trans && w->deferred == 0;
 }
 
 GLuint

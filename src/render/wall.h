@@ -62,6 +62,10 @@ void wall_set_revisions(struct wall *wall, struct revision_book *book);
 /* One frame will be rendered (opswall render, tests): videos decode their
  * first picture and wait for it.  Takes effect at the next update. */
 void wall_set_still(struct wall *wall, bool still);
+/* A frame from the briefing record (opswall replay): a still whose
+ * videos open nothing and draw the streams' recorded states (the frame
+ * state's `recorded`) over a neutral still.  Before the first update. */
+void wall_set_replay(struct wall *wall);
 /* A cluster rank: videos keep recent pictures and show the one the
  * frame state's video clock names.  Takes effect at the next update. */
 void wall_set_follow(struct wall *wall, bool follow);
@@ -94,6 +98,12 @@ bool wall_prepare(struct wall *wall, const struct frame_state *fs);
 void wall_take_over(struct wall *wall, struct wall *old, int64_t now_ms);
 /* Brings the framebuffer up to date; true if any pixel may have changed. */
 bool wall_update(struct wall *wall, const struct frame_state *fs);
+/* The frame state's time at the last update: what the framebuffer shows
+ * is that moment's frame (GET /api/frame.png says it).  0 before any. */
+int64_t wall_frame_ms(const struct wall *wall);
+/* Whether the framebuffer is all of that moment's frame: no crossfade,
+ * no scene being staged, no repaint left for the next frame. */
+bool wall_frame_complete(const struct wall *wall);
 /* What the last update that returned true changed, in framebuffer
  * pixels (top-left origin): the number of rectangles written to out, or
  * -1 when it changed everything (or more than max rectangles).  The

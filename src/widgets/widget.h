@@ -40,6 +40,19 @@ struct video_clock {
     const int64_t *pts_us;
 };
 
+/* Each stream's state as the briefing record kept it (opswall replay,
+ * record/replay.h): the video tiles draw these instead of decoding. */
+struct recorded_stream {
+    const char *url;    /* as in the recorded layout */
+    const char *label;  /* as the tile named it, or NULL */
+    const char *state;  /* "connecting", "live", "lost", "reconnecting" */
+    int64_t lost_at_ms; /* wall-clock time the signal was lost; 0 */
+};
+struct recorded_streams {
+    size_t n;
+    const struct recorded_stream *s;
+};
+
 /* Everything a frame shows besides the layout: the explicit frame state. */
 struct frame_state {
     int64_t now_ms;                     /* wall-clock time shown */
@@ -48,10 +61,14 @@ struct frame_state {
     size_t nsnapshots;
     const struct frame_aids *aids;      /* NULL: none */
     const struct video_clock *video;    /* NULL: each shows its newest */
+    const struct recorded_streams *recorded; /* replay: streams' states */
 };
 
 /* The master's picture time for a stream url, or INT64_MIN. */
 int64_t frame_video_pts(const struct frame_state *fs, const char *url);
+/* A replay's recorded state of a stream url, or NULL. */
+const struct recorded_stream *frame_recorded_stream(
+    const struct frame_state *fs, const char *url);
 
 /* A digest of a string for stamps (0 for NULL). */
 uint64_t widget_stamp_str(uint64_t h, const char *s);
@@ -69,6 +86,9 @@ struct widget_env {
                              and show the one the master's clock chose */
     struct geo_cache *maps; /* boundaries shared by map widgets, or NULL */
     struct revision_book *revisions; /* figures shown (revisions), or NULL */
+    bool replay;          /* a frame from the briefing record: videos
+                             open nothing and draw their recorded state
+                             over a neutral still (implies still) */
     bool cpu_video;       /* drawn by a software rasteriser: decoders also
                              give pictures as BGRA at their shown size,
                              copied into the canvas (no YUV shader pass) */
@@ -105,6 +125,7 @@ struct widget_stream {
     int64_t pts_us;     /* of the picture shown; INT64_MIN: none */
     const char *label;  /* as the tile names it */
     const char *state;  /* "connecting", "live", "lost", "reconnecting" */
+    int64_t lost_at_ms; /* wall-clock time the signal was lost; 0 */
     const char *decoder; /* e.g. "h264 (software)"; "" before the first */
     uint64_t decoded, skipped, shown; /* pictures, since it started:
                                          decoded, replaced before being

@@ -184,6 +184,18 @@ frame_video_pts(const struct frame_state *fs, const char *url)
     return INT64_MIN;
 }
 
+const struct recorded_stream *
+frame_recorded_stream(const struct frame_state *fs, const char *url)
+{
+    const struct recorded_streams *r = fs->recorded;
+    for (size_t i = 0; r && url && i < r->n; i++) {
+        if (r->s[i].url && strcmp(r->s[i].url, url) == 0) {
+            return &r->s[i];
+        }
+    }
+    return NULL;
+}
+
 uint64_t
 widget_stamp_str(uint64_t h, const char *s)
 {

@@ -37,6 +37,7 @@ struct tile {
     struct video_image img;     /* the picture shown */
     uint64_t seq;
     struct video_status st;     /* as of the last stamp */
+    bool unknown;               /* replay: the record has no state */
     /* Where the picture goes, in widget pixels (from the last paint). */
     double vx, vy, vw, vh;
 };
@@ -121,19 +122,23 @@ video_create(const struct layout_widget *lw, const struct widget_env *env)
             t->url = url;
             t->label = item_str(s, "label");
             t->code = item_str(s, "code");
-            start_tile(t, s, env, lw, show_w);
+            if (!env->replay) {
+                start_tile(t, s, env, lw, show_w);
+            }
         }
     } else {
         struct tile *t = &v->t[v->n++];
         t->url = widget_cfg_str(lw, "url", "");
         t->label = widget_cfg_str(lw, "label", NULL);
-        start_tile(t, cfg, env, lw, show_w);
+        if (!env->replay) {
+            start_tile(t, cfg, env, lw, show_w);
+        }
     }
     v->columns = widget_cfg_int(lw, "columns", 0);
     v->rows = widget_cfg_int(lw, "rows", 0);
     v->status = cJSON_GetObjectItemCaseSensitive(cfg, "status");
     v->promote = widget_cfg_str(lw, "promote", NULL);
-    if (env->still) {
+    if (env->still && !env->replay) {
         /* One frame to render: wait for every stream's first picture
          * (or its failure), together, a few seconds at most. */
         int64_t end = time_mono_ms() + 8000;
@@ -164,6 +169,27 @@ has_picture(const struct tile *t)
     return t->img.ref != NULL || t->st.frames > 0;
 }
 
+/* A replay: the stream's state as recorded; no picture (pictures are not
+ * recorded).  A stream the record does not name is "unknown". */
+static void
+replay_status(struct tile *t, const struct frame_state *fs)
+{
+    const struct recorded_stream *r = frame_recorded_stream(fs, t->url);
+    t->st = (struct video_status){.state = VIDEO_CONNECTING};
+    t->unknown = !r;
+    if (!r) {
+        return;
+    }
+    const enum video_state all[] = {VIDEO_CONNECTING, VIDEO_LIVE, VIDEO_LOST,
+                                    VIDEO_RECONNECTING};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        if (r->state && strcmp(r->state, video_state_name(all[i])) == 0) {
+            t->st.state = all[i];
+        }
+    }
+    t->st.lost_at_ms = r->lost_at_ms;
+}
+
 static uint64_t
 video_stamp(void *self, const struct frame_state *fs)
 {
@@ -173,10 +199,13 @@ video_stamp(void *self, const struct frame_state *fs)
         struct tile *t = &v->t[i];
         if (t->dec) {
             video_decoder_status(t->dec, &t->st);
+        } else if (v->env->replay) {
+            replay_status(t, fs);
         }
         h = widget_stamp_mix(h, (uint64_t)t->st.state);
         h = widget_stamp_mix(h, (uint64_t)(t->st.lost_at_ms / 60000));
         h = widget_stamp_mix(h, has_picture(t));
+        h = widget_stamp_mix(h, t->unknown);
     }
     return widget_stamp_spec(v->env, fs, v->status, h);
 }
@@ -474,7 +503,7 @@ video_paint(void *self, cairo_t *cr, int w, int h,
             char hm[16] = "", band[96];
             /* When it was lost, on the wall's clock; a one-frame render
              * has no such moment to tell. */
-            if (st->lost_at_ms && !env->still) {
+            if (st->lost_at_ms && (!env->still || env->replay)) {
                 struct civil_time ct;
                 time_to_civil(st->lost_at_ms, env->layout->utc_offset_min,
                               &ct);
@@ -512,11 +541,19 @@ video_paint(void *self, cairo_t *cr, int w, int h,
             mic_off(cr, env, b.x + b.w - icon, ty + (e.height - icon) / 2,
                     icon);
         }
-        /* No picture yet: say so in the picture's place. */
+        /* No picture yet: say so in the picture's place.  A replay has
+         * none to show: a live stream's place says the picture was not
+         * kept, so a still is never taken for what was on the glass. */
         if (!has_picture(t) && !lost) {
-            const char *msg = st->state == VIDEO_CONNECTING
-                                  ? (vi ? "đang kết nối…" : "connecting…")
-                                  : (vi ? "không có tín hiệu" : "no signal");
+            const char *msg =
+                env->replay && t->unknown
+                    ? (vi ? "trạng thái không được ghi" : "state not recorded")
+                : env->replay && st->state == VIDEO_LIVE
+                    ? (vi ? "đang phát (hình không được ghi)"
+                          : "live (picture not recorded)")
+                : st->state == VIDEO_CONNECTING
+                    ? (vi ? "đang kết nối…" : "connecting…")
+                    : (vi ? "không có tín hiệu" : "no signal");
             char *mf = text_ellipsize(env->text, msg, FONT_MEDIUM, px,
                                       (int)t->vw);
             int mw = text_measure(env->text, mf, FONT_MEDIUM, px).width;
@@ -585,6 +622,7 @@ video_streams(void *self, struct widget_stream *out)
             .pts_us = t->img.ref ? t->img.pts_us : INT64_MIN,
             .label = t->label ? t->label : t->url,
             .state = video_state_name(t->st.state),
+            .lost_at_ms = t->st.lost_at_ms,
             .decoder = t->st.decoder,
             .decoded = t->st.frames,
             .skipped = t->st.skipped,
