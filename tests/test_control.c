@@ -93,12 +93,10 @@ check_replay(const char *rdir)
                  tm.tm_min, tm.tm_sec, (int)(shots[i].ms % 1000));
         char *argv[] = {(char *)opswall, "replay", (char *)rdir, "--at", at,
                         "--scale", "0.5", "-o", out, NULL};
-        pid_t pid = spawn(argv);
-        int st = 0;
-        waitpid(pid, &st, 0);
+        int rc = run_to(argv, NULL, NULL);
         cairo_surface_t *img = cairo_image_surface_create_from_png(out);
         long d = pixels_differing(shots[i].img, img);
-        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0 && d == 0,
+        CHECK(rc == 0 && d == 0,
               "frame %zu (%s) replayed from the record: %ld pixels differ",
               i, at, d);
         if (d != 0) {

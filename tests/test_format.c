@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "base/file.h"
 #include "base/timeutil.h"
 #include "text/format.h"
 #include "testlib.h"
@@ -121,6 +122,23 @@ test_parse(void)
         bool ok = time_parse_duration(durs[i].s, &ms);
         CHECK(ok == durs[i].ok && (!ok || ms == durs[i].ms), "duration %s",
               durs[i].s);
+    }
+    static const struct {
+        const char *s;
+        bool ok;
+        int64_t bytes;
+    } sizes[] = {{"500MB", true, 500000000}, {"2GiB", true, 2ll << 30},
+                 {"64MiB", true, 64ll << 20}, {"1kB", true, 1000},
+                 {"7B", true, 7}, {"1TiB", true, 1ll << 40},
+                 {"2 GB", false, 0}, {"2gb", false, 0}, {"GB", false, 0},
+                 {"-1MB", false, 0}, {"5", false, 0},
+                 {"99999999999999999999B", false, 0},
+                 {"2000TiB", false, 0}};
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        int64_t b = 0;
+        bool ok = file_parse_size(sizes[i].s, &b);
+        CHECK(ok == sizes[i].ok && (!ok || b == sizes[i].bytes), "size %s",
+              sizes[i].s);
     }
 }
 

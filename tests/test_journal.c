@@ -21,7 +21,10 @@
 #include "base/file.h"
 #include "base/xalloc.h"
 #include "record/journal.h"
+#include <cjson/cJSON.h>
+
 #include "record/recorder.h"
+#include "record/replay.h"
 #include "testlib.h"
 
 #define T0 1764806400000LL /* 2025-12-04 00:00 UTC */
@@ -544,6 +547,183 @@ test_redaction(void)
           "text that does not parse: NULL");
 }
 
+
+/* A recorded wall (recorder over a small layout) for the replay tests:
+ * a key at T0, a scene change at +1 s, a notice at +2 s, a freeze at
+ * +3 s; the clock each second to +5 s.  Returns the record's folder. */
+static const char wall_text[] =
+    "{\"opswall\": 1, \"locale\": \"vi-VN\", \"timezone\": \"+07:00\","
+    " \"wall\": {\"columns\": 1, \"rows\": 1, \"width\": 640,"
+    "  \"height\": 360}, \"grid\": {\"columns\": 4, \"rows\": 2},"
+    " \"sources\": {\"s\": {\"url\": \"http://127.0.0.1:9/x\"}},"
+    " \"scenes\": [{\"id\": \"a\", \"widgets\": []},"
+    "              {\"id\": \"b\", \"widgets\": []}]}";
+
+static char *
+record_wall(const char *name)
+{
+    char *dir = fresh_dir(name);
+    char msg[512];
+    struct recorder *r = recorder_create(dir, NULL, msg, sizeof(msg));
+    CHECK(r != NULL, "recorder: %s", msg);
+    if (!r) {
+        return dir;
+    }
+    struct snapshot *snap = snapshot_create(cJSON_Parse("{\"v\": 1}"), 1, T0,
+                                            T0, T0, NULL);
+    struct snapshot *snaps[1] = {snap};
+    struct widget_stream st = {.url = "rtsp://u:p@127.0.0.1/cam",
+                               .label = "Điểm cầu Lai Châu",
+                               .state = "live"};
+    for (int i = 0; i <= 50; i++) {
+        int64_t t = T0 + i * 100;
+        struct frame_aids aids = {0};
+        if (t >= T0 + 2000) {
+            aids.notice = "Nghỉ giải lao";
+            aids.notice_until_ms = T0 + 60000;
+        }
+        if (t >= T0 + 3000) {
+            aids.frozen_at_ms = T0 + 3000;
+        }
+        if (t >= T0 + 4000) {
+            st.state = "lost";
+            st.lost_at_ms = T0 + 4000;
+        }
+        struct recorder_frame f = {
+            .now_ms = t, .scene = t >= T0 + 1000, .aids = &aids,
+            .snaps = snaps, .nsnaps = 1, .streams = &st, .nstreams = 1,
+            .layout_gen = 1, .layout_path = "/etc/opswall/wall.json",
+            .layout_text = wall_text,
+            .layout_len = sizeof(wall_text) - 1};
+        recorder_frame(r, &f);
+    }
+    recorder_destroy(r);
+    snapshot_unref(snap);
+    return dir;
+}
+
+/* The record's state at t, as replay rebuilds it. */
+static bool
+state_at(const char *dir, int64_t t, uint32_t *scene, bool *notice,
+         bool *frozen, const char **stream, char *msg, size_t msglen)
+{
+    struct replay *rp = replay_open(dir, msg, msglen);
+    if (!rp) {
+        return false;
+    }
+    bool ok = replay_at(rp, t, msg, msglen);
+    if (ok) {
+        struct frame_state fs = replay_frame_state(rp);
+        *scene = (uint32_t)fs.scene;
+        *notice = fs.aids->notice != NULL;
+        *frozen = fs.aids->frozen_at_ms != 0;
+        static char keep[32];
+        snprintf(keep, sizeof(keep), "%s",
+                 fs.recorded->n ? fs.recorded->s[0].state : "-");
+        *stream = keep;
+        ok = fs.nsnapshots == 1 && fs.snapshots[0] &&
+             cJSON_IsNumber(jsonptr_get(fs.snapshots[0]->root, "/v"));
+        CHECK(fs.recorded->n == 1 &&
+                  strcmp(fs.recorded->s[0].url,
+                         "rtsp://(not recorded)@127.0.0.1/cam") == 0,
+              "the stream's url recorded without its password");
+    }
+    replay_destroy(rp);
+    return ok;
+}
+
+static void
+test_replay_state(void)
+{
+    char *dir = record_wall("replay");
+    char msg[512];
+    uint32_t scene = 9;
+    bool notice = true, frozen = true;
+    const char *stream = "";
+    CHECK(state_at(dir, T0 + 500, &scene, &notice, &frozen, &stream, msg,
+                   sizeof(msg)) &&
+              scene == 0 && !notice && !frozen && strcmp(stream, "live") == 0,
+          "at +0.5 s: scene a, nothing else (%s)", msg);
+    CHECK(state_at(dir, T0 + 2500, &scene, &notice, &frozen, &stream, msg,
+                   sizeof(msg)) && scene == 1 && notice && !frozen,
+          "at +2.5 s: scene b and the notice (%s)", msg);
+    CHECK(state_at(dir, T0 + 4500, &scene, &notice, &frozen, &stream, msg,
+                   sizeof(msg)) && scene == 1 && notice && frozen &&
+              strcmp(stream, "lost") == 0,
+          "at +4.5 s: frozen, the stream lost (%s)", msg);
+    CHECK(!state_at(dir, T0 - 1000, &scene, &notice, &frozen, &stream, msg,
+                    sizeof(msg)) &&
+              strstr(msg, "is outside the record, which holds") &&
+              strstr(msg, "07:00:00+07:00 to"),
+          "before the record: refused with its span (%s)", msg);
+    CHECK(!state_at(dir, T0 + 60000, &scene, &notice, &frozen, &stream, msg,
+                    sizeof(msg)) && strstr(msg, "outside the record"),
+          "after the record: refused (%s)", msg);
+
+    /* The segment cut at every byte of its last record: everything before
+     * that record still replays, the same. */
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char *seg = NULL;
+    while (d && (e = readdir(d))) {
+        if (strstr(e->d_name, ".owj")) {
+            seg = xasprintf("%s/%s", dir, e->d_name);
+        }
+    }
+    if (d) {
+        closedir(d);
+    }
+    size_t len = 0;
+    unsigned char *bytes = seg ? (unsigned char *)file_read_all(
+                                     seg, 1 << 20, &len)
+                               : NULL;
+    CHECK(bytes != NULL, "the segment read");
+    size_t last = 0;
+    int64_t last_t = 0, before_t = 0;
+    for (size_t at = 16; bytes && at + 24 <= len;) {
+        uint32_t n;
+        int64_t t;
+        memcpy(&n, bytes + at + 4, 4);
+        memcpy(&t, bytes + at + 8, 8);
+        before_t = last_t;
+        last_t = t;
+        last = at;
+        at += 24 + n;
+    }
+    char *cut = fresh_dir("replay-cut");
+    mkdir(cut, 0700);
+    char *cut_seg = seg ? xasprintf("%s/%s", cut, strrchr(seg, '/') + 1)
+                        : NULL;
+    int bad = 0, tried = 0;
+    for (size_t l = last; bytes && l < len; l++) {
+        FILE *f = fopen(cut_seg, "wb");
+        fwrite(bytes, 1, l, f);
+        fclose(f);
+        uint32_t s2 = 9;
+        bool n2 = false, f2 = false;
+        const char *st2 = "";
+        tried++;
+        if (!state_at(cut, before_t, &s2, &n2, &f2, &st2, msg,
+                      sizeof(msg)) || s2 != 1 || !n2 || !f2 ||
+            strcmp(st2, "lost") != 0) {
+            bad++;
+        }
+    }
+    CHECK(tried > 10 && bad == 0, "cut at each of the last record's %d "
+          "bytes: the moment before it replays the same (%d did not)",
+          tried, bad);
+    if (cut_seg) {
+        unlink(cut_seg);
+    }
+    rmdir(cut);
+    free(cut_seg);
+    free(cut);
+    free(bytes);
+    free(seg);
+    rm_rf(dir);
+    free(dir);
+}
+
 int
 main(void)
 {
@@ -559,6 +739,7 @@ main(void)
     test_write_failure();
     test_folder();
     test_redaction();
+    test_replay_state();
     rmdir(base);
     return testlib_done();
 }

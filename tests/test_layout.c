@@ -146,7 +146,9 @@ test_model(void)
         " \"grid\": {\"columns\": 2, \"rows\": 2, \"gap\": 0, \"margin\": 0},\n"
         " /* block\n comment */ \"scenes\": [{\"id\": \"s\", \"widgets\": [\n"
         "  {\"id\": \"t\", \"type\": \"text\", \"cell\": [1, 1, 1, 1], "
-        "\"text\": \"x\"}]}]}\n";
+        "\"text\": \"x\"}]}],\n"
+        " \"record\": {\"dir\": \"rec\", \"keep\": \"7d\", "
+        "\"max_size\": \"500MB\"}}\n";
     struct diag_list d;
     diag_list_init(&d, "mem");
     struct layout *l = layout_load_buffer("/tmp/x/mem.json", text,
@@ -165,6 +167,11 @@ test_model(void)
     CHECK(l->utc_offset_min == 420, "default offset %d", l->utc_offset_min);
     CHECK(l->locale == LAYOUT_LOCALE_VI_VN, "default locale vi-VN");
     CHECK_STR(l->dir, "/tmp/x");
+    CHECK_STR(l->record.dir, "/tmp/x/rec");
+    CHECK(l->record.keep_ms == 7 * 86400000ll, "keep %lld",
+          (long long)l->record.keep_ms);
+    CHECK(l->record.max_bytes == 500000000, "max_size %lld",
+          (long long)l->record.max_bytes);
     char *p = layout_resolve_path(l, "a/b.png");
     CHECK_STR(p, "/tmp/x/a/b.png");
     free(p);

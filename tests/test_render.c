@@ -627,6 +627,55 @@ test_video_colours(void)
 /* A 4 x 4 conference at a fixed frame: the first picture of each stream
  * (MJPEG made here, deterministic), names under the pictures, one stream
  * that does not exist (no signal), the active speaker framed, one muted. */
+/* The same conference drawn from a record (opswall replay): no picture
+ * is opened; each tile shows its recorded state over a neutral still:
+ * live, lost since 09:12, reconnecting since 09:13, connecting, and
+ * streams the record does not name.  The speaker's frame and the muted
+ * microphone come from the recorded status data as live. */
+static void
+test_conference_replay(const char *layout, char *const clips[4],
+                       const char *dir)
+{
+    struct layout *l = load(layout);
+    if (!l) {
+        return;
+    }
+    struct wall *w = wall_create(l, tc, src_dir, 0.5, (struct rect){0});
+    CHECK(w != NULL, "replay wall");
+    if (!w) {
+        layout_destroy(l);
+        return;
+    }
+    wall_set_replay(w);
+    char *lost = xasprintf("%s/does-not-exist.avi", dir);
+    /* States are kept per stream (url): the four clips stand for four
+     * tiles each; the third is not in the record. */
+    struct recorded_stream rs[] = {
+        {clips[0], NULL, "live", 0},
+        {clips[1], NULL, "connecting", 0},
+        {clips[3], NULL, "reconnecting", at("2026-11-22T09:13:05+07:00")},
+        {lost, NULL, "lost", at("2026-11-22T09:12:40+07:00")},
+    };
+    size_t n = sizeof(rs) / sizeof(rs[0]);
+    struct recorded_streams rec = {n, rs};
+    struct source_set *set = source_set_create(l);
+    int64_t t = at("2026-11-22T09:15:00+07:00");
+    source_set_load_files(set, t);
+    struct frame_state fs = fs_of(set, t);
+    fs.recorded = &rec;
+    wall_update(w, &fs);
+    cairo_surface_t *img = wall_read(w);
+    golden("conference-replay-0.5", img);
+    cairo_surface_destroy(img);
+    struct wall_stats st = wall_get_stats(w);
+    CHECK(st.video_tiles == 0, "a replay draws no picture (%lu tiles)",
+          st.video_tiles);
+    source_set_destroy(set);
+    wall_destroy(w);
+    layout_destroy(l);
+    free(lost);
+}
+
 static void
 test_conference(void)
 {
@@ -673,6 +722,7 @@ test_conference(void)
                                             "2026-11-22T09:15:00+07:00");
         golden("conference-4x4-0.5", img);
         cairo_surface_destroy(img);
+        test_conference_replay(layout, clips, out_dir);
     }
     free(text);
     free(layout);

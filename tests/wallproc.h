@@ -7,12 +7,14 @@
 #ifndef OPSWALL_TEST_WALLPROC_H
 #define OPSWALL_TEST_WALLPROC_H
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <cairo.h>
@@ -150,6 +152,31 @@ spawn(char *const argv[])
     int rc = posix_spawn(&pid, argv[0], NULL, NULL, argv, environ);
     CHECK(rc == 0, "%s started", argv[0]);
     return rc == 0 ? pid : -1;
+}
+
+/* Runs argv to its end with stdout and stderr into files (NULL: kept);
+ * its exit status, or -1. */
+static int
+run_to(char *const argv[], const char *out, const char *err)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    if (out) {
+        posix_spawn_file_actions_addopen(&fa, 1, out,
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    }
+    if (err) {
+        posix_spawn_file_actions_addopen(&fa, 2, err,
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    }
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    int st = 0;
+    if (rc != 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st)) {
+        return -1;
+    }
+    return WEXITSTATUS(st);
 }
 
 /* Pixels whose colour differs at all (the frames' sizes must match:

@@ -181,7 +181,7 @@ app_collect_feeds(struct app *a)
 static void
 app_fini(struct app *a)
 {
-    recorder_destroy(a->recorder); /* writes and syncs what is queued */
+    app_record_fini(a);
     free(a->layout_text);
     epoch_writer_destroy(a->epochs);
     control_server_stop(a->ctl);
@@ -543,6 +543,10 @@ app_reload(struct app *a, int64_t now_ms)
     struct wall *nw = nl ? wall_create(nl, a->text, a->data_dir,
                                        a->opt.scale, a->opt.region)
                          : NULL;
+    if (nw && !app_record_stage(a, nl, &err)) {
+        wall_destroy(nw);
+        nw = NULL;
+    }
     if (!nw) {
         if (!err) {
             err = xasprintf("%s: the new layout could not be shown (see "
@@ -656,6 +660,7 @@ record_frame(struct app *a, const struct frame_state *shown)
         .nsnaps = shown->nsnapshots,
         .streams = streams.s,
         .nstreams = streams.n,
+        .revisions = a->revisions,
         .layout_gen = staging ? a->old.gen : a->layout_gen,
         .layout_path = staging ? a->old.layout->path : a->layout->path,
         /* The outgoing layout was recorded when it was taken. */
@@ -688,6 +693,7 @@ app_frame(struct app *a, const struct frame_state *fs)
         if (wall_prepare(a->wall, fs)) {
             wall_take_over(a->wall, a->old.wall, fs->now_ms);
             outgoing_free(&a->old);
+            app_record_take_over(a);
             give_back_memory(a, true);
         }
     } else {
@@ -773,25 +779,6 @@ app_event(struct app *a, const SDL_Event *ev, int64_t now)
     return true;
 }
 
-/* --record DIR: the briefing record (record/recorder.h).  A folder that
- * cannot be used stops the start with the reason: a wall asked to keep a
- * record must not run without one unnoticed. */
-static bool
-app_start_record(struct app *a)
-{
-    if (!a->opt.record_dir) {
-        return true;
-    }
-    char msg[512];
-    a->recorder = recorder_create(a->opt.record_dir, NULL, msg, sizeof(msg));
-    if (!a->recorder) {
-        LOG_ERR("%s", msg);
-        return false;
-    }
-    LOG_INFO("recording into %s", a->opt.record_dir);
-    return true;
-}
-
 int
 app_run(const struct app_options *opt, int argc, char **argv)
 {
@@ -817,7 +804,7 @@ app_run(const struct app_options *opt, int argc, char **argv)
     struct service svc;
     service_init(&svc);
     bool ok = app_init(&a, a.opt.mode, t0) && app_start_control(&a) &&
-              app_start_record(&a);
+              app_record_start(&a);
     if (ok && a.cluster) {
         ok = cluster_fits(&a); /* a misfit has told the ranks to quit */
     } else if (!ok && a.cluster) {

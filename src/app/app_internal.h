@@ -60,7 +60,13 @@ struct app {
     FILE *audit;
     struct metrics metrics;
     struct memory_trimmer *trimmer;
-    struct recorder *recorder;  /* --record: the briefing record, or NULL */
+    struct recorder *recorder;  /* the briefing record, or NULL */
+    char *record_dir;           /* its folder */
+    struct record_next {
+        bool staged;              /* a reload's record waits for take-over */
+        struct recorder *recorder; /* another folder, opened; else NULL */
+        char *dir;
+    } record_next;
     uint64_t layout_gen;        /* +1 whenever a layout is taken */
     unsigned long trimmed_at;   /* the wall's retired sets at the last trim */
     /* A cluster's master: what the render ranks are sent. */
@@ -104,6 +110,17 @@ bool app_reload(struct app *a, int64_t now_ms);
 
 /* app_control.c */
 bool app_start_control(struct app *a);
+
+/* app_record.c: the record's folder, --record DIR else the layout's
+ * "record" key.  start: at start (false: it cannot be used, logged).
+ * stage: a reload's layout, before it is committed (false: its folder
+ * cannot be used, the reason in *err; the reload must be refused).
+ * take_over: when the new layout takes the glass. */
+bool app_record_start(struct app *a);
+bool app_record_stage(struct app *a, const struct layout *nl, char **err);
+void app_record_take_over(struct app *a);
+void app_record_drop_staged(struct app *a);
+void app_record_fini(struct app *a);
 void serve_requests(struct app *a, int64_t now_ms);
 
 #endif

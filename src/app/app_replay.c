@@ -84,6 +84,7 @@ painter_frame(struct painter *p, const struct replay *r)
         }
         wall_set_replay(p->wall);
         wall_set_maps(p->wall, p->maps);
+        wall_set_revisions(p->wall, replay_revisions(r));
         p->gen = replay_layout_gen(r);
     }
     struct frame_state fs = replay_frame_state(r);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/xalloc.h"
 
@@ -50,4 +51,46 @@ file_read_all(const char *path, size_t max, size_t *len)
         *len = n;
     }
     return buf;
+}
+
+bool
+file_parse_size(const char *s, int64_t *out_bytes)
+{
+    static const struct {
+        const char *name;
+        int64_t bytes;
+    } units[] = {
+        {"B", 1},
+        {"kB", 1000},
+        {"KiB", 1ll << 10},
+        {"MB", 1000000},
+        {"MiB", 1ll << 20},
+        {"GB", 1000000000},
+        {"GiB", 1ll << 30},
+        {"TB", 1000000000000},
+        {"TiB", 1ll << 40},
+    };
+    const int64_t limit = 1ll << 50;
+    const char *p = s;
+    if (*p < '0' || *p > '9') {
+        return false;
+    }
+    int64_t v = 0;
+    while (*p >= '0' && *p <= '9') {
+        v = v * 10 + (*p - '0');
+        if (v > limit) {
+            return false;
+        }
+        p++;
+    }
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(p, units[i].name) == 0) {
+            if (v > limit / units[i].bytes) {
+                return false;
+            }
+            *out_bytes = v * units[i].bytes;
+            return true;
+        }
+    }
+    return false;
 }

@@ -62,7 +62,7 @@ source_set_load_files(struct source_set *set, int64_t now_ms)
             s = source_file_load(set->layout, src, ++set->generation, now_ms);
         } else if (!set->snaps[i]) {
             s = snapshot_create(NULL, ++set->generation, 0, 0, now_ms,
-                                "not fetched yet");
+                                SOURCE_NOT_FETCHED);
         } else {
             continue;
         }

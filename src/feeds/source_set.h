@@ -14,6 +14,9 @@
 
 struct source_set;
 
+/* The error of a live source's placeholder before its first answer. */
+#define SOURCE_NOT_FETCHED "not fetched yet"
+
 struct source_set *source_set_create(const struct layout *layout);
 void source_set_destroy(struct source_set *set);
 /* (Re)reads every file source, stamping the data with now_ms. */

@@ -718,6 +718,16 @@ build_scene_changes(struct layout *l, const cJSON *root,
     }
     l->errors_on_wall = get_bool(root, "errors_on_wall", false);
     build_cluster(l, get(root, "cluster"), diags);
+    const cJSON *rec = get(root, "record");
+    const char *dir = get_str(rec, "dir", NULL);
+    if (dir && *dir) {
+        l->record.dir = layout_resolve_path(l, dir);
+        l->record.keep_ms = get_duration(rec, "keep", 0);
+        const char *size = get_str(rec, "max_size", NULL);
+        if (!size || !file_parse_size(size, &l->record.max_bytes)) {
+            l->record.max_bytes = 0;
+        }
+    }
 }
 
 struct layout *
@@ -769,6 +779,7 @@ layout_destroy(struct layout *l)
     free(l->schedule);
     free(l->cluster);
     free(l->outputs);
+    free(l->record.dir);
     jsonc_destroy(l->doc);
     free(l->dir);
     free(l->path);

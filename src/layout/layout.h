@@ -118,6 +118,13 @@ struct layout_schedule_item {
     size_t scene;
 };
 
+/* The layout's "record" key (opswall replay reads what it keeps). */
+struct layout_record {
+    char *dir;         /* resolved against the layout's folder; NULL: none */
+    int64_t keep_ms;   /* 0: the journal's default (31 days) */
+    int64_t max_bytes; /* 0: the journal's default (2 GiB) */
+};
+
 struct layout {
     char *path;
     char *dir;           /* directory of the file, for relative paths */
@@ -138,6 +145,7 @@ struct layout {
     struct layout_schedule_item *schedule;
     size_t nschedule;
     bool errors_on_wall;
+    struct layout_record record;
     struct layout_output *outputs; /* several outputs; NULL: one window */
     size_t noutputs;
     struct rect *cluster; /* canvas region of render rank i+1; NULL: none */

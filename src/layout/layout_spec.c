@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "base/timeutil.h"
 #include "base/xalloc.h"
 
@@ -20,6 +21,7 @@
 #define COLOR {.kind = SPEC_COLOR}
 #define DURATION {.kind = SPEC_DURATION}
 #define DURATION_MAX(ms) {.kind = SPEC_DURATION, .max = (ms)}
+#define SIZE_MIN(b) {.kind = SPEC_SIZE, .min = (b)}
 #define INT(lo, hi) {.kind = SPEC_INTEGER, .min = (lo), .max = (hi)}
 #define NUM(lo, hi) {.kind = SPEC_NUMBER, .min = (lo), .max = (hi)}
 #define ENUM(...) {.kind = SPEC_ENUM, .choices = (const char *const[]){ \
@@ -480,6 +482,16 @@ static const struct spec_field transition_fields[] = {
     END,
 };
 
+static const struct spec_field record_fields[] = {
+    {"dir", STR, true, "the record's folder (made mode 0700; relative to "
+     "the layout file); --record DIR overrides it"},
+    {"keep", DURATION, false, "how long segments are kept (default 31d)"},
+    {"max_size", SIZE_MIN(64 << 20), false, "the folder's bound, the oldest "
+     "removed first, such as \"2GiB\" or \"500MB\" (default 2GiB, at "
+     "least 64MiB)"},
+    END,
+};
+
 static const struct spec_field cluster_rank_fields[] = {
     {"displays", {.kind = SPEC_CELL}, false, "[column, row, columns, rows] "
      "of displays this rank drives"},
@@ -533,6 +545,9 @@ static const struct spec_field root_fields[] = {
      "(opswall run --cluster under mpirun)"},
     {"errors_on_wall", BOOL, false, "show a failed reload's first error in "
      "a small banner on the wall (default false: log and control API only)"},
+    {"record", {.kind = SPEC_OBJECT, .fields = record_fields}, false,
+     "keep the briefing record: every frame's inputs, replayable with "
+     "opswall replay (docs/record.md)"},
     END,
 };
 
@@ -1017,6 +1032,16 @@ check_node(const struct check_ctx *c, const cJSON *n, const struct spec *s,
         }
         return;
     }
+    case SPEC_SIZE: {
+        int64_t b;
+        if (!cJSON_IsString(n) || !file_parse_size(n->valuestring, &b)) {
+            err(c, n, "%s must be a size such as \"500MB\" or \"2GiB\"",
+                what);
+        } else if ((double)b < s->min) {
+            err(c, n, "%s must be at least %gMiB", what, s->min / 1048576);
+        }
+        return;
+    }
     case SPEC_POINTER:
         if (!cJSON_IsString(n)) {
             err(c, n, "%s must be a string, not %s", what, type_name(n));
@@ -1162,6 +1187,12 @@ schema_of(const struct spec *s)
         o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "type", "string");
         cJSON_AddStringToObject(o, "pattern", "^[0-9]+(ms|s|m|min|h|d)$");
+        return o;
+    case SPEC_SIZE:
+        o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "type", "string");
+        cJSON_AddStringToObject(o, "pattern",
+                                "^[0-9]+(B|kB|KiB|MB|MiB|GB|GiB|TB|TiB)$");
         return o;
     case SPEC_POINTER:
         o = cJSON_CreateObject();

@@ -33,6 +33,7 @@ enum spec_kind {
     SPEC_TEXT,      /* a string or a binding */
     SPEC_COLOR,     /* "#RRGGBB" or "#RRGGBBAA" */
     SPEC_DURATION,  /* "500ms", "30s", "5m", "2h", "1d" */
+    SPEC_SIZE,      /* "500MB", "2GiB" (base/file.h); at least `min` */
     SPEC_POINTER,   /* an RFC 6901 JSON Pointer */
     SPEC_WIDGET,    /* an object whose fields depend on its "type" */
 };

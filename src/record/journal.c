@@ -259,6 +259,15 @@ sync_dir(struct journal *j)
     }
 }
 
+void
+journal_set_retention(struct journal *j, int64_t keep_ms, int64_t max_bytes)
+{
+    pthread_mutex_lock(&j->mu);
+    j->o.keep_ms = keep_ms;
+    j->o.max_bytes = max_bytes;
+    pthread_mutex_unlock(&j->mu);
+}
+
 /* Removes the oldest segments past keep_ms or beyond max_bytes; never the
  * one being written (the newest). */
 static void
@@ -270,6 +279,9 @@ writer_retain(struct journal *j, int64_t now_ms)
         LOG_WARN("%s: listing segments: %s", j->dir, strerror(errno));
         return;
     }
+    pthread_mutex_lock(&j->mu);
+    int64_t keep_ms = j->o.keep_ms, max_bytes = j->o.max_bytes;
+    pthread_mutex_unlock(&j->mu);
     int64_t total = 0;
     for (ssize_t i = 0; i < n; i++) {
         total += v[i].bytes;
@@ -277,8 +289,8 @@ writer_retain(struct journal *j, int64_t now_ms)
     unsigned removed = 0;
     for (ssize_t i = 0; i + 1 < n; i++) {
         /* A segment ends where the next begins. */
-        bool old = v[i + 1].start_ms <= now_ms - j->o.keep_ms;
-        if (!old && total <= j->o.max_bytes) {
+        bool old = v[i + 1].start_ms <= now_ms - keep_ms;
+        if (!old && total <= max_bytes) {
             break;
         }
         if (unlinkat(j->dirfd, v[i].name, 0) != 0) {

@@ -84,6 +84,10 @@ struct journal *journal_create(const char *dir, const struct journal_opts *o,
                                size_t msglen);
 
 /* Writes what is queued, syncs, stops the thread, unlocks.  NULL: no-op. */
+/* New retention bounds (a reloaded layout's "record" key), applied at
+ * the writer's next pass.  Any thread. */
+void journal_set_retention(struct journal *j, int64_t keep_ms,
+                           int64_t max_bytes);
 void journal_destroy(struct journal *j);
 
 /* Queues a record (copied) of type (>= JOURNAL_TYPE_USER), flags (KEY or

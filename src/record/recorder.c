@@ -46,6 +46,8 @@ struct recorder {
     } *streams;
     size_t nstreams;
     bool streams_written;
+    uint64_t revisions_found; /* the book's count at the last write */
+    bool revisions_written;
 };
 
 struct recorder *
@@ -61,6 +63,13 @@ recorder_create(const char *dir, const struct journal_opts *o, char *msg,
     r->j = j;
     r->w = epoch_writer_create();
     return r;
+}
+
+void
+recorder_set_retention(struct recorder *r, int64_t keep_ms,
+                        int64_t max_bytes)
+{
+    journal_set_retention(r->j, keep_ms, max_bytes);
 }
 
 void
@@ -227,6 +236,38 @@ write_streams(struct recorder *r, const struct recorder_frame *f)
     free(text);
 }
 
+/* The book's revisions (each value's latest), as JSON: [{"key",
+ * "period", "from", "to", "decimals", "at"}], newest first. */
+#define REVISIONS_WRITTEN 64
+
+static void
+write_revisions(struct recorder *r, const struct recorder_frame *f)
+{
+    struct revision *rev = xcalloc(REVISIONS_WRITTEN, sizeof(*rev));
+    size_t n = revision_book_recent(f->revisions, f->now_ms, INT64_MAX / 4,
+                                    rev, REVISIONS_WRITTEN);
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "key", rev[i].key);
+        cJSON_AddStringToObject(o, "period", rev[i].period);
+        cJSON_AddNumberToObject(o, "from", rev[i].from);
+        cJSON_AddNumberToObject(o, "to", rev[i].to);
+        cJSON_AddNumberToObject(o, "decimals", rev[i].decimals);
+        cJSON_AddNumberToObject(o, "at", (double)rev[i].at_ms);
+        cJSON_AddItemToArray(arr, o);
+    }
+    free(rev);
+    char *text = cJSON_PrintUnformatted(arr);
+    cJSON_Delete(arr);
+    if (journal_append(r->j, RECORDER_REVISIONS, 0, f->now_ms, text,
+                       strlen(text))) {
+        r->revisions_found = revision_book_found(f->revisions);
+        r->revisions_written = true;
+    }
+    free(text);
+}
+
 void
 recorder_frame(struct recorder *r, const struct recorder_frame *f)
 {
@@ -255,6 +296,13 @@ recorder_frame(struct recorder *r, const struct recorder_frame *f)
     /* The streams' states: after each key (so a key and what follows
      * it hold everything), and when one changes. */
     bool streams = key || !r->streams_written || !streams_same(r, f);
+    /* The revisions marked: after a key that has any, and when the book
+     * found one. */
+    bool revisions =
+        f->revisions &&
+        (revision_book_found(f->revisions) != r->revisions_found ||
+         (key && revision_book_found(f->revisions) > 0) ||
+         (!r->revisions_written && revision_book_found(f->revisions) > 0));
     bool changed = key || f->scene != r->scene ||
                    !str_eq(f->focus, r->focus) ||
                    !str_eq(aids->highlight, r->highlight) ||
@@ -273,6 +321,9 @@ recorder_frame(struct recorder *r, const struct recorder_frame *f)
         if (!changed) {
             if (streams) {
                 write_streams(r, f);
+            }
+            if (revisions) {
+                write_revisions(r, f);
             }
             return;
         }
@@ -305,6 +356,9 @@ recorder_frame(struct recorder *r, const struct recorder_frame *f)
     free(buf);
     if (streams && r->wrote_any) {
         write_streams(r, f);
+    }
+    if (revisions && r->wrote_any) {
+        write_revisions(r, f);
     }
     r->last_ms = f->now_ms;
     r->scene = f->scene;

@@ -7,7 +7,8 @@
  * and at least once a second (the wall clock), the whole state (a key,
  * with the layout) when the journal wants one or the layout changed, the
  * streams' states (after each key and when one changes: live, lost since
- * when), and the operators' audit lines.
+ * when), the revisions the wall marks (after each key and when one is
+ * found), and the operators' audit lines.
  *
  * Secrets are not written: the layout is recorded with every request
  * header's value and every URL's user information replaced.  Video
@@ -23,6 +24,7 @@
 
 #include "feeds/snapshot.h"
 #include "record/journal.h"
+#include "widgets/revisions.h"
 #include "widgets/widget.h"
 
 /* The recorder's record types (journal types from JOURNAL_TYPE_USER). */
@@ -30,6 +32,7 @@ enum recorder_type {
     RECORDER_EPOCH = JOURNAL_TYPE_USER, /* an epoch; a key carries all */
     RECORDER_AUDIT,                     /* an audit line (JSON), as logged */
     RECORDER_STREAMS,                   /* the streams' states (JSON) */
+    RECORDER_REVISIONS,                 /* the revisions marked (JSON) */
 };
 
 /* What one frame showed. */
@@ -42,6 +45,7 @@ struct recorder_frame {
     size_t nsnaps;
     const struct widget_stream *streams; /* the streams the frame plays */
     size_t nstreams;
+    const struct revision_book *revisions; /* the app's book, or NULL */
     uint64_t layout_gen;            /* changes whenever a layout is taken */
     const char *layout_path;        /* with a new layout_gen: its file */
     const char *layout_text;        /* ... and its text (NULL: unchanged) */
@@ -55,6 +59,9 @@ struct recorder *recorder_create(const char *dir,
                                  const struct journal_opts *o, char *msg,
                                  size_t msglen);
 void recorder_destroy(struct recorder *r);
+/* journal_set_retention on its journal. */
+void recorder_set_retention(struct recorder *r, int64_t keep_ms,
+                            int64_t max_bytes);
 
 void recorder_frame(struct recorder *r, const struct recorder_frame *f);
 

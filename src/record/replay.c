@@ -59,6 +59,8 @@ struct replay {
     struct frame_aids aids; /* strings owned */
     struct recorded_stream *streams; /* strings owned */
     struct recorded_streams recorded;
+    struct revision_book *book; /* the revisions marked, as recorded */
+    int64_t told_rev_ms;  /* the newest revision told to the observer */
     char why[512];       /* why the state is not valid, when it is not */
     void (*observe)(const struct replay_event *ev, void *arg);
     void *observe_arg;
@@ -74,6 +76,7 @@ replay_open(const char *dir, char *msg, size_t msglen)
     }
     struct replay *r = xcalloc(1, sizeof(*r));
     r->jr = jr;
+    r->book = revision_book_create();
     return r;
 }
 
@@ -114,6 +117,7 @@ replay_destroy(struct replay *r)
     free(r->layout_text);
     clear_aids(r);
     clear_streams(r);
+    revision_book_destroy(r->book);
     free(r);
 }
 
@@ -137,7 +141,7 @@ tell(struct replay *r, enum replay_event_kind kind, int64_t t_ms,
      const char *text)
 {
     if (r->observe) {
-        struct replay_event ev = {kind, t_ms, text};
+        struct replay_event ev = {kind, t_ms, text, NULL};
         r->observe(&ev, r->observe_arg);
     }
 }
@@ -299,6 +303,42 @@ apply_streams(struct replay *r, const struct journal_record *rec)
 }
 
 static void
+apply_revisions(struct replay *r, const struct journal_record *rec)
+{
+    cJSON *arr = cJSON_ParseWithLength((const char *)rec->data, rec->len);
+    int64_t newest = r->told_rev_ms;
+    /* Oldest first, so that each value ends with its latest. */
+    int n = cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : 0;
+    for (int i = n - 1; i >= 0; i--) {
+        const cJSON *o = cJSON_GetArrayItem(arr, i);
+        const char *key = json_str(o, "key"), *period = json_str(o, "period");
+        const cJSON *from = cJSON_GetObjectItemCaseSensitive(o, "from");
+        const cJSON *to = cJSON_GetObjectItemCaseSensitive(o, "to");
+        const cJSON *dec = cJSON_GetObjectItemCaseSensitive(o, "decimals");
+        const cJSON *at = cJSON_GetObjectItemCaseSensitive(o, "at");
+        if (!key || !period || !cJSON_IsNumber(from) || !cJSON_IsNumber(to) ||
+            !cJSON_IsNumber(dec) || !cJSON_IsNumber(at)) {
+            continue;
+        }
+        struct revision rv = {.from = from->valuedouble,
+                              .to = to->valuedouble,
+                              .decimals = dec->valueint,
+                              .at_ms = (int64_t)at->valuedouble};
+        snprintf(rv.key, sizeof(rv.key), "%s", key);
+        snprintf(rv.period, sizeof(rv.period), "%s", period);
+        revision_book_restore(r->book, &rv);
+        if (rv.at_ms > r->told_rev_ms && r->observe) {
+            struct replay_event ev = {REPLAY_EV_REVISION, rec->t_ms, NULL,
+                                      &rv};
+            r->observe(&ev, r->observe_arg);
+        }
+        newest = rv.at_ms > newest ? rv.at_ms : newest;
+    }
+    r->told_rev_ms = newest;
+    cJSON_Delete(arr);
+}
+
+static void
 apply(struct replay *r, const struct journal_record *rec)
 {
     switch (rec->type) {
@@ -313,6 +353,9 @@ apply(struct replay *r, const struct journal_record *rec)
         break;
     case RECORDER_STREAMS:
         apply_streams(r, rec);
+        break;
+    case RECORDER_REVISIONS:
+        apply_revisions(r, rec);
         break;
     case RECORDER_AUDIT: {
         char *line = xmalloc(rec->len + 1);
@@ -338,6 +381,9 @@ reset(struct replay *r, int64_t t_ms)
     r->valid = false;
     r->pos_ms = INT64_MIN;
     r->told_gen = 0;
+    /* The segment's key and what follows it hold the revisions. */
+    revision_book_clear(r->book);
+    r->told_rev_ms = INT64_MIN;
     snprintf(r->why, sizeof(r->why), "nothing recorded before it");
     clear_aids(r);
     clear_streams(r);
@@ -463,6 +509,12 @@ replay_frame_state(const struct replay *r)
         .aids = &r->aids,
         .recorded = &r->recorded,
     };
+}
+
+struct revision_book *
+replay_revisions(const struct replay *r)
+{
+    return r->book;
 }
 
 const char *

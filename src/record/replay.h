@@ -21,6 +21,7 @@
 
 #include "feeds/snapshot.h"
 #include "layout/layout.h"
+#include "widgets/revisions.h"
 #include "widgets/widget.h"
 
 struct replay;
@@ -49,6 +50,9 @@ uint64_t replay_layout_gen(const struct replay *r);
  * aids and the streams' recorded states. */
 struct frame_state replay_frame_state(const struct replay *r);
 const char *replay_focus(const struct replay *r); /* NULL: none */
+/* The revisions the wall had marked, for the walls that draw the state
+ * (wall_set_revisions before their first update). */
+struct revision_book *replay_revisions(const struct replay *r);
 
 /* Everything the timeline tells, as replay_at passes it. */
 enum replay_event_kind {
@@ -57,11 +61,13 @@ enum replay_event_kind {
     REPLAY_EV_LAYOUT,   /* a new layout was taken (a reload, or a start) */
     REPLAY_EV_AUDIT,    /* an operator command: text is its audit line */
     REPLAY_EV_GAP,      /* nothing recorded for a while (text: why) */
+    REPLAY_EV_REVISION, /* a revision the wall marked (rev) */
 };
 struct replay_event {
     enum replay_event_kind kind;
     int64_t t_ms;
     const char *text;
+    const struct revision *rev;
 };
 /* Called from replay_at for each such record passed (including those
  * between the key it starts from and t_ms).  NULL: none. */

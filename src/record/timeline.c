@@ -14,6 +14,7 @@
 
 #include "base/timeutil.h"
 #include "base/xalloc.h"
+#include "feeds/source_set.h"
 
 /* As replay.c: the clock is recorded every second at least. */
 #define GAP_MS 3000
@@ -172,6 +173,12 @@ sources_diff(struct walk *w, int64_t t, const struct frame_state *fs,
     for (size_t i = 0; i < l->nsources && i < fs->nsnapshots; i++) {
         const struct snapshot *s = fs->snapshots[i];
         enum source_state st = snapshot_state(s, &l->sources[i], t);
+        /* Before its first answer a live source is waited for, not
+         * failing. */
+        if (s && !s->root && s->error &&
+            strcmp(s->error, SOURCE_NOT_FETCHED) == 0) {
+            st = SOURCE_STATE_NO_DATA;
+        }
         /* A poll overdue is not news; failing and going stale are. */
         if (st == SOURCE_STATE_LATE) {
             st = SOURCE_STATE_OK;
@@ -292,14 +299,27 @@ on_audit(struct walk *w, int64_t t, const char *line)
                   T(w, "Nạp lại bố cục bị từ chối", "Reload refused"), who,
                   why);
         } else {
-            emitf(w, t, "command", "%s %s %s %s %s%s%s",
-                  T(w, "Lệnh", "Command"), c, strcmp(rq, "-") ? rq : "",
-                  T(w, "từ", "from"), who, ok ? "" : T(w, ": bị từ chối, ",
-                                                       ": refused, "),
+            bool arg = strcmp(rq, "-") != 0;
+            emitf(w, t, "command", "%s %s%s%s %s %s%s%s",
+                  T(w, "Lệnh", "Command"), c, arg ? " " : "", arg ? rq : "",
+                  T(w, "từ", "from"), who,
+                  ok ? "" : T(w, ": bị từ chối, ", ": refused, "),
                   ok ? "" : why);
         }
     }
     cJSON_Delete(o);
+}
+
+/* A figure as the wall wrote it: its decimals, a decimal comma in
+ * Vietnamese. */
+static void
+figure(const struct walk *w, double v, int decimals, char *buf, size_t n)
+{
+    snprintf(buf, n, "%.*f", decimals, v);
+    char *dot = w->vi ? strchr(buf, '.') : NULL;
+    if (dot) {
+        *dot = ',';
+    }
 }
 
 static void
@@ -326,6 +346,15 @@ observe(const struct replay_event *ev, void *arg)
     case REPLAY_EV_AUDIT:
         on_audit(w, ev->t_ms, ev->text);
         break;
+    case REPLAY_EV_REVISION: {
+        char a[48], b[48];
+        figure(w, ev->rev->from, ev->rev->decimals, a, sizeof(a));
+        figure(w, ev->rev->to, ev->rev->decimals, b, sizeof(b));
+        emitf(w, ev->t_ms, "revision", "%s: %s, %s %s: %s → %s",
+              T(w, "Số liệu điều chỉnh", "Figure revised"), ev->rev->key,
+              T(w, "kỳ", "period"), ev->rev->period, a, b);
+        break;
+    }
     case REPLAY_EV_GAP:
         emitf(w, ev->t_ms, "gap", "%s",
               T(w, "Bản ghi bị gián đoạn (đĩa ghi không kịp)",

@@ -3,8 +3,8 @@
  * one line each, in the wall's language (`opswall replay DIR --timeline`,
  * and the console's "Xem lại").  Scenes shown, focus, freezes and
  * releases, notices, highlights, layouts taken and reloads refused (with
- * their error), sources failing, going stale and coming back, streams
- * lost and back, and the times nothing was recorded.
+ * their error), figures revised, sources failing, going stale and coming
+ * back, streams lost and back, and the times nothing was recorded.
  */
 #ifndef OPSWALL_TIMELINE_H
 #define OPSWALL_TIMELINE_H
@@ -19,7 +19,7 @@ struct timeline_line {
     int64_t t_ms;
     const char *kind; /* "scene", "focus", "freeze", "release", "notice",
                          "highlight", "layout", "reload", "source",
-                         "stream", "gap", "command" */
+                         "stream", "gap", "command", "revision" */
     const char *text; /* in the layout's language */
 };
 

@@ -1321,8 +1321,11 @@ stage_paint(struct wall *w, const struct frame_state *fs)
                        entry_alone(w, w->stage_scene, w->stage_focus_lw,
                                    i))) {
             struct wall_widget *ww = &w->stage[before];
-            paint_widget(w, ww, fs, true);
+            /* Stamped first, as on the wall: a stamp samples what the
+             * paint draws (a stream's state), so a change in between
+             * repaints at the next update instead of passing unseen. */
             ww->stamp = ww->cls->stamp(ww->self, fs);
+            paint_widget(w, ww, fs, true);
             ww->painted = true;
             first = false;
         }

@@ -33,6 +33,7 @@ struct entry {
 struct revision_book {
     struct entry *e;
     size_t n;
+    uint64_t found;
 };
 
 struct revision_book *
@@ -92,15 +93,11 @@ fits(const char *key, const char *period)
            strlen(period) < sizeof(((struct shown *)0)->period);
 }
 
-bool
-revision_book_show(struct revision_book *b, const char *key,
-                   const char *period, double v, int decimals, int64_t now_ms,
-                   int64_t for_ms, struct revision *out)
+/* The entry of key, made (taking the least recently shown one's place
+ * when full) if there is none. */
+static struct entry *
+entry_of(struct revision_book *b, const char *key)
 {
-    if (!key || !period || !period[0] || !isfinite(v) || !fits(key, period) ||
-        decimals < 0 || decimals > 9 || fabs(v) * pow(10, decimals) > 1e17) {
-        return false;
-    }
     struct entry *e = find(b, key);
     if (!e) {
         if (b->n < REVISIONS_MAX_KEYS) {
@@ -116,22 +113,80 @@ revision_book_show(struct revision_book *b, const char *key,
         memset(e, 0, sizeof(*e));
         snprintf(e->key, sizeof(e->key), "%s", key);
     }
-    e->used_ms = now_ms;
-    long long units = llround(v * pow(10, decimals));
-    struct shown *s = NULL;
+    return e;
+}
+
+/* The period's place in e; *fresh when it was not there (now taken). */
+static struct shown *
+shown_of(struct entry *e, const char *period, bool *fresh)
+{
     for (int i = 0; i < e->nperiods; i++) {
         if (strcmp(e->periods[i].period, period) == 0) {
-            s = &e->periods[i];
+            *fresh = false;
+            return &e->periods[i];
         }
     }
-    if (!s) {
+    struct shown *s = &e->periods[e->next];
+    e->next = (e->next + 1) % REVISIONS_MAX_PERIODS;
+    if (e->nperiods < REVISIONS_MAX_PERIODS) {
+        e->nperiods++;
+    }
+    snprintf(s->period, sizeof(s->period), "%s", period);
+    *fresh = true;
+    return s;
+}
+
+void
+revision_book_clear(struct revision_book *b)
+{
+    memset(b->e, 0, REVISIONS_MAX_KEYS * sizeof(*b->e));
+    b->n = 0;
+    b->found++; /* changed */
+}
+
+uint64_t
+revision_book_found(const struct revision_book *b)
+{
+    return b->found;
+}
+
+void
+revision_book_restore(struct revision_book *b, const struct revision *r)
+{
+    if (!fits(r->key, r->period) || r->decimals < 0 || r->decimals > 9 ||
+        !isfinite(r->to) || fabs(r->to) * pow(10, r->decimals) > 1e17) {
+        return;
+    }
+    struct entry *e = entry_of(b, r->key);
+    if (e->used_ms < r->at_ms) {
+        e->used_ms = r->at_ms;
+    }
+    bool fresh;
+    struct shown *s = shown_of(e, r->period, &fresh);
+    s->units = llround(r->to * pow(10, r->decimals));
+    s->decimals = r->decimals;
+    s->v = r->to;
+    e->has_rev = true;
+    e->rev = *r;
+    b->found++;
+}
+
+bool
+revision_book_show(struct revision_book *b, const char *key,
+                   const char *period, double v, int decimals, int64_t now_ms,
+                   int64_t for_ms, struct revision *out)
+{
+    if (!key || !period || !period[0] || !isfinite(v) || !fits(key, period) ||
+        decimals < 0 || decimals > 9 || fabs(v) * pow(10, decimals) > 1e17) {
+        return false;
+    }
+    struct entry *e = entry_of(b, key);
+    e->used_ms = now_ms;
+    long long units = llround(v * pow(10, decimals));
+    bool fresh = false;
+    struct shown *s = shown_of(e, period, &fresh);
+    if (fresh) {
         /* A period not shown before (or forgotten): remembered now. */
-        s = &e->periods[e->next];
-        e->next = (e->next + 1) % REVISIONS_MAX_PERIODS;
-        if (e->nperiods < REVISIONS_MAX_PERIODS) {
-            e->nperiods++;
-        }
-        snprintf(s->period, sizeof(s->period), "%s", period);
         s->units = units;
         s->decimals = decimals;
         s->v = v;
@@ -149,6 +204,7 @@ revision_book_show(struct revision_book *b, const char *key,
         r->to = v;
         r->decimals = decimals;
         r->at_ms = now_ms;
+        b->found++;
         LOG_INFO("revised: %s, period %s: %.*f -> %.*f", key, period,
                  decimals, s->v, decimals, v);
         s->units = units;

@@ -58,6 +58,19 @@ size_t revision_book_recent(const struct revision_book *b, int64_t now_ms,
                             int64_t within_ms, struct revision *out,
                             size_t max);
 
+/* How many revisions the book has found since it was made (it only
+ * grows): the briefing record writes the book's revisions when it
+ * changes. */
+uint64_t revision_book_found(const struct revision_book *b);
+
+/* Puts back a revision the book had (opswall replay, from the record):
+ * afterwards the value is known as showing r->to for r->period, with r
+ * as its latest revision.  Counts as found. */
+void revision_book_restore(struct revision_book *b, const struct revision *r);
+
+/* Forgets everything (the book stays valid for whoever holds it). */
+void revision_book_clear(struct revision_book *b);
+
 /* Values the book remembers (for tests and metrics). */
 size_t revision_book_keys(const struct revision_book *b);
 

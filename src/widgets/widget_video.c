@@ -547,10 +547,9 @@ video_paint(void *self, cairo_t *cr, int w, int h,
         if (!has_picture(t) && !lost) {
             const char *msg =
                 env->replay && t->unknown
-                    ? (vi ? "trạng thái không được ghi" : "state not recorded")
+                    ? (vi ? "không rõ" : "unknown")
                 : env->replay && st->state == VIDEO_LIVE
-                    ? (vi ? "đang phát (hình không được ghi)"
-                          : "live (picture not recorded)")
+                    ? (vi ? "không lưu hình" : "not recorded")
                 : st->state == VIDEO_CONNECTING
                     ? (vi ? "đang kết nối…" : "connecting…")
                     : (vi ? "không có tín hiệu" : "no signal");
