@@ -13,6 +13,7 @@
  *   - a moment outside the record is refused, saying what it holds.
  *   test_replay OPSWALL_BINARY
  */
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,8 @@ static const char *opswall;
 /* A small wall on the simulator: two live sources, a file video that is
  * never there (lost from the start), two scenes, no crossfade. */
 static void
-write_layout(const char *path, int port, const char *title)
+write_layout_rec(const char *path, int port, const char *title,
+                 const char *record)
 {
     char *text = xasprintf(
         "{\"opswall\": 1, \"title\": \"Kiểm thử ghi\", \"locale\": \"vi-VN\","
@@ -42,7 +44,7 @@ write_layout(const char *path, int port, const char *title)
         " \"wall\": {\"columns\": 1, \"rows\": 1, \"width\": 1920,"
         "  \"height\": 1080},"
         " \"grid\": {\"columns\": 12, \"rows\": 6, \"gap\": 16, \"margin\": 24},"
-        " \"errors_on_wall\": true,"
+        " \"errors_on_wall\": true, %s"
         " \"sources\": {"
         "  \"kt\": {\"url\": \"http://127.0.0.1:%d/api/national\","
         "    \"every\": \"1s\", \"timeout\": \"1s\", \"stale_after\": \"5m\","
@@ -71,7 +73,7 @@ write_layout(const char *path, int port, const char *title)
         "  {\"id\": \"ghi-chu\", \"title\": \"Ghi chú\", \"widgets\": ["
         "   {\"id\": \"gc\", \"type\": \"text\", \"cell\": [0, 0, 12, 6],"
         "    \"text\": \"Ghi chú điều hành\"}]}]}",
-        port, port, title);
+        record, port, port, title);
     char *tmp = xasprintf("%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     CHECK(f != NULL, "layout written");
@@ -82,6 +84,12 @@ write_layout(const char *path, int port, const char *title)
     rename(tmp, path); /* as editors save */
     free(tmp);
     free(text);
+}
+
+static void
+write_layout(const char *path, int port, const char *title)
+{
+    write_layout_rec(path, port, title, "");
 }
 
 struct shot {
@@ -159,6 +167,123 @@ wait_source(const char *name, bool failing)
     return false;
 }
 
+/* The bytes of a folder's files (0 when there is none). */
+static long long
+folder_bytes(const char *path)
+{
+    DIR *d = opendir(path);
+    long long n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        struct stat st;
+        char *f = xasprintf("%s/%s", path, e->d_name);
+        if (e->d_name[0] != '.' && stat(f, &st) == 0) {
+            n += st.st_size;
+        }
+        free(f);
+    }
+    if (d) {
+        closedir(d);
+    }
+    return n;
+}
+
+/* The answer of /api/state's "reload_error", or NULL.  Caller frees. */
+static char *
+reload_error(void)
+{
+    struct resp r = call("GET", "/api/state", NULL, TOKEN);
+    cJSON *o = r.body ? cJSON_Parse(r.body) : NULL;
+    free(r.body);
+    const cJSON *e = cJSON_GetObjectItem(o, "reload_error");
+    char *s = cJSON_IsString(e) ? xstrdup(e->valuestring) : NULL;
+    cJSON_Delete(o);
+    return s;
+}
+
+/* The layout's "record" key: where the record goes, and following it
+ * across reloads (another folder; one that cannot be used, refused;
+ * none, recording stops). */
+static void
+test_record_key(struct feedsim *sim, int port)
+{
+    char *layout = xasprintf("%s/keyed.json", dir);
+    char *a = xasprintf("%s/rec-a", dir), *b = xasprintf("%s/rec-b", dir);
+    char *open = xasprintf("%s/open", dir);
+    int sp = feedsim_port(sim);
+    write_layout_rec(layout, sp, "Khoá record",
+                     "\"record\": {\"dir\": \"rec-a\", \"keep\": \"7d\", "
+                     "\"max_size\": \"500MB\"},");
+    char portarg[32];
+    snprintf(portarg, sizeof(portarg), "127.0.0.1:%d", port);
+    snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
+    char *args[] = {(char *)opswall, "run", layout, "--offscreen", "--scale",
+                    "0.25", "--control", portarg, NULL};
+    pid_t wall = spawn(args);
+    long hz = 0;
+    for (int i = 0; i < 100 && hz != 200; i++) {
+        sleep_ms(100);
+        hz = status_of("GET", "/healthz", NULL, NULL);
+    }
+    CHECK(hz == 200, "the keyed wall answers");
+    sleep_ms(1500);
+    struct stat st;
+    CHECK(stat(a, &st) == 0 && (st.st_mode & 0777) == 0700,
+          "the layout's folder is made, mode 0700");
+    CHECK(folder_bytes(a) > 0, "and recorded into");
+
+    write_layout_rec(layout, sp, "Khoá record",
+                     "\"record\": {\"dir\": \"rec-b\"},");
+    for (int i = 0; i < 100 && folder_bytes(b) == 0; i++) {
+        sleep_ms(100);
+    }
+    CHECK(folder_bytes(b) > 0, "a reload naming another folder records "
+          "there");
+    long long was = folder_bytes(a);
+    sleep_ms(1500);
+    CHECK(folder_bytes(a) == was, "and no more into the first");
+
+    CHECK(mkdir(open, 0755) == 0, "a folder others may read");
+    write_layout_rec(layout, sp, "Khoá record",
+                     "\"record\": {\"dir\": \"open\"},");
+    char *e = NULL;
+    for (int i = 0; i < 100 && !e; i++) {
+        sleep_ms(100);
+        e = reload_error();
+    }
+    CHECK(e && strstr(e, "record:") && strstr(e, "open"),
+          "a folder that cannot be used refuses the reload: %s",
+          e ? e : "(none)");
+    free(e);
+    was = folder_bytes(b);
+    sleep_ms(1500);
+    CHECK(folder_bytes(b) > was, "and the record goes on where it was");
+
+    write_layout_rec(layout, sp, "Khoá record", "");
+    sleep_ms(1500);
+    was = folder_bytes(b);
+    sleep_ms(1500);
+    CHECK(folder_bytes(b) == was, "a layout without the key stops "
+          "recording");
+    kill(wall, SIGTERM);
+    int ws = 0;
+    waitpid(wall, &ws, 0);
+    CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "the keyed wall stopped "
+          "cleanly");
+
+    char *out = xasprintf("%s/keyed.txt", dir);
+    char *targs[] = {(char *)opswall, "replay", b, "--timeline", NULL};
+    CHECK(run_to(targs, out, NULL) == 0, "the second folder replays");
+    char *tl = slurp(out);
+    CHECK(tl && strstr(tl, "Bố cục: Kiểm thử ghi"), "with its layout");
+    free(tl);
+    free(out);
+    free(open);
+    free(a);
+    free(b);
+    free(layout);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -227,7 +352,6 @@ main(int argc, char **argv)
     kill(wall, SIGTERM);
     int st = 0;
     waitpid(wall, &st, 0);
-    feedsim_stop(sim);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the wall stopped cleanly");
 
     /* Each frame again, from the record alone. */
@@ -305,6 +429,9 @@ main(int argc, char **argv)
         free(v);
         free(mp4);
     }
+
+    test_record_key(sim, port + 1);
+    feedsim_stop(sim);
 
     /* Outside the record. */
     char *oargs[] = {(char *)opswall, "replay", record, "--at",
