@@ -50,7 +50,7 @@ static const char usage[] =
     "      writes them stitched together.\n"
     "  replay DIR --at ISO-8601 -o FRAME.png [--scale S] [--region X,Y,W,H]\n"
     "  replay DIR [--from ISO-8601] [--to ISO-8601] -o BRIEFING.mp4 [--fps N]\n"
-    "  replay DIR --timeline [--from ISO-8601] [--to ISO-8601]\n"
+    "  replay DIR --timeline [--json] [--from ISO-8601] [--to ISO-8601]\n"
     "      the briefing record kept with --record DIR: the frame that was\n"
     "      on the wall at a moment (video tiles show their recorded state,\n"
     "      not their pictures), a span as a video, or what happened.\n"
@@ -287,6 +287,8 @@ cmd_replay(int argc, char **argv)
             o.fps = (int)d;
         } else if (strcmp(a, "--timeline") == 0) {
             o.timeline = true;
+        } else if (strcmp(a, "--json") == 0) {
+            o.json = true;
         } else if (a[0] == '-') {
             fprintf(stderr, "opswall replay: unknown option %s\n%s", a,
                     usage);
@@ -299,6 +301,7 @@ cmd_replay(int argc, char **argv)
         }
     }
     const char *err = !o.dir ? "which record folder?"
+        : o.json && !o.timeline ? "--json is for --timeline"
         : o.timeline && (o.have_at || o.out)
             ? "--timeline prints; it takes neither --at nor -o"
         : !o.timeline && !o.out ? "-o OUT is required (a .png with --at, a "

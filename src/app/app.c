@@ -184,7 +184,8 @@ app_fini(struct app *a)
     app_record_fini(a);
     free(a->layout_text);
     epoch_writer_destroy(a->epochs);
-    control_server_stop(a->ctl);
+    control_server_stop(a->ctl); /* its connections' threads joined */
+    replay_jobs_destroy(a->replay_jobs);
     outgoing_free(&a->old);
     layout_watch_stop(a->watch);
     director_destroy(a->director);

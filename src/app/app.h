@@ -43,6 +43,7 @@ struct replay_options {
     struct rect region;     /* {0}: the whole canvas */
     int fps;                /* a video's frames per second (default 5) */
     bool timeline;
+    bool json;              /* --timeline as JSON (the console's) */
 };
 
 /* opswall run: the wall until Esc, SIGTERM (SDL_QUIT) or --duration.

@@ -367,9 +367,14 @@ app_start_control(struct app *a)
     free(page_path);
     a->requests.event = SDL_RegisterEvents(1);
     a->requests.wait = a->wait;
+    /* The console's "Xem lại": `opswall replay` run as a child of this
+     * very binary (the one running, even if an upgrade replaced the
+     * file). */
+    a->replay_jobs = replay_jobs_create("/proc/self/exe");
     struct control_opts co = {.address = a->opt.control_addr,
                               .port = a->opt.control_port,
                               .token = token, .console = page,
+                              .replay = a->replay_jobs,
                               .answer_ms = 3000, .wake = waker_post,
                               .wake_arg = &a->requests};
     a->ctl = control_server_start(&co);

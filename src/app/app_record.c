@@ -14,8 +14,18 @@
 
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "control/replay_jobs.h"
 #include "record/journal.h"
 #include "record/recorder.h"
+
+/* The console's replays read where the wall records. */
+static void
+tell_console(const struct app *a)
+{
+    if (a->replay_jobs) {
+        replay_jobs_set_dir(a->replay_jobs, a->record_dir);
+    }
+}
 
 /* The folder a layout is recorded into: --record wins. */
 static const char *
@@ -60,6 +70,7 @@ app_record_start(struct app *a)
         return false;
     }
     a->record_dir = xstrdup(dir);
+    tell_console(a);
     LOG_INFO("recording into %s", dir);
     return true;
 }
@@ -105,6 +116,7 @@ app_record_take_over(struct app *a)
         a->recorder = a->record_next.recorder;
         a->record_dir = a->record_next.dir;
         a->record_next = (struct record_next){0};
+        tell_console(a);
         LOG_INFO("recording into %s", a->record_dir);
         return;
     }
@@ -115,6 +127,7 @@ app_record_take_over(struct app *a)
         a->recorder = NULL;
         free(a->record_dir);
         a->record_dir = NULL;
+        tell_console(a);
     } else if (a->recorder) {
         struct journal_opts o;
         opts_of(a->layout, &o);
@@ -130,4 +143,5 @@ app_record_fini(struct app *a)
     a->recorder = NULL;
     free(a->record_dir);
     a->record_dir = NULL;
+    tell_console(a);
 }

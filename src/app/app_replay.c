@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <SDL2/SDL.h>
+#include <cjson/cJSON.h>
 
 #include "app/app_internal.h"
 #include "base/log.h"
@@ -243,6 +244,59 @@ print_line(const struct timeline_line *l, void *arg)
     p->any = true;
 }
 
+static void
+json_line(const struct timeline_line *l, void *arg)
+{
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddNumberToObject(e, "at", (double)l->t_ms);
+    cJSON_AddStringToObject(e, "kind", l->kind);
+    cJSON_AddStringToObject(e, "text", l->text);
+    cJSON_AddItemToArray(arg, e);
+}
+
+/* --timeline --json: the record's span and the window's events, for the
+ * console's "Xem lại" (the control API runs this in a child process). */
+static int
+replay_timeline_json(struct replay *r, const struct replay_options *o)
+{
+    char msg[512];
+    int64_t first, last;
+    if (!replay_span(r, &first, &last)) {
+        fprintf(stderr, "opswall replay: the record holds nothing "
+                "readable\n");
+        return 1;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "from", (double)first);
+    cJSON_AddNumberToObject(root, "to", (double)last);
+    if (replay_at(r, last, msg, sizeof(msg))) {
+        const struct layout *l = replay_layout(r);
+        cJSON_AddNumberToObject(root, "utc_offset_min", l->utc_offset_min);
+        cJSON_AddStringToObject(root, "locale",
+                                l->locale == LAYOUT_LOCALE_EN_US ? "en-US"
+                                                                 : "vi-VN");
+    }
+    /* Without --from: the record's last day (a month's events would be
+     * more than a slider can show). */
+    int64_t from = o->have_from ? o->from_ms : last - 86400ll * 1000;
+    from = from > first ? from : first;
+    int64_t to = o->have_to && o->to_ms < last ? o->to_ms : last;
+    cJSON_AddNumberToObject(root, "window_from", (double)from);
+    cJSON_AddNumberToObject(root, "window_to", (double)to);
+    cJSON *ev = cJSON_AddArrayToObject(root, "events");
+    if (from <= to &&
+        !timeline_walk(r, from, to, json_line, ev, msg, sizeof(msg))) {
+        fprintf(stderr, "opswall replay: %s\n", msg);
+        cJSON_Delete(root);
+        return 1;
+    }
+    char *text = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    puts(text);
+    free(text);
+    return 0;
+}
+
 static int
 replay_timeline(struct replay *r, const struct replay_options *o)
 {
@@ -272,7 +326,8 @@ app_replay(const struct replay_options *o)
         fprintf(stderr, "opswall replay: %s\n", msg);
         return 1;
     }
-    int rc = o->timeline ? replay_timeline(r, o)
+    int rc = o->timeline && o->json ? replay_timeline_json(r, o)
+             : o->timeline ? replay_timeline(r, o)
              : o->have_at ? replay_png(r, o)
                           : replay_video(r, o);
     uint64_t bytes, places;

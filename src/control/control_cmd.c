@@ -23,6 +23,9 @@ static const struct route {
     {"/api/scenes", "GET", CONTROL_SCENES, {NULL}},
     {"/api/frame.png", "GET", CONTROL_FRAME, {NULL}},
     {"/metrics", "GET", CONTROL_METRICS, {NULL}},
+    {"/api/record", "GET", CONTROL_RECORD, {NULL}},
+    {"/api/record/timeline", "POST", CONTROL_RECORD_TIMELINE, {"from", "to"}},
+    {"/api/record/frame", "POST", CONTROL_RECORD_FRAME, {"at", "scale"}},
     {"/api/scene", "POST", CONTROL_SCENE, {"scene", "step", "rotation"}},
     {"/api/focus", "POST", CONTROL_FOCUS, {"widget"}},
     {"/api/highlight", "POST", CONTROL_HIGHLIGHT, {"province"}},
@@ -130,6 +133,27 @@ text_key(const cJSON *obj, const char *key, bool required, char **out,
     return 0;
 }
 
+#define RECORD_WINDOW_MAX_MS (31ll * 86400 * 1000)
+
+/* A moment: ms since 1970 UTC, a whole number in the years 2000-2200. */
+static int
+time_key(const cJSON *obj, const char *key, int64_t *out, char *err,
+         size_t n)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v) {
+        return fail(err, n, 400, "\"%s\" is required", key);
+    }
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 946684800000.0) ||
+        v->valuedouble > 7258118400000.0 ||
+        v->valuedouble != (double)(int64_t)v->valuedouble) {
+        return fail(err, n, 400, "\"%s\" must be a moment in ms since "
+                    "1970 UTC (a whole number)", key);
+    }
+    *out = (int64_t)v->valuedouble;
+    return 0;
+}
+
 static int
 parse_body(const struct route *r, const cJSON *obj, struct control_cmd *out,
            char *err, size_t n)
@@ -198,6 +222,31 @@ parse_body(const struct route *r, const cJSON *obj, struct control_cmd *out,
             out->seconds = (int64_t)sec->valuedouble;
         }
         return 0;
+    }
+    case CONTROL_RECORD_TIMELINE: {
+        int rc = time_key(obj, "from", &out->from_ms, err, n);
+        rc = rc ? rc : time_key(obj, "to", &out->to_ms, err, n);
+        if (!rc && out->to_ms <= out->from_ms) {
+            rc = fail(err, n, 400, "\"to\" must be after \"from\"");
+        }
+        if (!rc && out->to_ms - out->from_ms > RECORD_WINDOW_MAX_MS) {
+            rc = fail(err, n, 400, "a window is at most 31 days");
+        }
+        return rc;
+    }
+    case CONTROL_RECORD_FRAME: {
+        int rc = time_key(obj, "at", &out->at_ms, err, n);
+        const cJSON *sc = cJSON_GetObjectItemCaseSensitive(obj, "scale");
+        out->scale = 0.25;
+        if (!rc && sc) {
+            if (!cJSON_IsNumber(sc) || !(sc->valuedouble >= 0.05) ||
+                sc->valuedouble > 1) {
+                return fail(err, n, 400, "\"scale\" must be a number from "
+                            "0.05 to 1");
+            }
+            out->scale = sc->valuedouble;
+        }
+        return rc;
     }
     default:
         return 0;

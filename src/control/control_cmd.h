@@ -8,6 +8,9 @@
  *   GET  /api/scenes           the scenes
  *   GET  /api/frame.png        the frame on the wall now (previews, tests)
  *   GET  /metrics              Prometheus text
+ *   GET  /api/record           the briefing record's span, its last day's events
+ *   POST /api/record/timeline  {"from": MS, "to": MS}: that window's events
+ *   POST /api/record/frame     {"at": MS, "scale": 0.05..1}: that moment, PNG
  *   POST /api/scene            {"scene": ID} | {"step": 1 | -1} | {"rotation": true}
  *   POST /api/focus            {"widget": ID | null}
  *   POST /api/highlight        {"province": NAME | null}
@@ -29,6 +32,9 @@ enum control_op {
     CONTROL_SCENES,
     CONTROL_FRAME,
     CONTROL_METRICS,
+    CONTROL_RECORD,          /* reads the record: not a change */
+    CONTROL_RECORD_TIMELINE,
+    CONTROL_RECORD_FRAME,
     CONTROL_SCENE,
     CONTROL_FOCUS,
     CONTROL_HIGHLIGHT,
@@ -44,6 +50,9 @@ struct control_cmd {
     int step;        /* scene: +1 next, -1 previous, 0 by id */
     bool resume;     /* scene: back to the rotation */
     int64_t seconds; /* notice */
+    int64_t at_ms;   /* record frame: ms since 1970 UTC */
+    int64_t from_ms, to_ms; /* record timeline */
+    double scale;    /* record frame (default 0.25) */
 };
 
 /* 0 and *out filled, or an HTTP status (400, 404, 405, 413) with the

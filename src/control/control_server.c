@@ -41,6 +41,7 @@ struct pending {
 struct control_server {
     struct MHD_Daemon *daemon;
     char *token, *console;
+    struct replay_jobs *replay;
     int answer_ms;
     void (*wake)(void *arg);
     void *wake_arg;
@@ -210,6 +211,43 @@ through_main(struct control_server *s, struct MHD_Connection *c,
     return r;
 }
 
+/* The record's endpoints, here on the connection's thread: each is a
+ * child process (replay_jobs), which the main thread never waits for. */
+static enum MHD_Result
+from_record(struct control_server *s, struct MHD_Connection *c,
+            struct control_cmd *cmd)
+{
+    char err[512];
+    char *body = NULL;
+    size_t len = 0;
+    int status;
+    bool png = cmd->op == CONTROL_RECORD_FRAME;
+    if (!s->replay) {
+        snprintf(err, sizeof(err), "this wall keeps no briefing record");
+        status = 404;
+    } else if (cmd->op == CONTROL_RECORD) {
+        /* The record's last day of events; the span is the whole
+         * record's. */
+        status = replay_jobs_timeline(s->replay, INT64_MIN, INT64_MAX,
+                                      &body, &len, err, sizeof(err));
+    } else if (cmd->op == CONTROL_RECORD_TIMELINE) {
+        status = replay_jobs_timeline(s->replay, cmd->from_ms, cmd->to_ms,
+                                      &body, &len, err, sizeof(err));
+    } else {
+        status = replay_jobs_frame(s->replay, cmd->at_ms, cmd->scale, &body,
+                                   &len, err, sizeof(err));
+    }
+    control_cmd_fini(cmd);
+    enum MHD_Result r =
+        status == 200
+            ? reply(c, 200, png ? "image/png"
+                                : "application/json;charset=utf-8",
+                    body, len)
+            : reply_error(c, (unsigned)status, err);
+    free(body);
+    return r;
+}
+
 static enum MHD_Result
 healthz(struct control_server *s, struct MHD_Connection *c)
 {
@@ -288,6 +326,10 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
     if (status) {
         return reply_error(c, (unsigned)status, err);
     }
+    if (cmd.op == CONTROL_RECORD || cmd.op == CONTROL_RECORD_TIMELINE ||
+        cmd.op == CONTROL_RECORD_FRAME) {
+        return from_record(s, c, &cmd);
+    }
     return through_main(s, c, &cmd);
 }
 
@@ -323,6 +365,7 @@ control_server_start(const struct control_opts *o)
     struct control_server *s = xcalloc(1, sizeof(*s));
     s->token = xstrdup(o->token);
     s->console = o->console ? xstrdup(o->console) : NULL;
+    s->replay = o->replay;
     s->answer_ms = o->answer_ms > 0 ? o->answer_ms : 3000;
     s->wake = o->wake;
     s->wake_arg = o->wake_arg;

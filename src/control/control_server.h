@@ -6,7 +6,10 @@
  * waits for that answer (bounded: a wall that does not answer in time is
  * reported as 503, never a hang).  /healthz and the console page are
  * answered here, without the main thread: /healthz from the main loop's
- * heartbeat, so it reports a frozen render loop.
+ * heartbeat, so it reports a frozen render loop.  The record's
+ * endpoints (/api/record...) are answered by replay_jobs on the
+ * connection's thread: a replay takes seconds, and the wall's frames
+ * must not wait for it.
  */
 #ifndef OPSWALL_CONTROL_SERVER_H
 #define OPSWALL_CONTROL_SERVER_H
@@ -16,6 +19,7 @@
 #include <stdint.h>
 
 #include "control/control_cmd.h"
+#include "control/replay_jobs.h"
 
 struct control_server;
 
@@ -24,6 +28,9 @@ struct control_opts {
     int port;
     const char *token;     /* required, at least 16 bytes */
     const char *console;   /* the console page's HTML; NULL: none */
+    /* The record's endpoints, answered on the connection's thread
+     * (never the main one); NULL: none. */
+    struct replay_jobs *replay;
     int answer_ms;         /* how long a request waits for the wall */
     void (*wake)(void *arg); /* called from server threads: work queued */
     void *wake_arg;

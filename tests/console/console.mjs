@@ -35,7 +35,7 @@ async function until(pred, ms = 5000) {
 const dir = mkdtempSync(join(tmpdir(), "opswall-console-"));
 const wall = spawn(opswall, ["run", resolve(srcDir, "tests/layouts/good/briefing.json"),
   "--offscreen", "--scale", "0.25", "--at", "2026-11-22T09:15:00+07:00",
-  "--control", `127.0.0.1:${port}`], {
+  "--control", `127.0.0.1:${port}`, "--record", join(dir, "record")], {
   env: { ...process.env, OPSWALL_CONTROL_TOKEN: token, OPSWALL_DATADIR: resolve(srcDir) },
   stdio: ["ignore", "ignore", "inherit"],
 });
@@ -111,6 +111,36 @@ try {
   check(s.focus === null, "focus released");
   await page.waitForFunction(() => document.getElementById("msg").textContent.startsWith("Đã thực hiện"));
   check(true, "results reported");
+
+  // Xem lại: frames from the record; the live wall is not touched.
+  const before = await state();
+  await sleep(1500); /* the journal syncs within a second */
+  await page.$eval("#rec-events", (e) => { e.textContent = ""; });
+  await page.$eval("#rec-at", (e) => { e.textContent = ""; });
+  await page.click("#rec-load");
+  await page.waitForFunction(() => document.querySelectorAll("#rec-events li").length > 0 &&
+    document.getElementById("rec-at").textContent.startsWith("Hình trên tường"), null, { timeout: 30000 });
+  const evs = await page.$$eval("#rec-events li", (lis) => lis.map((l) => l.dataset.kind + " " + l.textContent));
+  check(evs.some((e) => e.startsWith("freeze") && e.includes("Dừng số liệu")), `the freeze is in the timeline: ${evs.slice(0, 8)}`);
+  check(evs.some((e) => e.startsWith("scene")), "scene changes are in the timeline");
+  check(evs.some((e) => e.includes("/api/highlight")), "operators' commands are in the timeline");
+  check(await page.$$eval("#rec-marks span", (m) => m.length) === evs.length, "each event is marked on the slider");
+  check(await page.$eval("#rec-span", (e) => e.textContent.startsWith("Bản ghi từ")), "the record's span is said");
+  await page.click('#rec-events li[data-kind="freeze"]');
+  await page.waitForFunction(() => document.querySelector('#rec-events li.current[data-kind="freeze"]') &&
+    document.getElementById("rec-at").textContent.startsWith("Hình trên tường") &&
+    document.getElementById("rec-frame").naturalWidth > 0, null, { timeout: 30000 });
+  const frozenAt = Number(await page.$eval('#rec-events li[data-kind="freeze"]', (l) => l.dataset.at));
+  check(Number(await page.$eval("#rec-slider", (e) => e.value)) === frozenAt, "the slider goes to the event");
+  check(await page.$eval("#rec-frame", (i) => i.naturalWidth) === 960, "the frame of that moment, at half scale");
+  await page.click("#rec-fwd");
+  await page.waitForFunction((t) => Number(document.getElementById("rec-slider").value) !== t &&
+    document.getElementById("rec-at").textContent.startsWith("Hình trên tường"), frozenAt, { timeout: 30000 });
+  check(true, "ten seconds on");
+  const after = await state();
+  check(after.scene === before.scene && after.focus === before.focus &&
+    after.frozen_at === before.frozen_at && after.highlight === before.highlight,
+    "Xem lại changes nothing on the wall");
 
   if (process.env.OPSWALL_CONSOLE_SHOT) {
     await page.setViewportSize({ width: 1400, height: 900 });
