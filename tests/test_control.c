@@ -79,6 +79,43 @@ frame(void)
 /* Each frame taken, drawn again from the record at its moment: equal
  * pixel for pixel (a scene change, a highlight, a freeze, a notice, a
  * focus, a refused reload's banner, a reload). */
+/* The console's "Xem lại" while the wall runs: the record's span and
+ * events, and a moment's frame equal to what frame.png gave then. */
+static void
+check_record_api(void)
+{
+    sleep_ms(1200); /* the journal syncs within a second */
+    struct resp r = call("GET", "/api/record", NULL, TOKEN);
+    CHECK(r.status == 200 && r.body && strstr(r.body, "\"events\":[{") &&
+              strstr(r.body, "\"kind\":\"freeze\""),
+          "GET /api/record: the span and its events (%ld)", r.status);
+    free(r.body);
+    CHECK(status_of("GET", "/api/record", NULL, NULL) == 401,
+          "the record needs the token");
+    for (size_t i = 0; i < nshots && i < 3; i++) {
+        char *body = xasprintf("{\"at\": %lld, \"scale\": 0.5}",
+                               (long long)shots[i].ms);
+        r = call("POST", "/api/record/frame", body, TOKEN);
+        cairo_surface_t *img = resp_png(&r);
+        long d = pixels_differing(shots[i].img, img);
+        CHECK(r.status == 200 && d == 0, "frame %zu through the API: %ld "
+              "pixels differ (%ld)", i, d, r.status);
+        if (img) {
+            cairo_surface_destroy(img);
+        }
+        free(r.body);
+        free(body);
+    }
+    r = call("POST", "/api/record/frame", "{\"at\": 1000000000000}", TOKEN);
+    CHECK(r.status == 422 && r.body && strstr(r.body, "outside the record"),
+          "a moment outside the record: 422 with the span (%ld)", r.status);
+    free(r.body);
+    CHECK(post("/api/record/frame", "{\"at\": \"09:14\"}") == 400,
+          "a moment must be ms since 1970");
+    CHECK(post("/api/record/timeline", "{\"from\": 1796407489238, "
+               "\"to\": 1796407489000}") == 400, "a window backwards");
+}
+
 static void
 check_replay(const char *rdir)
 {
@@ -633,6 +670,7 @@ main(int argc, char **argv)
         fclose(af);
     }
     CHECK(changes >= 12, "audit log: %d changes", changes);
+    check_record_api();
 
     kill(wall, SIGTERM);
     int st = 0;

@@ -59,6 +59,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(cmd.op != CONTROL_NOTICE || !cmd.arg ||
               (cmd.seconds >= 1 && cmd.seconds <= 86400));
         check(cmd.step >= -1 && cmd.step <= 1);
+        check(cmd.op != CONTROL_RECORD_FRAME ||
+              (cmd.scale >= 0.05 && cmd.scale <= 1 &&
+               cmd.at_ms >= 946684800000));
+        check(cmd.op != CONTROL_RECORD_TIMELINE ||
+              (cmd.from_ms < cmd.to_ms &&
+               cmd.to_ms - cmd.from_ms <= 31ll * 86400 * 1000));
         control_cmd_fini(&cmd);
     }
     free(body);
