@@ -657,6 +657,12 @@ main(int argc, char **argv)
     CHECK(re && atoi(re + strlen("\nopswall_layout_reload_errors_total ")) >=
                     1,
           "refused reloads counted");
+    const char *rb = m.body ? strstr(m.body, "\nopswall_record_bytes_total ")
+                            : NULL;
+    CHECK(rb && atol(rb + 28) > 1000 &&
+              strstr(m.body, "opswall_record_cpu_seconds_total{part=\"frame\"}") &&
+              strstr(m.body, "opswall_record_cpu_seconds_total{part=\"writer\"}"),
+          "the record's bytes and CPU time in the metrics");
     free(m.body);
 
     /* The audit log has every change, with the peer. */

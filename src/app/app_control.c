@@ -290,6 +290,12 @@ serve_requests(struct app *a, int64_t now_ms)
             v.trims = memory_trimmer_count(a->trimmer, &v.trim_s);
             struct text_stats ts = text_cache_stats(a->text);
             v.text = &ts;
+            struct journal_stats js;
+            if (a->recorder) {
+                uint64_t epochs, keys;
+                recorder_stats(a->recorder, &js, &epochs, &keys);
+                v.record = &js;
+            }
             body = metrics_render(&v);
             control_server_answer(a->ctl, r, 200, "text/plain; "
                                   "version=0.0.4; charset=utf-8", body,

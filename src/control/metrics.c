@@ -311,6 +311,30 @@ metrics_render(const struct metrics_view *v)
         counter(&o, "opswall_text_cache_expired_total", "strings dropped "
                 "after a minute unused", v->text->expired);
     }
+    if (v->record) {
+        const struct journal_stats *r = v->record;
+        counter(&o, "opswall_record_records_total", "records written to the "
+                "briefing record", r->records);
+        counter(&o, "opswall_record_bytes_total", "their bytes on disk",
+                r->bytes_written);
+        counter(&o, "opswall_record_dropped_total", "records dropped "
+                "because the disk fell behind (a gap, then a key)",
+                r->dropped);
+        counter(&o, "opswall_record_write_errors_total", "failed writes "
+                "(the record retries at the next key)", r->write_errors);
+        counter(&o, "opswall_record_segments_removed_total", "segments "
+                "removed by retention (age, size)", r->segments_removed);
+        head(&o, "opswall_record_queued_bytes", "gauge", "records waiting "
+             "for the disk");
+        put(&o, "opswall_record_queued_bytes %zu\n", r->queued_bytes);
+        head(&o, "opswall_record_cpu_seconds_total", "counter", "CPU time "
+             "of recording: on the main thread (what changed, the epoch) "
+             "and the writer's (deflate, write, sync)");
+        put(&o, "opswall_record_cpu_seconds_total{part=\"frame\"} %.6f\n",
+            (double)v->m->record_cpu_ns / 1e9);
+        put(&o, "opswall_record_cpu_seconds_total{part=\"writer\"} %.6f\n",
+            (double)r->cpu_ns / 1e9);
+    }
     head(&o, "opswall_threads", "gauge", "threads of the process");
     put(&o, "opswall_threads %ld\n", proc_threads());
     head(&o, "opswall_open_fds", "gauge", "open file descriptors");

@@ -15,6 +15,7 @@
 #include "control/control_server.h"
 #include "feeds/snapshot.h"
 #include "layout/layout.h"
+#include "record/journal.h"
 #include "render/output.h"
 #include "render/wall.h"
 #include "text/text.h"
@@ -30,6 +31,7 @@ struct metrics {
     uint64_t dropped;
     uint64_t loops;      /* loop iterations, presented or not */
     uint64_t reloads, reload_errors;
+    uint64_t record_cpu_ns; /* the main thread's recorder work */
 };
 
 /* A presented frame that took seconds of work (update + present). */
@@ -50,6 +52,7 @@ struct metrics_view {
     unsigned long trims;                  /* free pages given back */
     double trim_s;                        /* their time, off the main loop */
     const struct text_stats *text;        /* the mask cache; NULL: none */
+    const struct journal_stats *record;   /* NULL: no record kept */
 };
 
 /* The whole exposition; caller frees. */

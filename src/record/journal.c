@@ -518,7 +518,11 @@ writer_main(void *arg)
             unsynced_since = -1;
             synced = true;
         }
+        struct timespec cpu;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
         pthread_mutex_lock(&j->mu);
+        j->st.cpu_ns = (uint64_t)cpu.tv_sec * 1000000000u +
+                       (uint64_t)cpu.tv_nsec;
         if (synced || unsynced_since < 0) {
             if (synced) {
                 j->st.syncs++;

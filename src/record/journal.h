@@ -108,6 +108,7 @@ void journal_flush(struct journal *j);
 struct journal_stats {
     uint64_t records, bytes_written, dropped, segments_made,
         segments_removed, syncs, write_errors;
+    uint64_t cpu_ns; /* the writer thread's CPU time (deflate, write) */
     size_t queued_bytes;
 };
 void journal_stats(const struct journal *j, struct journal_stats *out);
