@@ -80,6 +80,28 @@ replay_open(const char *dir, char *msg, size_t msglen)
     return r;
 }
 
+struct replay *
+replay_open_buffer(const void *buf, size_t len)
+{
+    struct replay *r = xcalloc(1, sizeof(*r));
+    r->jr = journal_reader_open_buffer(buf, len);
+    r->book = revision_book_create();
+    return r;
+}
+
+/* A recorded moment (ms since 1970): a number in range, else 0 (the
+ * record is another program's or damaged; casting a huge double is
+ * undefined). */
+static int64_t
+json_ms(const cJSON *v)
+{
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) ||
+        v->valuedouble > 1e16) {
+        return 0;
+    }
+    return (int64_t)v->valuedouble;
+}
+
 static void
 clear_streams(struct replay *r)
 {
@@ -292,7 +314,7 @@ apply_streams(struct replay *r, const struct journal_record *rec)
         }
         r->streams[k++] = (struct recorded_stream){
             xstrdup(url), dup_or_null(json_str(o, "label")), xstrdup(state),
-            cJSON_IsNumber(lost) ? (int64_t)lost->valuedouble : 0};
+            json_ms(lost)};
     }
     r->recorded = (struct recorded_streams){k, r->streams};
     cJSON_Delete(arr);
@@ -317,13 +339,14 @@ apply_revisions(struct replay *r, const struct journal_record *rec)
         const cJSON *dec = cJSON_GetObjectItemCaseSensitive(o, "decimals");
         const cJSON *at = cJSON_GetObjectItemCaseSensitive(o, "at");
         if (!key || !period || !cJSON_IsNumber(from) || !cJSON_IsNumber(to) ||
-            !cJSON_IsNumber(dec) || !cJSON_IsNumber(at)) {
-            continue;
+            !cJSON_IsNumber(dec) || dec->valueint < 0 ||
+            dec->valueint > 6 || json_ms(at) == 0) {
+            continue; /* not the recorder's: skipped */
         }
         struct revision rv = {.from = from->valuedouble,
                               .to = to->valuedouble,
                               .decimals = dec->valueint,
-                              .at_ms = (int64_t)at->valuedouble};
+                              .at_ms = json_ms(at)};
         snprintf(rv.key, sizeof(rv.key), "%s", key);
         snprintf(rv.period, sizeof(rv.period), "%s", period);
         revision_book_restore(r->book, &rv);

@@ -29,6 +29,8 @@ struct replay;
 /* Opens a record folder (no lock: the wall may be recording into it).
  * NULL with a sentence in msg. */
 struct replay *replay_open(const char *dir, char *msg, size_t msglen);
+/* The same over one segment's bytes in memory (copied): the fuzzer. */
+struct replay *replay_open_buffer(const void *buf, size_t len);
 void replay_destroy(struct replay *r);
 
 /* The first and last recorded times; false when nothing valid is

@@ -2,22 +2,63 @@
  * fuzz_journal: libFuzzer target for the briefing record's reader: any
  * bytes as one segment are read to the end without a crash, every record
  * returned within its bounds and in the order found; damage is counted,
- * never read past; the span agrees with what reading returns.
+ * never read past; the span agrees with what reading returns.  Then the
+ * replay over the same bytes: the state at its first, middle and last
+ * moments and the whole timeline (epochs, layouts, streams', revisions'
+ * and audit lines' JSON) without a crash or undefined behaviour.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "record/journal.h"
+#include "record/replay.h"
+#include "record/timeline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#include <stdio.h>
+
 static void
-check(bool cond)
+check_at(bool cond, int line)
 {
     if (!cond) {
+        fprintf(stderr, "fuzz_journal.c:%d: check failed\n", line);
         abort();
     }
+}
+#define check(cond) check_at((cond), __LINE__)
+
+static void
+count_line(const struct timeline_line *l, void *arg)
+{
+    check(l->kind && l->text);
+    (*(int *)arg)++;
+}
+
+static void
+replay_all(const uint8_t *data, size_t size)
+{
+    struct replay *rp = replay_open_buffer(data, size);
+    int64_t a, b;
+    char msg[512];
+    if (replay_span(rp, &a, &b)) {
+        /* (Times out of order in damaged bytes: a > b is possible.) */
+        const int64_t ts[3] = {a, a / 2 + b / 2, b};
+        for (int i = 0; i < 3; i++) {
+            if (replay_at(rp, ts[i], msg, sizeof(msg))) {
+                struct frame_state fs = replay_frame_state(rp);
+                check(replay_layout(rp) != NULL);
+                check(fs.recorded != NULL);
+            } else {
+                check(msg[0] != 0);
+            }
+        }
+        int lines = 0;
+        timeline_walk(rp, INT64_MIN, INT64_MAX, count_line, &lines, msg,
+                      sizeof(msg));
+    }
+    replay_destroy(rp);
 }
 
 int
@@ -65,5 +106,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(again == n);
     journal_reader_destroy(r);
     (void)total;
+    replay_all(data, size);
     return 0;
 }
