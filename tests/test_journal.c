@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "base/file.h"
 #include "base/xalloc.h"
 #include "record/journal.h"
@@ -194,13 +196,16 @@ test_segments(void)
     journal_opts_default(&o);
     o.seg_bytes = 8192;
     struct journal *j = open_journal(dir, &o);
-    unsigned char *p = payload(1000, 7, false);
     int keys = 0;
     for (int i = 0; i < 200; i++) {
+        /* Each its own bytes: the same ones again would deflate to nearly
+         * nothing against the one before. */
+        unsigned char *p = payload(1000, 7 + (unsigned)i, false);
         bool key = journal_wants_key(j);
         keys += key;
         CHECK(journal_append(j, TYPE_A, key ? JOURNAL_FLAG_KEY : 0,
                              T0 + i * 1000, p, 1000), "append %d", i);
+        free(p);
         journal_flush(j); /* the writer's view of "full" before the next */
     }
     journal_destroy(j);
@@ -238,7 +243,6 @@ test_segments(void)
               count);
     }
     journal_reader_destroy(r);
-    free(p);
     rm_rf(dir);
     free(dir);
 }
@@ -291,6 +295,121 @@ count_records(struct journal_reader *r, int64_t *last_t)
     return n;
 }
 
+/* A series payload as a feed sends it every second: 600 values, moved
+ * on by one each time. */
+static char *
+series_text(int i, size_t *len)
+{
+    char *s = xmalloc(600 * 16 + 8);
+    size_t n = 0;
+    s[n++] = '[';
+    for (int k = 0; k < 600; k++) {
+        uint32_t x = (uint32_t)(i + k) * 2654435761u;
+        n += (size_t)snprintf(s + n, 16, "%s%u.%02u", k ? "," : "",
+                              x % 9000 + 1000, (x >> 8) % 100);
+    }
+    s[n++] = ']';
+    s[n] = 0;
+    *len = n;
+    return s;
+}
+
+/* Each record deflated against the one before of its type: a moving
+ * series shrinks several-fold, reads back exactly; a damaged record
+ * costs its type's records until the next one made without (a minute). */
+static void
+test_dictionary(void)
+{
+    char *dir = fresh_dir("dict");
+    struct journal *j = open_journal(dir, NULL);
+    uLong alone = 0;
+    for (int i = 0; i < 120; i++) {
+        size_t n;
+        char *p = series_text(i, &n);
+        unsigned char z[16384];
+        uLongf zl = sizeof(z);
+        compress2(z, &zl, (const unsigned char *)p, (uLong)n, 1);
+        alone += zl;
+        journal_append(j, TYPE_A, i == 0 ? JOURNAL_FLAG_KEY : 0,
+                       T0 + i * 1000, p, n);
+        free(p);
+    }
+    journal_flush(j);
+    struct journal_stats st;
+    journal_stats(j, &st);
+    journal_destroy(j);
+    CHECK(st.bytes_written * 4 < alone, "against the one before: %llu "
+          "bytes, alone %lu", (unsigned long long)st.bytes_written, alone);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char *path = NULL;
+    while (d && (e = readdir(d))) {
+        if (strstr(e->d_name, ".owj")) {
+            path = xasprintf("%s/%s", dir, e->d_name);
+        }
+    }
+    if (d) {
+        closedir(d);
+    }
+    size_t len = 0;
+    unsigned char *seg = path ? (unsigned char *)file_read_all(
+                                    path, 1 << 24, &len)
+                              : NULL;
+    CHECK(seg != NULL, "the segment");
+    if (!seg) {
+        rm_rf(dir);
+        free(dir);
+        return;
+    }
+    struct journal_reader *r = journal_reader_open_buffer(seg, len);
+    struct journal_record rec;
+    int same = 0, n = 0;
+    size_t at10 = 0, at = 16;
+    while (journal_reader_next(r, &rec, NULL, 0) == 1) {
+        size_t tl;
+        char *want = series_text(n, &tl);
+        same += rec.len == tl && memcmp(rec.data, want, tl) == 0;
+        free(want);
+        n++;
+    }
+    journal_reader_destroy(r);
+    CHECK(n == 120 && same == 120, "all read back exactly (%d of %d)", same,
+          n);
+    for (int k = 0; k <= 10 && at + 24 <= len; k++) {
+        uint32_t plen;
+        memcpy(&plen, seg + at + 4, 4);
+        at10 = at;
+        at += 24 + plen;
+    }
+    seg[at10 + 24 + 8] ^= 0x5a; /* inside record 10's payload */
+    r = journal_reader_open_buffer(seg, len);
+    int first_after = -1;
+    n = 0;
+    same = 0;
+    while (journal_reader_next(r, &rec, NULL, 0) == 1) {
+        int idx = (int)((rec.t_ms - T0) / 1000);
+        if (idx > 10 && first_after < 0) {
+            first_after = idx;
+        }
+        size_t tl;
+        char *want = series_text(idx, &tl);
+        same += rec.len == tl && memcmp(rec.data, want, tl) == 0;
+        free(want);
+        n++;
+    }
+    uint64_t db, dp;
+    journal_reader_damage(r, &db, &dp);
+    journal_reader_destroy(r);
+    CHECK(n == 70 && same == 70 && first_after == 60 && dp == 50,
+          "record 10 damaged: 10-59 lost (the chain), read again from the "
+          "minute's plain record at 60: %d read, %d right, from %d, %llu "
+          "places", n, same, first_after, (unsigned long long)dp);
+    free(seg);
+    free(path);
+    rm_rf(dir);
+    free(dir);
+}
+
 static void
 test_torn_and_damaged(void)
 {
@@ -322,9 +441,32 @@ test_torn_and_damaged(void)
     journal_reader_destroy(r);
 
     /* One byte changed in the middle of a record: that record is lost,
-     * the rest read, the damage counted. */
-    int lost_ok = 0;
+     * with the records of its type deflated against its window after it
+     * (flag 4, until a record starts the window again: at most a
+     * minute's), the rest read, the damage counted. */
+    size_t starts[8], nstarts = 0;
+    uint8_t flags[8];
+    for (size_t at = 16; at + 24 <= len && nstarts < 8;) {
+        uint32_t plen;
+        memcpy(&plen, seg + at + 4, 4);
+        starts[nstarts] = at;
+        flags[nstarts++] = seg[at + 17];
+        at += 24 + plen;
+    }
+    int lost_ok = 0, chained = 0;
     for (size_t at = 16; at < len; at += 97) {
+        size_t k = 0;
+        while (k + 1 < nstarts && starts[k + 1] <= at) {
+            k++;
+        }
+        int lost = 1;
+        for (size_t m = k + 1; m < nstarts; m++) {
+            if ((flags[m] & 1) || (flags[m] & 6) == 2) {
+                break; /* starts the window again */
+            }
+            lost += (flags[m] & 4) != 0;
+        }
+        chained += lost > 1;
         unsigned char *copy = xmalloc(len);
         memcpy(copy, seg, len);
         copy[at] ^= 0x5a;
@@ -332,13 +474,14 @@ test_torn_and_damaged(void)
         int n = count_records(r, &t);
         uint64_t db, dp;
         journal_reader_damage(r, &db, &dp);
-        lost_ok += n == 7 && dp >= 1 && db > 0;
+        lost_ok += n == 8 - lost && dp >= 1 && db > 0;
         journal_reader_destroy(r);
         free(copy);
     }
-    CHECK(lost_ok == (int)((len - 16 + 96) / 97),
-          "a flipped byte costs exactly its record (%d of %zu places)",
-          lost_ok, (len - 16 + 96) / 97);
+    CHECK(nstarts == 8 && lost_ok == (int)((len - 16 + 96) / 97),
+          "a flipped byte costs its record and the chain deflated against "
+          "it (%d of %zu places)", lost_ok, (len - 16 + 96) / 97);
+    CHECK(chained > 0, "some records were deflated against the one before");
     /* Not a segment at all. */
     r = journal_reader_open_buffer("not a journal", 13);
     struct journal_record rec;
@@ -391,14 +534,14 @@ test_retention(void)
     o.seg_bytes = 8192;
     o.max_bytes = 65536;
     j = open_journal(dir, &o);
-    unsigned char *p = payload(2000, 3, false);
     for (int i = 0; i < 400; i++) {
+        unsigned char *p = payload(2000, 3 + (unsigned)i, false);
         journal_append(j, TYPE_A, journal_wants_key(j) ? JOURNAL_FLAG_KEY : 0,
                        T0 + i, p, 2000);
+        free(p);
         journal_flush(j);
     }
     journal_destroy(j);
-    free(p);
     n = count_segments(dir, &bytes);
     CHECK(bytes <= 65536 + 8192 + 2100 && n >= 7,
           "800 kB written into a 64 KiB bound: %d segments, %lld bytes", n,
@@ -429,7 +572,9 @@ test_write_failure(void)
     setrlimit(RLIMIT_FSIZE, &lim);
     int i = 1;
     for (; i < 40; i++) {
-        journal_append(j, TYPE_A, 0, T0 + i, p, 4000);
+        unsigned char *q = payload(4000, 11 + (unsigned)i, false);
+        journal_append(j, TYPE_A, 0, T0 + i, q, 4000);
+        free(q);
         journal_flush(j);
     }
     struct journal_stats st;
@@ -734,6 +879,7 @@ main(void)
     }
     test_round_trip();
     test_segments();
+    test_dictionary();
     test_torn_and_damaged();
     test_retention();
     test_write_failure();

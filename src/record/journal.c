@@ -38,12 +38,24 @@
 #include "base/log.h"
 
 #define SEG_MAGIC "OWJ1"
-#define SEG_VERSION 1u
+#define SEG_VERSION 2u /* 1: the same without dictionaries (still read) */
 #define SEG_HEADER 16
 #define REC_MAGIC "OWRC"
 #define REC_HEADER 24
 /* A payload is deflated when at least this long and smaller so. */
 #define DEFLATE_FROM 256
+/* On disk only: deflated with a preset dictionary, the type's window:
+ * the last 32 KiB of the records of that type since its last key or
+ * record deflated without one (as inflated).  Consecutive records of a
+ * type are mostly the same bytes (a series moved on by one point, the
+ * KPIs between them): the reference scene's epochs shrink several-fold. */
+#define FLAG_DICT 4
+/* zlib's window: a dictionary's useful length. */
+#define DICT_MAX 32768
+/* A record of each type without a dictionary at least this often: a
+ * damaged record then costs its type's records until the next one, not
+ * the rest of the segment. */
+#define DICT_RESTART_MS 60000
 /* A stored payload's bound: the largest record, deflate's worst case. */
 #define REC_MAX_STORED (JOURNAL_MAX_RECORD + (JOURNAL_MAX_RECORD >> 8) + 64)
 /* A segment file read whole: its bytes plus the last record past them. */
@@ -192,6 +204,70 @@ seg_list(int dirfd, struct seg **out)
     return (ssize_t)n;
 }
 
+/* ------------------------------------------------------ dictionaries */
+
+/* Each type's window (writer: of what it wrote; reader: of what it
+ * read) in the current segment. */
+struct dicts {
+    unsigned char *b[256];
+    size_t len[256];
+    int64_t plain_ms[256]; /* writer: the last record without one */
+};
+
+static void
+dicts_reset(struct dicts *d)
+{
+    memset(d->len, 0, sizeof(d->len));
+}
+
+static void
+dicts_free(struct dicts *d)
+{
+    for (int i = 0; i < 256; i++) {
+        free(d->b[i]);
+    }
+}
+
+/* A record into its type's window: it starts the window (a key, or
+ * deflated without a dictionary), else it is appended, the oldest bytes
+ * falling out past 32 KiB. */
+static void
+dicts_keep(struct dicts *d, uint8_t type, bool start, const unsigned char *p,
+           size_t n)
+{
+    if (start) {
+        d->len[type] = 0;
+    }
+    if (n == 0) {
+        return;
+    }
+    if (!d->b[type]) {
+        d->b[type] = xmalloc(DICT_MAX);
+    }
+    unsigned char *b = d->b[type];
+    if (n >= DICT_MAX) {
+        memcpy(b, p + n - DICT_MAX, DICT_MAX);
+        d->len[type] = DICT_MAX;
+        return;
+    }
+    size_t keep = d->len[type];
+    if (keep + n > DICT_MAX) {
+        size_t drop = keep + n - DICT_MAX;
+        memmove(b, b + drop, keep - drop);
+        keep -= drop;
+    }
+    memcpy(b + keep, p, n);
+    d->len[type] = keep + n;
+}
+
+/* Whether a record (its flags as stored) starts its type's window. */
+static bool
+starts_window(uint8_t flags)
+{
+    return (flags & JOURNAL_FLAG_KEY) ||
+           ((flags & JOURNAL_FLAG_DEFLATED) && !(flags & FLAG_DICT));
+}
+
 /* ------------------------------------------------------------ writer */
 
 struct qrec {
@@ -236,6 +312,9 @@ struct journal {
     int64_t retry_at; /* monotonic ms: after a failure, ask a key again */
     unsigned char *zbuf;
     size_t zcap;
+    z_stream zs; /* deflate, reset for each record */
+    bool zs_ok;
+    struct dicts dict;
 };
 
 static void
@@ -350,6 +429,7 @@ writer_open_segment(struct journal *j, int64_t t_ms)
         return false;
     }
     sync_dir(j);
+    dicts_reset(&j->dict); /* a segment is read alone */
     j->seg_start = t_ms;
     j->seg_written = SEG_HEADER;
     j->full_said = false;
@@ -375,6 +455,41 @@ write_all(int fd, const unsigned char *p, size_t n)
         p += w;
         n -= (size_t)w;
     }
+    return true;
+}
+
+/* q's payload deflated (level 1: the writer's CPU is the record's cost)
+ * into zbuf + 4, with its type's dictionary when dict; its length in
+ * *zlen. */
+static bool
+writer_deflate(struct journal *j, const struct qrec *q, bool dict,
+               size_t *zlen)
+{
+    if (!j->zs_ok) {
+        if (deflateInit(&j->zs, 1) != Z_OK) {
+            return false;
+        }
+        j->zs_ok = true;
+    } else if (deflateReset(&j->zs) != Z_OK) {
+        return false;
+    }
+    if (dict && deflateSetDictionary(&j->zs, j->dict.b[q->type],
+                                     (uInt)j->dict.len[q->type]) != Z_OK) {
+        return false;
+    }
+    size_t bound = deflateBound(&j->zs, (uLong)q->len) + 4;
+    if (bound > j->zcap) {
+        j->zcap = bound;
+        j->zbuf = xrealloc(j->zbuf, j->zcap);
+    }
+    j->zs.next_in = (Bytef *)q->data;
+    j->zs.avail_in = (uInt)q->len;
+    j->zs.next_out = j->zbuf + 4;
+    j->zs.avail_out = (uInt)(j->zcap - 4);
+    if (deflate(&j->zs, Z_FINISH) != Z_STREAM_END) {
+        return false;
+    }
+    *zlen = j->zs.total_out;
     return true;
 }
 
@@ -405,21 +520,20 @@ writer_put(struct journal *j, const struct qrec *q)
     const unsigned char *payload = q->data;
     size_t plen = q->len;
     uint8_t flags = q->flags & JOURNAL_FLAG_KEY;
-    if (q->len >= DEFLATE_FROM) {
-        uLong bound = compressBound((uLong)q->len) + 4;
-        if (bound > j->zcap) {
-            j->zcap = bound;
-            j->zbuf = xrealloc(j->zbuf, j->zcap);
-        }
-        uLongf zlen = (uLongf)(j->zcap - 4);
-        if (compress2(j->zbuf + 4, &zlen, q->data, (uLong)q->len, 1) ==
-                Z_OK &&
-            zlen + 4 < q->len) {
-            put_u32(j->zbuf, (uint32_t)q->len);
-            payload = j->zbuf;
-            plen = zlen + 4;
-            flags |= JOURNAL_FLAG_DEFLATED;
-        }
+    /* The type's window as the dictionary: not for keys, and not a
+     * minute after the window started (DICT_RESTART_MS). */
+    bool dict = !(flags & JOURNAL_FLAG_KEY) && j->dict.len[q->type] &&
+                q->t_ms - j->dict.plain_ms[q->type] < DICT_RESTART_MS;
+    size_t zlen = 0;
+    if (q->len >= DEFLATE_FROM &&
+        writer_deflate(j, q, dict, &zlen) && zlen + 4 < q->len) {
+        put_u32(j->zbuf, (uint32_t)q->len);
+        payload = j->zbuf;
+        plen = zlen + 4;
+        flags |= JOURNAL_FLAG_DEFLATED | (dict ? FLAG_DICT : 0);
+    }
+    if (starts_window(flags)) {
+        j->dict.plain_ms[q->type] = q->t_ms;
     }
     unsigned char h[REC_HEADER];
     memcpy(h, REC_MAGIC, 4);
@@ -445,6 +559,7 @@ writer_put(struct journal *j, const struct qrec *q)
         return;
     }
     j->error_said = false;
+    dicts_keep(&j->dict, q->type, starts_window(flags), q->data, q->len);
     j->seg_written += (int64_t)(sizeof(h) + plen);
     pthread_mutex_lock(&j->mu);
     j->st.records++;
@@ -665,6 +780,10 @@ journal_destroy(struct journal *j)
     pthread_cond_destroy(&j->work);
     pthread_mutex_destroy(&j->mu);
     free(j->zbuf);
+    if (j->zs_ok) {
+        deflateEnd(&j->zs);
+    }
+    dicts_free(&j->dict);
     free(j->dir);
     free(j);
 }
@@ -778,6 +897,10 @@ struct journal_reader {
     size_t len, pos;
     unsigned char *out;
     size_t outcap;
+    unsigned version; /* the loaded segment's */
+    z_stream zs;      /* inflate, reset for each record */
+    bool zs_ok;
+    struct dicts dict;
     uint64_t dmg_bytes, dmg_places;
     unsigned char *mem; /* a buffer reader's segment */
     size_t memlen;
@@ -858,6 +981,10 @@ journal_reader_destroy(struct journal_reader *r)
     if (r->dirfd >= 0) {
         close(r->dirfd);
     }
+    if (r->zs_ok) {
+        inflateEnd(&r->zs);
+    }
+    dicts_free(&r->dict);
     free(r->mem);
     free(r->out);
     free(r->segs);
@@ -886,11 +1013,13 @@ load(struct journal_reader *r, char *msg, size_t msglen)
         }
         free(path);
     }
+    r->version = r->len >= SEG_HEADER ? get_u32(r->buf + 4) : 0;
     if (r->len < SEG_HEADER || memcmp(r->buf, SEG_MAGIC, 4) != 0 ||
-        get_u32(r->buf + 4) != SEG_VERSION) {
+        r->version < 1 || r->version > SEG_VERSION) {
         if (msg && msglen) {
-            snprintf(msg, msglen, "%s: not a journal segment (version %u "
-                     "expected)", r->mem ? "buffer" : r->segs[r->cur].name,
+            snprintf(msg, msglen, "%s: not a journal segment (version 1 to "
+                     "%u expected)", r->mem ? "buffer"
+                                           : r->segs[r->cur].name,
                      SEG_VERSION);
         }
         r->dmg_bytes += r->len;
@@ -900,7 +1029,44 @@ load(struct journal_reader *r, char *msg, size_t msglen)
     }
     r->pos = SEG_HEADER;
     r->loaded = true;
+    dicts_reset(&r->dict);
     return true;
+}
+
+/* Inflates a stored payload (after its u32 length) into out: raw bytes,
+ * with its type's dictionary when the stream asks for one (and the record
+ * says so; zlib checks it is the right one).  false when damaged. */
+static bool
+reader_inflate(struct journal_reader *r, uint8_t type, bool dict,
+               const unsigned char *p, size_t n, uint32_t raw)
+{
+    if (!r->zs_ok) {
+        if (inflateInit(&r->zs) != Z_OK) {
+            return false;
+        }
+        r->zs_ok = true;
+    } else if (inflateReset(&r->zs) != Z_OK) {
+        return false;
+    }
+    r->zs.next_in = (Bytef *)p;
+    r->zs.avail_in = (uInt)n;
+    r->zs.next_out = r->out;
+    r->zs.avail_out = raw;
+    int rc = inflate(&r->zs, Z_FINISH);
+    if (rc == Z_NEED_DICT) {
+        const unsigned char *d = r->dict.b[type];
+        size_t dl = r->dict.len[type];
+        /* A record of the type in the window was lost (damage): the
+         * dictionary is not the one it was made with. */
+        if (!dict || !dl ||
+            r->zs.adler != adler32(adler32(0L, Z_NULL, 0), d, (uInt)dl) ||
+            inflateSetDictionary(&r->zs, d, (uInt)dl) != Z_OK) {
+            return false;
+        }
+        rc = inflate(&r->zs, Z_FINISH);
+    }
+    return rc == Z_STREAM_END && r->zs.total_out == raw &&
+           r->zs.avail_in == 0;
 }
 
 /* The next place at or after from where REC_MAGIC begins, or len. */
@@ -932,7 +1098,10 @@ parse(struct journal_reader *r, struct journal_record *rec)
         uint32_t plen = ok ? get_u32(h + 4) : 0;
         ok = ok && plen <= REC_MAX_STORED && plen <= left - REC_HEADER &&
              h[18] == 0 && h[19] == 0 &&
-             (h[17] & ~(JOURNAL_FLAG_KEY | JOURNAL_FLAG_DEFLATED)) == 0 &&
+             (h[17] & ~(JOURNAL_FLAG_KEY | JOURNAL_FLAG_DEFLATED |
+                        (r->version >= 2 ? FLAG_DICT : 0))) == 0 &&
+             ((h[17] & FLAG_DICT) == 0 ||
+              (h[17] & JOURNAL_FLAG_DEFLATED)) &&
              record_crc(h, h + REC_HEADER, plen) == get_u32(h + 20);
         if (!ok) {
             /* Damage or a torn tail: on to the next record's magic. */
@@ -956,9 +1125,8 @@ parse(struct journal_reader *r, struct journal_record *rec)
                 r->outcap = raw + 1;
                 r->out = xrealloc(r->out, r->outcap);
             }
-            uLongf got = raw;
-            if (uncompress(r->out, &got, p + 4, (uLong)(n - 4)) != Z_OK ||
-                got != raw) {
+            if (!reader_inflate(r, h[16], h[17] & FLAG_DICT, p + 4, n - 4,
+                                raw)) {
                 r->dmg_bytes += REC_HEADER + plen;
                 r->dmg_places++;
                 continue;
@@ -967,6 +1135,7 @@ parse(struct journal_reader *r, struct journal_record *rec)
             p = r->out;
             n = raw;
         }
+        dicts_keep(&r->dict, h[16], starts_window(h[17]), p, n);
         rec->type = h[16];
         rec->flags = h[17] & JOURNAL_FLAG_KEY;
         rec->t_ms = get_i64(h + 8);
