@@ -137,6 +137,15 @@ try {
   await page.waitForFunction((t) => Number(document.getElementById("rec-slider").value) !== t &&
     document.getElementById("rec-at").textContent.startsWith("Hình trên tường"), frozenAt, { timeout: 30000 });
   check(true, "ten seconds on");
+  // Another window: the 24 hours up to just after the freeze.
+  const end = await page.evaluate((t) => wallInput(t), frozenAt + 1000);
+  await page.fill("#rec-end", end);
+  await page.$eval("#rec-events", (e) => { e.textContent = ""; });
+  await page.click("#rec-window");
+  await page.waitForFunction(() => document.querySelectorAll("#rec-events li").length > 0, null, { timeout: 30000 });
+  const ats = await page.$$eval("#rec-events li", (lis) => lis.map((l) => Number(l.dataset.at)));
+  check(Math.max(...ats) <= frozenAt + 1000 && ats.includes(frozenAt), `a window ending after the freeze: ${ats.length} events up to it`);
+
   const after = await state();
   check(after.scene === before.scene && after.focus === before.focus &&
     after.frozen_at === before.frozen_at && after.highlight === before.highlight,
