@@ -2,7 +2,8 @@
  * wallproc: what the tests that drive a running wall share: starting
  * processes, HTTP calls to the control API over loopback (libcurl), and
  * frames from GET /api/frame.png with the moment they show.
- * Included by one test file each (static functions and state).
+ * Included by one test file each (static functions and state; inline,
+ * so a test that needs only some does not warn about the rest).
  */
 #ifndef OPSWALL_TEST_WALLPROC_H
 #define OPSWALL_TEST_WALLPROC_H
@@ -28,7 +29,7 @@ extern char **environ;
 /* http://127.0.0.1:PORT of the wall's control API. */
 static char base[64];
 
-static void
+static inline void
 sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -41,9 +42,32 @@ struct resp {
     size_t len;
     int64_t frame_ms;    /* X-Opswall-Frame-Time, else 0 */
     bool frame_complete; /* X-Opswall-Frame-Complete: yes */
+    int retry_after;     /* Retry-After, else 0 */
+    /* Security headers' values, "" when absent. */
+    char csp[512], frame_options[32], referrer[32], cache[32];
 };
 
-static size_t
+/* A header's value into out when the line is that header. */
+static inline void
+header_value(const char *p, size_t len, const char *name, char *out,
+             size_t n)
+{
+    size_t k = strlen(name);
+    if (len > k + 1 && strncasecmp(p, name, k) == 0 && p[k] == ':') {
+        const char *v = p + k + 1;
+        size_t vl = len - k - 1;
+        while (vl && (*v == ' ')) {
+            v++;
+            vl--;
+        }
+        while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n')) {
+            vl--;
+        }
+        snprintf(out, n, "%.*s", (int)vl, v);
+    }
+}
+
+static inline size_t
 collect(char *p, size_t size, size_t n, void *arg)
 {
     struct resp *r = arg;
@@ -54,7 +78,7 @@ collect(char *p, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-static size_t
+static inline size_t
 header(char *p, size_t size, size_t n, void *arg)
 {
     struct resp *r = arg;
@@ -65,17 +89,29 @@ header(char *p, size_t size, size_t n, void *arg)
         r->frame_ms = strtoll(p + sizeof(t) - 1, NULL, 10);
     } else if (len > sizeof(c) && strncasecmp(p, c, sizeof(c) - 1) == 0) {
         r->frame_complete = strstr(p + sizeof(c) - 1, "yes") != NULL;
+    } else if (len > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
+        r->retry_after = atoi(p + 12);
     }
+    header_value(p, len, "Content-Security-Policy", r->csp, sizeof(r->csp));
+    header_value(p, len, "X-Frame-Options", r->frame_options,
+                 sizeof(r->frame_options));
+    header_value(p, len, "Referrer-Policy", r->referrer, sizeof(r->referrer));
+    header_value(p, len, "Cache-Control", r->cache, sizeof(r->cache));
     return len;
 }
 
-/* method "GET" or "POST"; body NULL for none; token NULL for none. */
-static struct resp
-call(const char *method, const char *path, const char *body,
-     const char *token)
+/* method "GET" or "POST"; body NULL for none; token NULL for none; from
+ * a loopback address of the client's (127.0.0.N: per-address limits), or
+ * NULL. */
+static inline struct resp
+call_from(const char *from, const char *method, const char *path,
+          const char *body, const char *token)
 {
     struct resp r = {0};
     CURL *c = curl_easy_init();
+    if (from) {
+        curl_easy_setopt(c, CURLOPT_INTERFACE, from);
+    }
     char *url = xasprintf("%s%s", base, path);
     struct curl_slist *h = NULL;
     char *auth = token ? xasprintf("Authorization: Bearer %s", token) : NULL;
@@ -104,7 +140,14 @@ call(const char *method, const char *path, const char *body,
     return r;
 }
 
-static long
+static inline struct resp
+call(const char *method, const char *path, const char *body,
+     const char *token)
+{
+    return call_from(NULL, method, path, body, token);
+}
+
+static inline long
 status_of(const char *method, const char *path, const char *body,
           const char *token)
 {
@@ -118,7 +161,7 @@ struct png_in {
     size_t len, at;
 };
 
-static cairo_status_t
+static inline cairo_status_t
 png_read(void *closure, unsigned char *data, unsigned int len)
 {
     struct png_in *in = closure;
@@ -131,7 +174,7 @@ png_read(void *closure, unsigned char *data, unsigned int len)
 }
 
 /* A 200 response's PNG body as an image, else NULL. */
-static cairo_surface_t *
+static inline cairo_surface_t *
 resp_png(const struct resp *r)
 {
     struct png_in in = {(const unsigned char *)r->body, r->len, 0};
@@ -145,7 +188,7 @@ resp_png(const struct resp *r)
     return s;
 }
 
-static pid_t
+static inline pid_t
 spawn(char *const argv[])
 {
     pid_t pid;
@@ -156,7 +199,7 @@ spawn(char *const argv[])
 
 /* Runs argv to its end with stdout and stderr into files (NULL: kept);
  * its exit status, or -1. */
-static int
+static inline int
 run_to(char *const argv[], const char *out, const char *err)
 {
     posix_spawn_file_actions_t fa;
@@ -181,7 +224,7 @@ run_to(char *const argv[], const char *out, const char *err)
 
 /* Pixels whose colour differs at all (the frames' sizes must match:
  * -1 when they do not). */
-static long
+static inline long
 pixels_differing(cairo_surface_t *a, cairo_surface_t *b)
 {
     if (!a || !b) {

@@ -186,6 +186,7 @@ app_fini(struct app *a)
     free(a->layout_text);
     epoch_writer_destroy(a->epochs);
     control_server_stop(a->ctl); /* its connections' threads joined */
+    control_tokens_destroy(a->tokens);
     replay_jobs_destroy(a->replay_jobs);
     outgoing_free(&a->old);
     layout_watch_stop(a->watch);

@@ -269,9 +269,28 @@ serve_requests(struct app *a, int64_t now_ms)
     while (a->ctl && (r = control_server_next(a->ctl))) {
         const struct control_cmd *c = &r->cmd;
         char *body = NULL;
+        if (r->denied) {
+            char msg[160];
+            snprintf(msg, sizeof(msg), "the %s role may not use %s (it "
+                     "needs %s)", control_role_name(r->role),
+                     control_op_name(c->op),
+                     control_role_name(control_op_role(c->op)));
+            audit(a, r, "-", 403, msg);
+            answer_json(a, r, 403, "error", msg);
+            continue;
+        }
         switch (c->op) {
         case CONTROL_STATE:
             body = state_json(a, now_ms);
+            if (body) {
+                /* Which role this client has: the console offers only
+                 * what it may do. */
+                cJSON *o = cJSON_Parse(body);
+                cJSON_AddStringToObject(o, "role",
+                                        control_role_name(r->role));
+                free(body);
+                body = json_print(o);
+            }
             break;
         case CONTROL_SCENES:
             body = scenes_json(a);
@@ -361,16 +380,28 @@ app_start_control(struct app *a)
     if (!a->opt.control_addr[0]) {
         return true;
     }
-    char *token = control_token_load(a->opt.token_file);
-    if (!token) {
+    a->tokens = control_tokens_load(a->opt.token_file);
+    if (!a->tokens) {
         return false;
     }
-    char *page_path = xasprintf("%s/assets/console/index.html", a->data_dir);
-    char *page = file_read_all(page_path, 1 << 20, NULL);
-    if (!page) {
-        LOG_WARN("no operator console page at %s", page_path);
+    char *page = NULL, *js = NULL, *css = NULL;
+    char **parts[] = {&page, &js, &css};
+    const char *names[] = {"index.html", "console.js", "console.css"};
+    for (int i = 0; i < 3; i++) {
+        char *path = xasprintf("%s/assets/console/%s", a->data_dir,
+                               names[i]);
+        *parts[i] = file_read_all(path, 1 << 20, NULL);
+        if (!*parts[i]) {
+            LOG_WARN("no operator console: %s: %s", path, strerror(errno));
+        }
+        free(path);
     }
-    free(page_path);
+    if (!page || !js || !css) {
+        free(page); /* all three or none */
+        free(js);
+        free(css);
+        page = js = css = NULL;
+    }
     a->requests.event = SDL_RegisterEvents(1);
     a->requests.wait = a->wait;
     /* The console's "Xem lại": `opswall replay` run as a child of this
@@ -379,12 +410,14 @@ app_start_control(struct app *a)
     a->replay_jobs = replay_jobs_create("/proc/self/exe");
     struct control_opts co = {.address = a->opt.control_addr,
                               .port = a->opt.control_port,
-                              .token = token, .console = page,
+                              .tokens = a->tokens, .console = page,
+                              .console_js = js, .console_css = css,
                               .replay = a->replay_jobs,
                               .answer_ms = 3000, .wake = waker_post,
                               .wake_arg = &a->requests};
     a->ctl = control_server_start(&co);
-    free(token);
     free(page);
+    free(js);
+    free(css);
     return a->ctl != NULL;
 }

@@ -52,6 +52,7 @@ struct app {
     struct director *director;
     struct source_set *frozen;  /* the data shown while frozen, or NULL */
     struct control_server *ctl;
+    struct control_tokens *tokens;   /* the control API's, with ctl */
     struct replay_jobs *replay_jobs; /* the console's replays, with ctl */
     struct waker requests;      /* "requests are queued" */
     struct layout_watch *watch;

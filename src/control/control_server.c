@@ -23,6 +23,7 @@
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/xalloc.h"
@@ -40,7 +41,9 @@ struct pending {
 
 struct control_server {
     struct MHD_Daemon *daemon;
-    char *token, *console;
+    const struct control_tokens *tokens;
+    struct control_limits *limits;
+    char *console, *console_js, *console_css;
     struct replay_jobs *replay;
     int answer_ms;
     void (*wake)(void *arg);
@@ -60,8 +63,8 @@ struct conn {
 };
 
 static enum MHD_Result
-reply_at(struct MHD_Connection *c, unsigned status, const char *ctype,
-         const void *body, size_t len, int64_t frame_ms)
+reply_full(struct MHD_Connection *c, unsigned status, const char *ctype,
+           const void *body, size_t len, int64_t frame_ms, int retry_after)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(
         len, (void *)body, MHD_RESPMEM_MUST_COPY);
@@ -80,13 +83,39 @@ reply_at(struct MHD_Connection *c, unsigned status, const char *ctype,
                                 frame_ms > 0 ? "yes" : "no");
     }
     MHD_add_response_header(r, "Content-Type", ctype);
+    /* State, frames and the page hold what the wall shows: never kept by
+     * a browser or a proxy, never framed, never sent on as a referrer. */
     MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    if (strncmp(ctype, "text/html", 9) == 0) {
+        /* The console: its own script and style only, no other origin,
+         * no inline code. */
+        MHD_add_response_header(
+            r, "Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; style-src 'self'; "
+            "img-src 'self' blob: data:; connect-src 'self'; "
+            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    }
     if (status == 401) {
         MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
+    }
+    if (retry_after > 0) {
+        char v[16];
+        snprintf(v, sizeof(v), "%d", retry_after);
+        MHD_add_response_header(r, "Retry-After", v);
     }
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+static enum MHD_Result
+reply_at(struct MHD_Connection *c, unsigned status, const char *ctype,
+         const void *body, size_t len, int64_t frame_ms)
+{
+    return reply_full(c, status, ctype, body, len, frame_ms, 0);
 }
 
 static enum MHD_Result
@@ -96,34 +125,26 @@ reply(struct MHD_Connection *c, unsigned status, const char *ctype,
     return reply_at(c, status, ctype, body, len, 0);
 }
 
+/* {"error": msg}, with Retry-After when retry_after > 0 (429). */
 static enum MHD_Result
-reply_error(struct MHD_Connection *c, unsigned status, const char *msg)
+reply_error_after(struct MHD_Connection *c, unsigned status, const char *msg,
+                  int retry_after)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "error", msg);
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
-    enum MHD_Result r = reply(c, status, "application/json;charset=utf-8", s,
-                              strlen(s));
+    enum MHD_Result r = reply_full(c, status,
+                                   "application/json;charset=utf-8", s,
+                                   strlen(s), 0, retry_after);
     free(s);
     return r;
 }
 
-/* Constant time in the length of the expected token. */
-static bool
-token_ok(const char *want, const char *header)
+static enum MHD_Result
+reply_error(struct MHD_Connection *c, unsigned status, const char *msg)
 {
-    static const char prefix[] = "Bearer ";
-    if (!header || strncmp(header, prefix, sizeof(prefix) - 1) != 0) {
-        return false;
-    }
-    const char *got = header + sizeof(prefix) - 1;
-    size_t n = strlen(want), m = strlen(got);
-    unsigned char diff = n != m;
-    for (size_t i = 0; i < n; i++) {
-        diff |= (unsigned char)want[i] ^ (unsigned char)(i < m ? got[i] : 0);
-    }
-    return diff == 0;
+    return reply_error_after(c, status, msg, 0);
 }
 
 static void
@@ -149,11 +170,13 @@ pending_free(struct pending *p)
 /* Queues a request for the main thread and waits for its answer. */
 static enum MHD_Result
 through_main(struct control_server *s, struct MHD_Connection *c,
-             struct control_cmd *cmd)
+             struct control_cmd *cmd, enum control_role role, bool denied)
 {
     struct pending *p = xcalloc(1, sizeof(*p));
     p->req.cmd = *cmd;
     *cmd = (struct control_cmd){0};
+    p->req.role = role;
+    p->req.denied = denied;
     peer_of(c, p->req.peer, sizeof(p->req.peer));
     pthread_mutex_lock(&s->mu);
     if (s->tail) {
@@ -294,21 +317,54 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
     if (strcmp(url, "/healthz") == 0) {
         return healthz(s, c);
     }
-    if (strcmp(url, "/") == 0 && strcmp(method, "GET") == 0 && s->console) {
-        return reply(c, 200, "text/html;charset=utf-8", s->console,
-                     strlen(s->console));
+    if (strcmp(method, "GET") == 0 && s->console) {
+        /* The console: static, no token (it asks for one). */
+        if (strcmp(url, "/") == 0) {
+            return reply(c, 200, "text/html;charset=utf-8", s->console,
+                         strlen(s->console));
+        }
+        if (strcmp(url, "/console.js") == 0 && s->console_js) {
+            return reply(c, 200, "text/javascript;charset=utf-8",
+                         s->console_js, strlen(s->console_js));
+        }
+        if (strcmp(url, "/console.css") == 0 && s->console_css) {
+            return reply(c, 200, "text/css;charset=utf-8", s->console_css,
+                         strlen(s->console_css));
+        }
     }
-    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                   "Authorization");
-    if (!token_ok(s->token, auth)) {
+    char peer[64];
+    peer_of(c, peer, sizeof(peer));
+    int64_t now = time_mono_ms();
+    int wait = control_limits_auth_wait(s->limits, peer, now);
+    if (wait) {
+        /* Guessing tokens: refused, unlogged, until its minute ends. */
         pthread_mutex_lock(&s->mu);
         s->counts.requests++;
         s->counts.refused_auth++;
         pthread_mutex_unlock(&s->mu);
-        char peer[64];
-        peer_of(c, peer, sizeof(peer));
-        LOG_WARN("refused %s %s from %s: %s", method, url, peer,
-                 auth ? "wrong token" : "no token");
+        return reply_error_after(c, 429, "too many failed authentications "
+                                 "from this address; try again later",
+                                 wait);
+    }
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                   "Authorization");
+    enum control_role role = control_tokens_role(s->tokens, auth);
+    if (role == CONTROL_ROLE_NONE) {
+        pthread_mutex_lock(&s->mu);
+        s->counts.requests++;
+        s->counts.refused_auth++;
+        pthread_mutex_unlock(&s->mu);
+        int fails = control_limits_auth_failed(s->limits, peer, now);
+        /* Logged once per burst: the first in a minute, and when the
+         * address is refused for the rest of it. */
+        if (fails == 1) {
+            LOG_WARN("refused %s %s from %s: %s", method, url, peer,
+                     auth ? "wrong token" : "no token");
+        } else if (fails == CONTROL_AUTH_FAILS) {
+            LOG_WARN("%d failed authentications from %s within a minute: "
+                     "refusing it (429) until the minute is over", fails,
+                     peer);
+        }
         return reply_error(c, 401, auth ? "wrong token"
                                         : "a bearer token is required");
     }
@@ -326,11 +382,25 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
     if (status) {
         return reply_error(c, (unsigned)status, err);
     }
+    if (role < control_op_role(cmd.op)) {
+        /* Refused, and audited on the main thread like any change. */
+        pthread_mutex_lock(&s->mu);
+        s->counts.refused_role++;
+        pthread_mutex_unlock(&s->mu);
+        return through_main(s, c, &cmd, role, true);
+    }
+    if ((cmd.op == CONTROL_FRAME || cmd.op == CONTROL_RECORD_FRAME) &&
+        (wait = control_limits_frame(s->limits, peer, now)) > 0) {
+        /* A frame is a read-back and a PNG: bounded per client. */
+        control_cmd_fini(&cmd);
+        return reply_error_after(c, 429, "frames are limited to "
+                                 "4 a second per client", wait);
+    }
     if (cmd.op == CONTROL_RECORD || cmd.op == CONTROL_RECORD_TIMELINE ||
         cmd.op == CONTROL_RECORD_FRAME) {
         return from_record(s, c, &cmd);
     }
-    return through_main(s, c, &cmd);
+    return through_main(s, c, &cmd, role, false);
 }
 
 static void
@@ -351,8 +421,8 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 struct control_server *
 control_server_start(const struct control_opts *o)
 {
-    if (!o->token || strlen(o->token) < 16) {
-        LOG_ERR("the control API needs a token of at least 16 bytes");
+    if (control_tokens_count(o->tokens) == 0) {
+        LOG_ERR("the control API needs a token");
         return NULL;
     }
     struct sockaddr_in addr = {.sin_family = AF_INET,
@@ -363,8 +433,11 @@ control_server_start(const struct control_opts *o)
         return NULL;
     }
     struct control_server *s = xcalloc(1, sizeof(*s));
-    s->token = xstrdup(o->token);
+    s->tokens = o->tokens;
+    s->limits = control_limits_create();
     s->console = o->console ? xstrdup(o->console) : NULL;
+    s->console_js = o->console_js ? xstrdup(o->console_js) : NULL;
+    s->console_css = o->console_css ? xstrdup(o->console_css) : NULL;
     s->replay = o->replay;
     s->answer_ms = o->answer_ms > 0 ? o->answer_ms : 3000;
     s->wake = o->wake;
@@ -405,8 +478,10 @@ control_server_stop(struct control_server *s)
     }
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
-    free(s->token);
+    control_limits_destroy(s->limits);
     free(s->console);
+    free(s->console_js);
+    free(s->console_css);
     free(s);
 }
 
@@ -471,34 +546,41 @@ control_server_counts(struct control_server *s)
     pthread_mutex_lock(&s->mu);
     struct control_counts c = s->counts;
     pthread_mutex_unlock(&s->mu);
+    c.limits = control_limits_counts(s->limits);
     return c;
 }
 
-char *
-control_token_load(const char *file)
+struct control_tokens *
+control_tokens_load(const char *file)
 {
     const char *env = getenv("OPSWALL_CONTROL_TOKEN");
-    char *tok = NULL;
+    char err[512];
+    struct control_tokens *t = NULL;
     if (env && *env) {
-        tok = xstrdup(env);
-    } else if (file) {
-        FILE *f = fopen(file, "r");
-        if (!f) {
-            LOG_ERR("control token file %s: %s", file, strerror(errno));
-            return NULL;
+        /* The single token of before: an admin's. */
+        t = control_tokens_single(env, err, sizeof(err));
+        if (!t) {
+            LOG_ERR("$OPSWALL_CONTROL_TOKEN: %s", err);
         }
-        char line[512];
-        if (fgets(line, sizeof(line), f)) {
-            line[strcspn(line, "\r\n")] = 0;
-            tok = xstrdup(line);
-        }
-        fclose(f);
+        return t;
     }
-    if (!tok || strlen(tok) < 16) {
-        LOG_ERR("the control API needs a token of at least 16 bytes "
-                "($OPSWALL_CONTROL_TOKEN or --control-token-file)");
-        free(tok);
+    if (!file) {
+        LOG_ERR("the control API needs a token ($OPSWALL_CONTROL_TOKEN or "
+                "--control-token-file)");
         return NULL;
     }
-    return tok;
+    size_t len = 0;
+    char *text = file_read_all(file, 64 << 10, &len);
+    if (!text) {
+        LOG_ERR("control token file %s: %s", file,
+                errno == EFBIG ? "over 64 KiB" : strerror(errno));
+        return NULL;
+    }
+    t = control_tokens_parse(text, len, file, err, sizeof(err));
+    memset(text, 0, len); /* no copy of the tokens left in freed memory */
+    free(text);
+    if (!t) {
+        LOG_ERR("%s", err);
+    }
+    return t;
 }

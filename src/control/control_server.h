@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "control/control_auth.h"
 #include "control/control_cmd.h"
 #include "control/replay_jobs.h"
 
@@ -26,8 +27,10 @@ struct control_server;
 struct control_opts {
     const char *address;   /* numeric IPv4, default 127.0.0.1 */
     int port;
-    const char *token;     /* required, at least 16 bytes */
+    const struct control_tokens *tokens; /* required; the caller's, kept
+                                          * until the server stops */
     const char *console;   /* the console page's HTML; NULL: none */
+    const char *console_js, *console_css; /* its script and style */
     /* The record's endpoints, answered on the connection's thread
      * (never the main one); NULL: none. */
     struct replay_jobs *replay;
@@ -40,6 +43,8 @@ struct control_opts {
 struct control_request {
     struct control_cmd cmd;
     char peer[64]; /* address of the client, for the audit log */
+    enum control_role role; /* the token's */
+    bool denied;   /* the role may not: answer 403, audited */
 };
 
 /* NULL, reason logged, if it cannot listen. */
@@ -66,12 +71,13 @@ void control_server_heartbeat(struct control_server *s, int64_t mono_ms);
 
 struct control_counts {
     unsigned long requests, refused_auth, refused_bad, timeouts;
+    unsigned long refused_role; /* 403 */
+    struct control_limit_counts limits;
 };
 struct control_counts control_server_counts(struct control_server *s);
 
-/* Reads a token: $OPSWALL_CONTROL_TOKEN, else the first line of file.
- * NULL (reason logged) when neither gives 16 or more bytes.  Caller
- * frees. */
-char *control_token_load(const char *file);
+/* The tokens: $OPSWALL_CONTROL_TOKEN (an admin's), else the token file
+ * (control_auth.h).  NULL, the reason logged, when neither gives one. */
+struct control_tokens *control_tokens_load(const char *file);
 
 #endif

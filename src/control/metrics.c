@@ -349,6 +349,17 @@ metrics_render(const struct metrics_view *v)
             "%lu\n", c->refused_bad);
         put(&o, "opswall_control_requests_total{outcome=\"timeout\"} %lu\n",
             c->timeouts);
+        put(&o, "opswall_control_requests_total{outcome=\"refused_role\"} "
+            "%lu\n", c->refused_role);
+        counter(&o, "opswall_control_auth_failures_total", "wrong or missing "
+                "tokens", c->limits.auth_failures);
+        head(&o, "opswall_control_limited_total", "counter", "requests "
+             "refused with 429: an address after 10 failed authentications "
+             "in a minute, frames past 4 a second per client");
+        put(&o, "opswall_control_limited_total{reason=\"auth\"} %lu\n",
+            c->limits.auth_limited);
+        put(&o, "opswall_control_limited_total{reason=\"frames\"} %lu\n",
+            c->limits.frames_limited);
         put(&o, "opswall_control_requests_total{outcome=\"all\"} %lu\n",
             c->requests);
     }

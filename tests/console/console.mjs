@@ -4,13 +4,15 @@
 // fragment, and an operator's clicks must change the wall's state.
 //   node console.mjs OPSWALL SOURCE_DIR
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 
 const [opswall, srcDir] = process.argv.slice(2);
-const token = "console-test-token-0123456789";
+const token = "console-test-token-0123456789";   // admin
+const viewerToken = "console-viewer-token-0123456789";
+const operatorToken = "console-operator-token-0123456789";
 const port = 23000 + (process.pid % 2000);
 const base = `http://127.0.0.1:${port}`;
 let passed = 0, failed = 0;
@@ -33,10 +35,16 @@ async function until(pred, ms = 5000) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "opswall-console-"));
+const tokenFile = join(dir, "tokens");
+writeFileSync(tokenFile, `viewer ${viewerToken}\noperator ${operatorToken}\nadmin ${token}\n`,
+  { mode: 0o600 });
+const env = { ...process.env, OPSWALL_DATADIR: resolve(srcDir) };
+delete env.OPSWALL_CONTROL_TOKEN;
 const wall = spawn(opswall, ["run", resolve(srcDir, "tests/layouts/good/briefing.json"),
   "--offscreen", "--scale", "0.25", "--at", "2026-11-22T09:15:00+07:00",
-  "--control", `127.0.0.1:${port}`, "--record", join(dir, "record")], {
-  env: { ...process.env, OPSWALL_CONTROL_TOKEN: token, OPSWALL_DATADIR: resolve(srcDir) },
+  "--control", `127.0.0.1:${port}`, "--record", join(dir, "record"),
+  "--control-token-file", tokenFile], {
+  env,
   stdio: ["ignore", "ignore", "inherit"],
 });
 let browser;
@@ -150,6 +158,38 @@ try {
   check(after.scene === before.scene && after.focus === before.focus &&
     after.frozen_at === before.frozen_at && after.highlight === before.highlight,
     "Xem lại changes nothing on the wall");
+
+  // Roles: a viewer is offered no command, an operator no reload.
+  const home = await fetch(`${base}/`);
+  const csp = home.headers.get("content-security-policy") || "";
+  check(csp.includes("script-src 'self'") && !csp.includes("unsafe-inline") &&
+    home.headers.get("x-frame-options") === "DENY" &&
+    home.headers.get("referrer-policy") === "no-referrer",
+    `the page's security headers: ${csp}`);
+  const viewer = await (await browser.newContext()).newPage();
+  watch(viewer);
+  await viewer.goto(`${base}/#token=${viewerToken}`);
+  await viewer.waitForFunction(() => document.getElementById("role").dataset.role === "viewer");
+  check((await viewer.textContent("#role")).includes("chỉ xem"), "the viewer is told its role");
+  check(!(await viewer.isVisible("#next")) && !(await viewer.isVisible("#freeze")) &&
+    !(await viewer.isVisible("#reload")) && !(await viewer.isVisible('button[data-scene="ban-do"]')),
+    "a viewer sees no command buttons");
+  check(await viewer.isVisible("#preview") && await viewer.isVisible("#rec-load"),
+    "but the preview and Xem lại");
+  const op = await (await browser.newContext()).newPage();
+  watch(op);
+  await op.goto(`${base}/#token=${operatorToken}`);
+  await op.waitForFunction(() => document.getElementById("role").dataset.role === "operator");
+  check(await op.isVisible("#freeze") && !(await op.isVisible("#reload")),
+    "an operator has the briefing aids, not the reload");
+  const sceneNow = (await state()).scene;
+  const other = sceneNow === "ban-do" ? "ban-do-34" : "ban-do";
+  await op.click(`button[data-scene="${other}"]`);
+  s = await until((x) => x.scene === other);
+  check(s.scene === other, "an operator changes the scene");
+  const denied = await fetch(`${base}/api/reload`, { method: "POST", body: "{}",
+    headers: { Authorization: `Bearer ${operatorToken}` } });
+  check(denied.status === 403, `an operator's reload is refused: ${denied.status}`);
 
   if (process.env.OPSWALL_CONSOLE_SHOT) {
     await page.setViewportSize({ width: 1400, height: 900 });

@@ -2,12 +2,15 @@
  * fuzz_control: libFuzzer target for the control API's request parser.
  * The input is "METHOD PATH\n" followed by the body; anything must give
  * either a command or an HTTP error status with a reason, and a command's
- * text argument must be short, clean UTF-8.
+ * text argument must be short, clean UTF-8.  An input beginning
+ * "TOKENS\n" is a token file instead (control_auth): parsed or refused
+ * with a reason, and each line's token then has the role parsed.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "control/control_auth.h"
 #include "control/control_cmd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,9 +23,51 @@ check(bool cond)
     }
 }
 
+static void
+tokens(const uint8_t *data, size_t size)
+{
+    char err[256] = "";
+    struct control_tokens *t = control_tokens_parse(
+        (const char *)data, size, "fuzz", err, sizeof(err));
+    if (!t) {
+        check(err[0] != 0);
+        return;
+    }
+    size_t n = control_tokens_count(t);
+    check(n >= 1 && n <= CONTROL_TOKENS_MAX);
+    /* Each line's last word, as a bearer token: a role or none. */
+    const char *p = (const char *)data, *end = p + size;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *le = eol ? eol : end;
+        const char *w = le;
+        while (w > p && w[-1] != ' ' && w[-1] != '\t') {
+            w--;
+        }
+        size_t wl = (size_t)(le - w);
+        if (wl && wl < 300) {
+            char h[320];
+            memcpy(h, "Bearer ", 7);
+            memcpy(h + 7, w, wl);
+            h[7 + wl] = 0;
+            if (h[7 + wl - 1] == '\r') {
+                h[7 + wl - 1] = 0;
+            }
+            enum control_role r = control_tokens_role(t, h);
+            check(r >= CONTROL_ROLE_NONE && r <= CONTROL_ROLE_ADMIN);
+        }
+        p = eol ? eol + 1 : end;
+    }
+    control_tokens_destroy(t);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (size >= 7 && memcmp(data, "TOKENS\n", 7) == 0) {
+        tokens(data + 7, size - 7);
+        return 0;
+    }
     const uint8_t *nl = memchr(data, '\n', size);
     if (!nl) {
         return 0;
