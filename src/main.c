@@ -25,7 +25,8 @@ static const char usage[] =
     "  run LAYOUT [--scene ID] [--window SCALE | --fullscreen | --offscreen]\n"
     "             [--display N] [--at ISO-8601] [--duration D]\n"
     "             [--snapshot OUT.png] [--control [ADDR:]PORT]\n"
-    "             [--control-token-file FILE] [--audit-log FILE]\n"
+    "             [--control-token-file FILE] [--control-tls-cert PEM\n"
+    "             --control-tls-key PEM] [--audit-log FILE]\n"
     "             [--record DIR] [--cluster]\n"
     "      drive the wall.  Keys: Esc quits, F5 reloads the layout (a bad\n"
     "      layout keeps the old one running; saving the file reloads it\n"
@@ -35,6 +36,9 @@ static const char usage[] =
     "      --control serves the control API (default address 127.0.0.1)\n"
     "      with the bearer tokens of the file (\"ROLE TOKEN\" lines, ROLE\n"
     "      viewer, operator or admin), or $OPSWALL_CONTROL_TOKEN (admin);\n"
+    "      --control-tls-cert and --control-tls-key serve it over HTTPS\n"
+    "      (TLS 1.2+; re-read on SIGHUP; also $OPSWALL_CONTROL_TLS_CERT\n"
+    "      and _KEY); an address other than loopback needs them.\n"
     "      --audit-log appends every change made through it.\n"
     "      --record keeps the briefing record in DIR (mode 0700, the\n"
     "      wall's own): every frame's inputs, not its pixels; it overrides\n"
@@ -117,6 +121,12 @@ static bool
 parse_options(int argc, char **argv, struct app_options *o)
 {
     *o = (struct app_options){.scale = 1.0, .mode = OUTPUT_WINDOW};
+    /* The service's certificate may come from its environment file
+     * (/etc/opswall/opswall.env); the options win. */
+    const char *cert = getenv("OPSWALL_CONTROL_TLS_CERT");
+    const char *key = getenv("OPSWALL_CONTROL_TLS_KEY");
+    o->tls_cert = cert && *cert ? cert : NULL;
+    o->tls_key = key && *key ? key : NULL;
     bool scale_set = false;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -188,6 +198,12 @@ parse_options(int argc, char **argv, struct app_options *o)
         } else if (strcmp(a, "--control-token-file") == 0) {
             NEED_VALUE();
             o->token_file = v;
+        } else if (strcmp(a, "--control-tls-cert") == 0) {
+            NEED_VALUE();
+            o->tls_cert = v;
+        } else if (strcmp(a, "--control-tls-key") == 0) {
+            NEED_VALUE();
+            o->tls_key = v;
         } else if (strcmp(a, "--audit-log") == 0) {
             NEED_VALUE();
             o->audit_log = v;

@@ -14,14 +14,30 @@ function say(text, err) {
   $("msg").className = err ? "err" : "";
 }
 
+/* A refused token is not tried again until the operator reconnects, and
+ * an address held back (429) waits out its Retry-After: a forgotten tab
+ * with an old token must not keep failing, which would hold back every
+ * console on its machine. */
+let refused = false;
+let pausedUntil = 0;
 async function api(method, path, body) {
+  if (refused) throw new Error("Mã truy cập không đúng: nhập lại rồi bấm Kết nối");
+  if (Date.now() < pausedUntil)
+    throw new Error("Quá nhiều lần sai mã truy cập từ máy này: tạm dừng đến " +
+      new Date(pausedUntil).toLocaleTimeString("vi-VN"));
   const r = await fetch(path, {
     method,
     headers: { "Authorization": "Bearer " + token,
                "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (r.status === 401) throw new Error("Mã truy cập không đúng");
+  if (r.status === 401) {
+    refused = true;
+    throw new Error("Mã truy cập không đúng");
+  }
+  if (r.status === 429 && path !== "/api/frame.png" && path !== "/api/record/frame") {
+    pausedUntil = Date.now() + 1000 * (Number(r.headers.get("Retry-After")) || 60);
+  }
   const type = r.headers.get("Content-Type") || "";
   const data = type.startsWith("application/json") ? await r.json() : await r.blob();
   if (!r.ok) {
@@ -139,7 +155,8 @@ async function refresh() {
 $("connect").onclick = () => {
   token = $("token").value.trim();
   sessionStorage.setItem("opswall-token", token);
-  refresh().then(() => { if (token) recordLoad(); });
+  refused = false;
+  refresh().then(() => { if (token && !refused) recordLoad(); });
 };
 $("prev").onclick = () => command("/api/scene", { step: -1 });
 $("next").onclick = () => command("/api/scene", { step: 1 });
@@ -250,5 +267,5 @@ $("rec-window").onclick = () => {
 $("rec-slider").onchange = () => recordShow(Number($("rec-slider").value));
 $("rec-back").onclick = () => recordShow(Number($("rec-slider").value) - 10000);
 $("rec-fwd").onclick = () => recordShow(Number($("rec-slider").value) + 10000);
-refresh().then(() => { if (token) recordLoad(); });
-setInterval(refresh, 5000);
+refresh().then(() => { if (token && !refused) recordLoad(); });
+setInterval(() => { if (!refused && Date.now() >= pausedUntil) refresh(); }, 5000);

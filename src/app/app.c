@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -789,6 +790,19 @@ app_event(struct app *a, const SDL_Event *ev, int64_t now)
     return true;
 }
 
+/* SIGHUP asks for the control API's certificate to be read again (a
+ * renewal).  A signal handler can only set a flag, so this is the one
+ * variable of the file at file scope; the loop reads it each turn (the
+ * signal interrupts its ppoll). */
+static volatile sig_atomic_t hup_seen;
+
+static void
+on_hup(int sig)
+{
+    (void)sig;
+    hup_seen = 1;
+}
+
 int
 app_run(const struct app_options *opt, int argc, char **argv)
 {
@@ -829,6 +843,9 @@ app_run(const struct app_options *opt, int argc, char **argv)
     snprintf(status, sizeof(status), "showing scene %s",
              a.layout->scenes[a.scene].id);
     service_ready(status);
+    struct sigaction hup = {.sa_handler = on_hup};
+    sigemptyset(&hup.sa_mask);
+    sigaction(SIGHUP, &hup, NULL);
     struct frame_clock clock;
     frame_clock_init(&clock, output_has_vsync(a.out));
     unsigned long frames = 0;
@@ -840,6 +857,10 @@ app_run(const struct app_options *opt, int argc, char **argv)
         int64_t now = a.opt.have_at ? t0 + elapsed : time_now_ms();
         if (a.ctl) {
             control_server_heartbeat(a.ctl, frame_start);
+        }
+        if (hup_seen) {
+            hup_seen = 0;
+            app_renew_tls(&a);
         }
         service_alive(&svc, frame_start);
         if (director_tick(a.director, now)) {

@@ -27,6 +27,7 @@ struct app_options {
     char control_addr[64]; /* with --control, else "" */
     int control_port;
     const char *token_file;
+    const char *tls_cert, *tls_key; /* --control-tls-cert/-key (PEM files) */
     const char *audit_log;
     const char *record_dir; /* --record DIR, else NULL */
     bool scale_set;

@@ -362,6 +362,67 @@ watch_wake(void *ctx)
     waker_post(&a->watched);
 }
 
+static void
+free_pem(char *p)
+{
+    if (p) {
+        memset(p, 0, strlen(p)); /* a key: not left in freed memory */
+        free(p);
+    }
+}
+
+/* The certificate and key files (both or neither; 1 MiB each at most).
+ * Without them the API is plain HTTP, which only loopback may carry:
+ * tokens and what the wall shows would cross the network in the clear. */
+static bool
+control_tls_read(const struct app *a, char **cert, char **key)
+{
+    const char *addr = a->opt.control_addr;
+    bool loopback = strncmp(addr, "127.", 4) == 0;
+    if (!a->opt.tls_cert != !a->opt.tls_key) {
+        LOG_ERR("--control-tls-cert and --control-tls-key go together");
+        return false;
+    }
+    if (!a->opt.tls_cert) {
+        if (!loopback) {
+            LOG_ERR("the control API on %s would carry its tokens and the "
+                    "wall's data to other machines in the clear: give it a "
+                    "certificate (--control-tls-cert FILE --control-tls-key "
+                    "FILE, README \"Control API and operator console\"), or "
+                    "bind 127.0.0.1 behind a proxy of your own", addr);
+            return false;
+        }
+        return true;
+    }
+    size_t len;
+    *cert = file_read_all(a->opt.tls_cert, 1 << 20, &len);
+    *key = file_read_all(a->opt.tls_key, 1 << 20, &len);
+    if (!*cert || !*key) {
+        LOG_ERR("control API: cannot read %s: %s",
+                !*cert ? a->opt.tls_cert : a->opt.tls_key, strerror(errno));
+        free_pem(*cert);
+        free_pem(*key);
+        *cert = *key = NULL;
+        return false;
+    }
+    return true;
+}
+
+void
+app_renew_tls(struct app *a)
+{
+    if (!a->ctl || !a->opt.tls_cert) {
+        LOG_INFO("SIGHUP: no certificate to re-read");
+        return;
+    }
+    char *cert = NULL, *key = NULL;
+    if (control_tls_read(a, &cert, &key)) {
+        control_server_renew_tls(a->ctl, cert, key);
+    }
+    free_pem(cert);
+    free_pem(key);
+}
+
 /* Starts the control API and the layout watcher (opswall run). */
 bool
 app_start_control(struct app *a)
@@ -380,8 +441,14 @@ app_start_control(struct app *a)
     if (!a->opt.control_addr[0]) {
         return true;
     }
+    char *cert = NULL, *key = NULL;
+    if (!control_tls_read(a, &cert, &key)) {
+        return false;
+    }
     a->tokens = control_tokens_load(a->opt.token_file);
     if (!a->tokens) {
+        free_pem(cert);
+        free_pem(key);
         return false;
     }
     char *page = NULL, *js = NULL, *css = NULL;
@@ -413,9 +480,12 @@ app_start_control(struct app *a)
                               .tokens = a->tokens, .console = page,
                               .console_js = js, .console_css = css,
                               .replay = a->replay_jobs,
+                              .tls_cert_pem = cert, .tls_key_pem = key,
                               .answer_ms = 3000, .wake = waker_post,
                               .wake_arg = &a->requests};
     a->ctl = control_server_start(&co);
+    free_pem(cert);
+    free_pem(key);
     free(page);
     free(js);
     free(css);

@@ -112,6 +112,8 @@ bool app_reload(struct app *a, int64_t now_ms);
 
 /* app_control.c */
 bool app_start_control(struct app *a);
+/* SIGHUP: the control API's certificate and key read again. */
+void app_renew_tls(struct app *a);
 
 /* app_record.c: the record's folder, --record DIR else the layout's
  * "record" key.  start: at start (false: it cannot be used, logged).

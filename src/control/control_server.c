@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
@@ -39,8 +40,23 @@ struct pending {
     struct pending *next;
 };
 
+/* A listener given up for a renewed certificate: stopped (its
+ * connections finished) on a thread of its own, joined at the end. */
+struct retired {
+    struct MHD_Daemon *daemon;
+    char *cert, *key;
+    pthread_t thread;
+};
+
+#define RETIRED_MAX 8
+
 struct control_server {
     struct MHD_Daemon *daemon;
+    struct sockaddr_in addr;
+    int port;
+    char *cert, *key; /* the listener's PEM (NULL: plain HTTP) */
+    struct retired retired[RETIRED_MAX];
+    int nretired;
     const struct control_tokens *tokens;
     struct control_limits *limits;
     char *console, *console_js, *console_css;
@@ -418,6 +434,110 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
+/* TLS 1.2 and 1.3 only, GnuTLS's defaults otherwise. */
+#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
+static void
+free_secret(char *p)
+{
+    if (p) {
+        memset(p, 0, strlen(p));
+        free(p);
+    }
+}
+
+/* A listener on s's address, HTTPS with cert and key when given.  Every
+ * listener of s is started with address reuse, so a renewed one can bind
+ * the port while the old one still holds it. */
+static struct MHD_Daemon *
+start_daemon(struct control_server *s, const char *cert, const char *key)
+{
+    struct MHD_OptionItem ops[12];
+    int n = 0;
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &s->addr};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, 32, NULL};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16,
+                                       NULL};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 10,
+                                       NULL};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED,
+                                       (intptr_t)completed, s};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+                                       NULL};
+    if (cert) {
+        ops[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0,
+                                           (void *)cert};
+        ops[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0,
+                                           (void *)key};
+        ops[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+                                           (void *)TLS_PRIORITIES};
+    }
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
+                     (cert ? MHD_USE_TLS : 0);
+    return MHD_start_daemon(flags, (uint16_t)s->port, NULL, NULL, handle, s,
+                            MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+}
+
+static void *
+retire_main(void *arg)
+{
+    struct retired *r = arg;
+    MHD_stop_daemon(r->daemon); /* waits for its connections */
+    return NULL;
+}
+
+bool
+control_server_renew_tls(struct control_server *s, const char *cert_pem,
+                         const char *key_pem)
+{
+    if (!s->cert) {
+        LOG_WARN("control API: plain HTTP, no certificate to renew");
+        return false;
+    }
+    if (s->nretired == RETIRED_MAX) {
+        /* The oldest has long finished its connections (bounded: 10 s
+         * idle, 20 s for a replay). */
+        struct retired *o = &s->retired[0];
+        pthread_join(o->thread, NULL);
+        free_secret(o->cert);
+        free_secret(o->key);
+        memmove(&s->retired[0], &s->retired[1],
+                sizeof(s->retired[0]) * (RETIRED_MAX - 1));
+        s->nretired--;
+    }
+    char *cert = xstrdup(cert_pem), *key = xstrdup(key_pem);
+    struct MHD_Daemon *d = start_daemon(s, cert, key);
+    if (!d) {
+        LOG_ERR("control API: the renewed certificate and key do not load "
+                "(do they match?): keeping the current ones");
+        free_secret(cert);
+        free_secret(key);
+        return false;
+    }
+    /* The old listener stops accepting at once; its connections end on
+     * their own. */
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET) {
+        close(fd);
+    }
+    struct retired *r = &s->retired[s->nretired];
+    *r = (struct retired){s->daemon, s->cert, s->key, 0};
+    if (pthread_create(&r->thread, NULL, retire_main, r) != 0) {
+        MHD_stop_daemon(r->daemon); /* here, then */
+        free_secret(r->cert);
+        free_secret(r->key);
+    } else {
+        s->nretired++;
+    }
+    s->daemon = d;
+    s->cert = cert;
+    s->key = key;
+    LOG_INFO("control API: certificate renewed");
+    return true;
+}
+
 struct control_server *
 control_server_start(const struct control_opts *o)
 {
@@ -432,7 +552,15 @@ control_server_start(const struct control_opts *o)
         LOG_ERR("control address \"%s\" is not a numeric IPv4 address", a);
         return NULL;
     }
+    if (!o->tls_cert_pem != !o->tls_key_pem) {
+        LOG_ERR("control API: HTTPS needs both a certificate and its key");
+        return NULL;
+    }
     struct control_server *s = xcalloc(1, sizeof(*s));
+    s->addr = addr;
+    s->port = o->port;
+    s->cert = o->tls_cert_pem ? xstrdup(o->tls_cert_pem) : NULL;
+    s->key = o->tls_key_pem ? xstrdup(o->tls_key_pem) : NULL;
     s->tokens = o->tokens;
     s->limits = control_limits_create();
     s->console = o->console ? xstrdup(o->console) : NULL;
@@ -444,21 +572,17 @@ control_server_start(const struct control_opts *o)
     s->wake_arg = o->wake_arg;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
-    s->daemon = MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
-        (uint16_t)o->port, NULL, NULL, handle, s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_CONNECTION_LIMIT, 32u,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16u,
-        MHD_OPTION_CONNECTION_TIMEOUT, 10u,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-        MHD_OPTION_END);
+    s->daemon = start_daemon(s, s->cert, s->key);
     if (!s->daemon) {
-        LOG_ERR("control API: cannot listen on %s:%d", a, o->port);
+        LOG_ERR("control API: cannot listen on %s:%d%s", a, o->port,
+                s->cert ? " (or the certificate and key do not load: do "
+                          "they match?)"
+                        : "");
         control_server_stop(s);
         return NULL;
     }
-    LOG_INFO("control API on http://%s:%d/", a, o->port);
+    LOG_INFO("control API on %s://%s:%d/", s->cert ? "https" : "http", a,
+             o->port);
     return s;
 }
 
@@ -472,6 +596,13 @@ control_server_stop(struct control_server *s)
         /* Requests still waiting give up at their deadline. */
         MHD_stop_daemon(s->daemon);
     }
+    for (int i = 0; i < s->nretired; i++) {
+        pthread_join(s->retired[i].thread, NULL);
+        free_secret(s->retired[i].cert);
+        free_secret(s->retired[i].key);
+    }
+    free_secret(s->cert);
+    free_secret(s->key);
     for (struct pending *p = s->head, *n; p; p = n) {
         n = p->next;
         pending_free(p);

@@ -35,6 +35,10 @@ struct control_opts {
      * (never the main one); NULL: none. */
     struct replay_jobs *replay;
     int answer_ms;         /* how long a request waits for the wall */
+    /* HTTPS (GnuTLS through libmicrohttpd, TLS 1.2 and 1.3 only): the
+     * PEM certificate chain and key, or NULL for plain HTTP (loopback
+     * only: the caller refuses anything else). */
+    const char *tls_cert_pem, *tls_key_pem;
     void (*wake)(void *arg); /* called from server threads: work queued */
     void *wake_arg;
 };
@@ -50,6 +54,13 @@ struct control_request {
 /* NULL, reason logged, if it cannot listen. */
 struct control_server *control_server_start(const struct control_opts *o);
 void control_server_stop(struct control_server *s);
+
+/* Main thread: a renewed certificate (SIGHUP) without a restart: a new
+ * listener with it takes the port while the old one stops accepting and
+ * finishes its connections on a thread of its own.  false (logged, the
+ * old certificate kept) when it does not load, or the server is plain. */
+bool control_server_renew_tls(struct control_server *s, const char *cert_pem,
+                              const char *key_pem);
 
 /* Main thread: the next queued request, or NULL. */
 struct control_request *control_server_next(struct control_server *s);

@@ -1,20 +1,48 @@
 // The operator console in Debian's headless Chromium, driven by
 // playwright-core: opswall runs offscreen with its control API on
-// loopback; the page (served by opswall) is opened with the token in its
-// fragment, and an operator's clicks must change the wall's state.
+// loopback over HTTPS (a CA and a certificate for 127.0.0.1 made now with
+// the openssl CLI); the page (served by opswall) is opened with the token
+// in its fragment, and an operator's clicks must change the wall's state.
+// Node trusts the test CA (NODE_EXTRA_CA_CERTS: this script runs itself
+// again with it); Chromium trusts the wall's key alone
+// (--ignore-certificate-errors-spki-list, its SPKI hash): verification
+// stays on for everything else.
 //   node console.mjs OPSWALL SOURCE_DIR
-import { spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chromium } from "playwright-core";
+import { fileURLToPath } from "node:url";
+
+if (!process.env.OPSWALL_CONSOLE_PKI) {
+  const pki = mkdtempSync(join(tmpdir(), "opswall-console-pki-"));
+  const ssl = (...a) => execFileSync("openssl", a, { cwd: pki, stdio: "ignore" });
+  ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+    "-days", "2", "-subj", "/CN=opswall console test CA");
+  ssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "wall.key", "-out", "wall.csr",
+    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
+  ssl("x509", "-req", "-in", "wall.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+    "-CAcreateserial", "-days", "2", "-copy_extensions", "copy", "-out", "wall.pem");
+  const spki = execFileSync("sh", ["-c",
+    "openssl x509 -in wall.pem -pubkey -noout | openssl pkey -pubin -outform der | " +
+    "openssl dgst -sha256 -binary | base64"], { cwd: pki }).toString().trim();
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: "inherit",
+    env: { ...process.env, OPSWALL_CONSOLE_PKI: pki, OPSWALL_CONSOLE_SPKI: spki,
+      NODE_EXTRA_CA_CERTS: join(pki, "ca.pem") },
+  });
+  rmSync(pki, { recursive: true, force: true });
+  process.exit(r.status === null ? 1 : r.status);
+}
+const pki = process.env.OPSWALL_CONSOLE_PKI;
+const { chromium } = await import("playwright-core");
 
 const [opswall, srcDir] = process.argv.slice(2);
 const token = "console-test-token-0123456789";   // admin
 const viewerToken = "console-viewer-token-0123456789";
 const operatorToken = "console-operator-token-0123456789";
 const port = 23000 + (process.pid % 2000);
-const base = `http://127.0.0.1:${port}`;
+const base = `https://127.0.0.1:${port}`;
 let passed = 0, failed = 0;
 function check(ok, what) {
   if (ok) passed++;
@@ -43,7 +71,8 @@ delete env.OPSWALL_CONTROL_TOKEN;
 const wall = spawn(opswall, ["run", resolve(srcDir, "tests/layouts/good/briefing.json"),
   "--offscreen", "--scale", "0.25", "--at", "2026-11-22T09:15:00+07:00",
   "--control", `127.0.0.1:${port}`, "--record", join(dir, "record"),
-  "--control-token-file", tokenFile], {
+  "--control-token-file", tokenFile,
+  "--control-tls-cert", join(pki, "wall.pem"), "--control-tls-key", join(pki, "wall.key")], {
   env,
   stdio: ["ignore", "ignore", "inherit"],
 });
@@ -56,6 +85,7 @@ try {
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      `--ignore-certificate-errors-spki-list=${process.env.OPSWALL_CONSOLE_SPKI}`,
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   const outside = [];
@@ -71,6 +101,13 @@ try {
   await bad.goto(`${base}/#token=wrong-token-0123456789`);
   await bad.waitForFunction(() => document.getElementById("msg").textContent.length > 0);
   check((await bad.textContent("#msg")).includes("Mã truy cập không đúng"), "wrong token reported");
+  // And not tried again: a tab left open with an old token must not hold
+  // its address back (10 failures a minute).
+  let badTries = 0;
+  bad.on("request", (r) => { if (r.url().includes("/api/")) badTries++; });
+  await sleep(5600);
+  check(badTries === 0, `a refused token is not tried again (${badTries} requests)`);
+  await bad.context().close();
   check((await state()).scene === "ban-do", "nothing changed");
 
   const page = await (await browser.newContext()).newPage();
