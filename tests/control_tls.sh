@@ -9,30 +9,20 @@
 #   another address without TLS                  -> refused at start, said why
 # Usage: control_tls.sh BUILD_DIR SOURCE_DIR
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
 tmp=$(mktemp -d)
 wall=""
 trap '[ -n "$wall" ] && kill "$wall" 2>/dev/null; rm -rf "$tmp"' EXIT
 cd "$tmp"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-q() { "$@" >/dev/null 2>&1 || { echo "setup failed: $*" >&2; exit 1; }; }
-
-q openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem \
-    -days 2 -subj "/CN=opswall test CA"
+# shellcheck source=pki.sh
+. "$here/pki.sh"
 q openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key \
     -out other-ca.pem -days 2 -subj "/CN=someone else's CA"
-cert() { # name, SAN: a key and a certificate signed by our CA
-    q openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" \
-        -subj "/CN=$1" -addext "subjectAltName=$2"
-    q openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key \
-        -CAcreateserial -days 2 -copy_extensions copy -out "$1.pem"
-}
-cert wall "IP:127.0.0.1,DNS:localhost"
-cert renewed "IP:127.0.0.1,DNS:localhost"
-cert stray "IP:127.0.0.1"
+cert wall "IP:127.0.0.1,DNS:localhost" && sign wall
+cert renewed "IP:127.0.0.1,DNS:localhost" && sign renewed
+cert stray "IP:127.0.0.1" && sign stray
 serial() { openssl x509 -in "$1" -noout -serial; }
 served() {
     openssl s_client -connect "127.0.0.1:$port" -servername localhost \

@@ -8,28 +8,16 @@
 #   h2         nginx with the good certificate                   -> ok over HTTP/2
 # Usage: tls.sh BUILD_DIR
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$1" && pwd)
 tmp=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
-cd "$tmp"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-q() { "$@" >/dev/null 2>&1 || { echo "setup failed: $*" >&2; exit 1; }; }
-
-q openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem \
-    -days 2 -subj "/CN=opswall test CA"
-cert() { # name, SAN
-    q openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" \
-        -subj "/CN=$1" -addext "subjectAltName=$2"
-}
-cert good "IP:127.0.0.1,DNS:localhost"
-q openssl x509 -req -in good.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-    -days 2 -copy_extensions copy -out good.pem
-cert wronghost "DNS:wrong.example"
-q openssl x509 -req -in wronghost.csr -CA ca.pem -CAkey ca.key \
-    -CAcreateserial -days 2 -copy_extensions copy -out wronghost.pem
+cd "$tmp" || exit 1
+# shellcheck source=pki.sh
+. "$here/pki.sh"
+cert good "IP:127.0.0.1,DNS:localhost" && sign good
+cert wronghost "DNS:wrong.example" && sign wronghost
 cert expired "IP:127.0.0.1"
 printf '' >index.txt
 echo 1000 >serial
