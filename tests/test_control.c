@@ -55,15 +55,7 @@ static size_t nshots;
 static cairo_surface_t *
 frame(void)
 {
-    struct resp r = {0};
-    for (int i = 0; i < 50; i++) {
-        free(r.body);
-        r = call("GET", "/api/frame.png", NULL, TOKEN);
-        if (r.status != 200 || r.frame_complete) {
-            break;
-        }
-        sleep_ms(100);
-    }
+    struct resp r = complete_frame(TOKEN, 100);
     CHECK(r.frame_ms > 0 && r.frame_complete, "frame.png says its moment "
           "(%lld) and that it is complete", (long long)r.frame_ms);
     cairo_surface_t *s = resp_png(&r);
@@ -454,11 +446,7 @@ main(int argc, char **argv)
                     portarg, "--audit-log", audit, "--record", record,
                     NULL};
     pid_t wall = spawn(args);
-    long hz = 0;
-    for (int i = 0; i < 100 && hz != 200; i++) {
-        sleep_ms(100);
-        hz = status_of("GET", "/healthz", NULL, NULL);
-    }
+    long hz = wait_healthz();
     CHECK(hz == 200, "healthz answers 200 without a token");
 
     /* Refusals. */

@@ -247,6 +247,35 @@ test_segments(void)
     free(dir);
 }
 
+/* The bytes of dir's segment (the last listed when there are several)
+ * and, when path is not NULL, its path (caller frees); NULL when none. */
+static unsigned char *
+read_segment(const char *dir, size_t *len, char **path)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char *found = NULL;
+    while (d && (e = readdir(d))) {
+        if (strstr(e->d_name, ".owj")) {
+            free(found);
+            found = xasprintf("%s/%s", dir, e->d_name);
+        }
+    }
+    if (d) {
+        closedir(d);
+    }
+    *len = 0;
+    unsigned char *buf = found ? (unsigned char *)file_read_all(
+                                     found, 1 << 24, len)
+                               : NULL;
+    if (path) {
+        *path = found;
+    } else {
+        free(found);
+    }
+    return buf;
+}
+
 /* One segment's bytes, written by the journal: for the buffer tests. */
 static unsigned char *
 one_segment(const char *dir, int nrec, size_t *len, size_t *last_at)
@@ -265,20 +294,7 @@ one_segment(const char *dir, int nrec, size_t *len, size_t *last_at)
         }
     }
     journal_destroy(j);
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    unsigned char *buf = NULL;
-    while (d && (e = readdir(d))) {
-        if (strstr(e->d_name, ".owj")) {
-            char *path = xasprintf("%s/%s", dir, e->d_name);
-            buf = (unsigned char *)file_read_all(path, 1 << 24, len);
-            free(path);
-        }
-    }
-    if (d) {
-        closedir(d);
-    }
-    return buf;
+    return read_segment(dir, len, NULL);
 }
 
 static int
@@ -340,21 +356,8 @@ test_dictionary(void)
     journal_destroy(j);
     CHECK(st.bytes_written * 4 < alone, "against the one before: %llu "
           "bytes, alone %lu", (unsigned long long)st.bytes_written, alone);
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char *path = NULL;
-    while (d && (e = readdir(d))) {
-        if (strstr(e->d_name, ".owj")) {
-            path = xasprintf("%s/%s", dir, e->d_name);
-        }
-    }
-    if (d) {
-        closedir(d);
-    }
     size_t len = 0;
-    unsigned char *seg = path ? (unsigned char *)file_read_all(
-                                    path, 1 << 24, &len)
-                              : NULL;
+    unsigned char *seg = read_segment(dir, &len, NULL);
     CHECK(seg != NULL, "the segment");
     if (!seg) {
         rm_rf(dir);
@@ -405,7 +408,6 @@ test_dictionary(void)
           "minute's plain record at 60: %d read, %d right, from %d, %llu "
           "places", n, same, first_after, (unsigned long long)dp);
     free(seg);
-    free(path);
     rm_rf(dir);
     free(dir);
 }
@@ -807,21 +809,9 @@ test_replay_state(void)
 
     /* The segment cut at every byte of its last record: everything before
      * that record still replays, the same. */
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char *seg = NULL;
-    while (d && (e = readdir(d))) {
-        if (strstr(e->d_name, ".owj")) {
-            seg = xasprintf("%s/%s", dir, e->d_name);
-        }
-    }
-    if (d) {
-        closedir(d);
-    }
     size_t len = 0;
-    unsigned char *bytes = seg ? (unsigned char *)file_read_all(
-                                     seg, 1 << 20, &len)
-                               : NULL;
+    char *seg = NULL;
+    unsigned char *bytes = read_segment(dir, &len, &seg);
     CHECK(bytes != NULL, "the segment read");
     size_t last = 0;
     int64_t last_t = 0, before_t = 0;

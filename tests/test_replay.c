@@ -103,15 +103,7 @@ static size_t nshots;
 static void
 take(const char *what)
 {
-    struct resp r = {0};
-    for (int i = 0; i < 50; i++) {
-        free(r.body);
-        r = call("GET", "/api/frame.png", NULL, TOKEN);
-        if (r.status != 200 || r.frame_complete) {
-            break;
-        }
-        sleep_ms(50);
-    }
+    struct resp r = complete_frame(TOKEN, 50);
     cairo_surface_t *s = resp_png(&r);
     CHECK(s && r.frame_ms > 0 && r.frame_complete, "frame %s taken", what);
     free(r.body);
@@ -220,11 +212,7 @@ test_record_key(struct feedsim *sim, int port)
     char *args[] = {(char *)opswall, "run", layout, "--offscreen", "--scale",
                     "0.25", "--control", portarg, NULL};
     pid_t wall = spawn(args);
-    long hz = 0;
-    for (int i = 0; i < 100 && hz != 200; i++) {
-        sleep_ms(100);
-        hz = status_of("GET", "/healthz", NULL, NULL);
-    }
+    long hz = wait_healthz();
     CHECK(hz == 200, "the keyed wall answers");
     sleep_ms(1500);
     struct stat st;
@@ -314,11 +302,7 @@ main(int argc, char **argv)
     char *args[] = {(char *)opswall, "run", layout, "--offscreen", "--scale",
                     "0.25", "--control", portarg, "--record", record, NULL};
     pid_t wall = spawn(args);
-    long hz = 0;
-    for (int i = 0; i < 100 && hz != 200; i++) {
-        sleep_ms(100);
-        hz = status_of("GET", "/healthz", NULL, NULL);
-    }
+    long hz = wait_healthz();
     CHECK(hz == 200, "the wall answers");
 
     sleep_ms(2500);
@@ -445,14 +429,7 @@ main(int argc, char **argv)
     for (size_t i = 0; i < nshots; i++) {
         cairo_surface_destroy(shots[i].img);
     }
-    bool failed = testlib_fail > 0;
-    if (!failed) {
-        char *rm = xasprintf("rm -rf %s", dir);
-        CHECK(system(rm) == 0, "cleaned up");
-        free(rm);
-    } else {
-        fprintf(stderr, "kept %s\n", dir);
-    }
+    clean_or_keep(dir);
     free(png);
     free(err);
     free(out);

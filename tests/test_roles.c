@@ -267,11 +267,7 @@ main(int argc, char **argv)
                     portarg, "--control-token-file", tokens, "--audit-log",
                     audit, "--record", record, NULL};
     pid_t wall = spawn(args);
-    long hz = 0;
-    for (int i = 0; i < 100 && hz != 200; i++) {
-        sleep_ms(100);
-        hz = status_of("GET", "/healthz", NULL, NULL);
-    }
+    long hz = wait_healthz();
     CHECK(hz == 200, "the wall answers");
     sleep_ms(1500); /* the record's first second on disk */
 
@@ -285,13 +281,7 @@ main(int argc, char **argv)
     int st = 0;
     waitpid(wall, &st, 0);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the wall stopped cleanly");
-    if (testlib_fail == 0) {
-        char *rm = xasprintf("rm -rf %s", dir);
-        CHECK(system(rm) == 0, "cleaned up");
-        free(rm);
-    } else {
-        fprintf(stderr, "kept %s\n", dir);
-    }
+    clean_or_keep(dir);
     free(tokens);
     free(layout);
     free(audit);

@@ -156,6 +156,49 @@ status_of(const char *method, const char *path, const char *body,
     return r.status;
 }
 
+/* Polls /healthz until the wall answers (10 s at most); its status. */
+static inline long
+wait_healthz(void)
+{
+    long hz = 0;
+    for (int i = 0; i < 100 && hz != 200; i++) {
+        sleep_ms(100);
+        hz = status_of("GET", "/healthz", NULL, NULL);
+    }
+    return hz;
+}
+
+/* GET /api/frame.png until the frame is all of its moment's (a crossfade
+ * or a repaint spread over frames waited out, pause_ms between tries, 50
+ * tries), or an error. */
+static inline struct resp
+complete_frame(const char *token, long pause_ms)
+{
+    struct resp r = {0};
+    for (int i = 0; i < 50; i++) {
+        free(r.body);
+        r = call("GET", "/api/frame.png", NULL, token);
+        if (r.status != 200 || r.frame_complete) {
+            break;
+        }
+        sleep_ms(pause_ms);
+    }
+    return r;
+}
+
+/* The test's folder removed when everything passed, else kept and said. */
+static inline void
+clean_or_keep(const char *dir)
+{
+    if (testlib_fail == 0) {
+        char *rm = xasprintf("rm -rf %s", dir);
+        CHECK(system(rm) == 0, "cleaned up");
+        free(rm);
+    } else {
+        fprintf(stderr, "kept %s\n", dir);
+    }
+}
+
 struct png_in {
     const unsigned char *p;
     size_t len, at;

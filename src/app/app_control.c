@@ -37,10 +37,13 @@ add_stream(const struct widget_stream *st, void *arg)
     cJSON_AddItemToArray(arg, s);
 }
 
+/* The wall's state, and the asking client's role (the console offers
+ * only what it may do). */
 static char *
-state_json(const struct app *a, int64_t now_ms)
+state_json(const struct app *a, int64_t now_ms, enum control_role role)
 {
     cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "role", control_role_name(role));
     const struct layout *l = a->layout;
     cJSON_AddStringToObject(o, "layout", l->path);
     cJSON_AddStringToObject(o, "scene", l->scenes[a->scene].id);
@@ -281,16 +284,7 @@ serve_requests(struct app *a, int64_t now_ms)
         }
         switch (c->op) {
         case CONTROL_STATE:
-            body = state_json(a, now_ms);
-            if (body) {
-                /* Which role this client has: the console offers only
-                 * what it may do. */
-                cJSON *o = cJSON_Parse(body);
-                cJSON_AddStringToObject(o, "role",
-                                        control_role_name(r->role));
-                free(body);
-                body = json_print(o);
-            }
+            body = state_json(a, now_ms, r->role);
             break;
         case CONTROL_SCENES:
             body = scenes_json(a);

@@ -317,17 +317,27 @@ seconds_until(int64_t t_ms, int64_t now_ms)
     return s < 1 ? 1 : (int)s;
 }
 
+/* The address's entry with its failures' minute current: a minute over
+ * starts again from none.  Under mu. */
+static struct peer *
+find_in_window(struct control_limits *l, const char *addr, int64_t now_ms)
+{
+    struct peer *e = find(l, addr, now_ms);
+    if (now_ms - e->window_ms >= WINDOW_MS) {
+        e->window_ms = now_ms;
+        e->fails = 0;
+    }
+    return e;
+}
+
 int
 control_limits_auth_wait(struct control_limits *l, const char *peer,
                          int64_t now_ms)
 {
     pthread_mutex_lock(&l->mu);
-    struct peer *e = find(l, peer, now_ms);
+    struct peer *e = find_in_window(l, peer, now_ms);
     int wait = 0;
-    if (now_ms - e->window_ms >= WINDOW_MS) {
-        e->window_ms = now_ms;
-        e->fails = 0;
-    } else if (e->fails >= CONTROL_AUTH_FAILS) {
+    if (e->fails >= CONTROL_AUTH_FAILS) {
         wait = seconds_until(e->window_ms + WINDOW_MS, now_ms);
         l->counts.auth_limited++;
     }
@@ -340,11 +350,7 @@ control_limits_auth_failed(struct control_limits *l, const char *peer,
                            int64_t now_ms)
 {
     pthread_mutex_lock(&l->mu);
-    struct peer *e = find(l, peer, now_ms);
-    if (now_ms - e->window_ms >= WINDOW_MS) {
-        e->window_ms = now_ms;
-        e->fails = 0;
-    }
+    struct peer *e = find_in_window(l, peer, now_ms);
     e->fails++;
     l->counts.auth_failures++;
     int fails = e->fails;

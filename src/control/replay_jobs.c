@@ -70,36 +70,6 @@ replay_jobs_set_dir(struct replay_jobs *j, const char *dir)
     pthread_mutex_unlock(&j->mu);
 }
 
-/* Takes the one slot; the folder's copy in *dir.  An HTTP status. */
-static int
-begin(struct replay_jobs *j, char **dir, char *err, size_t n)
-{
-    pthread_mutex_lock(&j->mu);
-    int status = 0;
-    if (!j->dir) {
-        snprintf(err, n, "this wall keeps no briefing record (--record "
-                 "DIR, or the layout's \"record\" key)");
-        status = 404;
-    } else if (j->busy) {
-        snprintf(err, n, "a replay is being drawn; try again in a moment");
-        status = 503;
-    } else {
-        j->busy = true;
-        *dir = xstrdup(j->dir);
-    }
-    pthread_mutex_unlock(&j->mu);
-    return status;
-}
-
-static void
-end(struct replay_jobs *j, char *dir)
-{
-    free(dir);
-    pthread_mutex_lock(&j->mu);
-    j->busy = false;
-    pthread_mutex_unlock(&j->mu);
-}
-
 /* The environment without the control token: the child needs no secret. */
 static char **
 child_env(void)
@@ -202,30 +172,64 @@ iso_utc(int64_t ms, char *buf, size_t n)
              ct.millisecond);
 }
 
+/* One replay: the slot taken, the folder's name copied, a private
+ * temporary folder for the child's files. */
 struct job {
+    char *dir;
     char tmp[64];
     char *out, *err, *png;
 };
 
-static bool
-job_begin(struct job *k)
+static void
+release(struct replay_jobs *j)
 {
+    pthread_mutex_lock(&j->mu);
+    j->busy = false;
+    pthread_mutex_unlock(&j->mu);
+}
+
+/* An HTTP status: 0 when k is ready (the one slot is this job's), else
+ * the reason in err. */
+static int
+job_open(struct replay_jobs *j, struct job *k, char *err, size_t n)
+{
+    *k = (struct job){0};
+    pthread_mutex_lock(&j->mu);
+    int status = 0;
+    if (!j->dir) {
+        snprintf(err, n, "this wall keeps no briefing record (--record "
+                 "DIR, or the layout's \"record\" key)");
+        status = 404;
+    } else if (j->busy) {
+        snprintf(err, n, "a replay is being drawn; try again in a moment");
+        status = 503;
+    } else {
+        j->busy = true;
+        k->dir = xstrdup(j->dir);
+    }
+    pthread_mutex_unlock(&j->mu);
+    if (status) {
+        return status;
+    }
     const char *t = getenv("TMPDIR");
     snprintf(k->tmp, sizeof(k->tmp), "%s/opswall-xem-lai-XXXXXX",
              t && *t && strlen(t) < 32 ? t : "/tmp");
     if (!mkdtemp(k->tmp)) {
         LOG_ERR("replay: cannot make a temporary folder: %s",
                 strerror(errno));
-        return false;
+        free(k->dir);
+        release(j);
+        snprintf(err, n, "cannot make a temporary folder");
+        return 500;
     }
     k->out = xasprintf("%s/out", k->tmp);
     k->err = xasprintf("%s/err", k->tmp);
     k->png = xasprintf("%s/frame.png", k->tmp);
-    return true;
+    return 0;
 }
 
 static void
-job_end(struct job *k)
+job_close(struct replay_jobs *j, struct job *k)
 {
     unlink(k->out);
     unlink(k->err);
@@ -234,6 +238,8 @@ job_end(struct job *k)
     free(k->out);
     free(k->err);
     free(k->png);
+    free(k->dir);
+    release(j);
 }
 
 /* Runs the child and takes the file `take` as the answer's body. */
@@ -267,19 +273,13 @@ int
 replay_jobs_timeline(struct replay_jobs *j, int64_t from_ms, int64_t to_ms,
                      char **body, size_t *len, char *err, size_t errlen)
 {
-    char *dir = NULL;
-    int status = begin(j, &dir, err, errlen);
+    struct job k;
+    int status = job_open(j, &k, err, errlen);
     if (status) {
         return status;
     }
-    struct job k;
-    if (!job_begin(&k)) {
-        end(j, dir);
-        snprintf(err, errlen, "cannot make a temporary folder");
-        return 500;
-    }
     char from[40], to[40];
-    char *args[10] = {j->exe, "replay", dir, "--timeline", "--json"};
+    char *args[10] = {j->exe, "replay", k.dir, "--timeline", "--json"};
     int n = 5;
     if (from_ms != INT64_MIN) {
         iso_utc(from_ms, from, sizeof(from));
@@ -292,8 +292,7 @@ replay_jobs_timeline(struct replay_jobs *j, int64_t from_ms, int64_t to_ms,
         args[n++] = to;
     }
     status = answer(j, args, &k, k.out, body, len, err, errlen);
-    job_end(&k);
-    end(j, dir);
+    job_close(j, &k);
     return status;
 }
 
@@ -301,24 +300,17 @@ int
 replay_jobs_frame(struct replay_jobs *j, int64_t at_ms, double scale,
                   char **body, size_t *len, char *err, size_t errlen)
 {
-    char *dir = NULL;
-    int status = begin(j, &dir, err, errlen);
+    struct job k;
+    int status = job_open(j, &k, err, errlen);
     if (status) {
         return status;
-    }
-    struct job k;
-    if (!job_begin(&k)) {
-        end(j, dir);
-        snprintf(err, errlen, "cannot make a temporary folder");
-        return 500;
     }
     char at[40], sc[32];
     iso_utc(at_ms, at, sizeof(at));
     snprintf(sc, sizeof(sc), "%g", scale);
-    char *args[] = {j->exe, "replay", dir, "--at", at, "--scale", sc,
+    char *args[] = {j->exe, "replay", k.dir, "--at", at, "--scale", sc,
                     "-o", k.png, NULL};
     status = answer(j, args, &k, k.png, body, len, err, errlen);
-    job_end(&k);
-    end(j, dir);
+    job_close(j, &k);
     return status;
 }

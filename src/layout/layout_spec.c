@@ -1071,6 +1071,16 @@ layout_spec_check(const struct jsonc_doc *doc, const cJSON *node,
 
 static cJSON *schema_of(const struct spec *s);
 
+/* {"type": "string", "pattern": re}. */
+static cJSON *
+string_pattern(const char *re)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "type", "string");
+    cJSON_AddStringToObject(o, "pattern", re);
+    return o;
+}
+
 static cJSON *
 schema_binding(void)
 {
@@ -1178,27 +1188,13 @@ schema_of(const struct spec *s)
         cJSON_AddStringToObject(o, "$ref", "#/$defs/text");
         return o;
     case SPEC_COLOR:
-        o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "type", "string");
-        cJSON_AddStringToObject(o, "pattern",
-                                "^#([0-9a-fA-F]{6}|[0-9a-fA-F]{8})$");
-        return o;
+        return string_pattern("^#([0-9a-fA-F]{6}|[0-9a-fA-F]{8})$");
     case SPEC_DURATION:
-        o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "type", "string");
-        cJSON_AddStringToObject(o, "pattern", "^[0-9]+(ms|s|m|min|h|d)$");
-        return o;
+        return string_pattern("^[0-9]+(ms|s|m|min|h|d)$");
     case SPEC_SIZE:
-        o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "type", "string");
-        cJSON_AddStringToObject(o, "pattern",
-                                "^[0-9]+(B|kB|KiB|MB|MiB|GB|GiB|TB|TiB)$");
-        return o;
+        return string_pattern("^[0-9]+(B|kB|KiB|MB|MiB|GB|GiB|TB|TiB)$");
     case SPEC_POINTER:
-        o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "type", "string");
-        cJSON_AddStringToObject(o, "pattern", "^(/([^~]|~[01])*)*$");
-        return o;
+        return string_pattern("^(/([^~]|~[01])*)*$");
     case SPEC_WIDGET: {
         o = cJSON_CreateObject();
         cJSON *one = cJSON_AddArrayToObject(o, "oneOf");
